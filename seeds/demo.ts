@@ -1,0 +1,246 @@
+import type { Knex } from 'knex';
+import { createAssignment, type NewAssignment } from '../src/modules/assignments/index.js';
+import { ASSIGNMENTS, ORGANISATIONS, RESIDENTS, type DemoAssignment, type DemoPerson, type Season } from './demo-content.js';
+import { slugify } from './reference.js';
+
+// Fills a fresh database (after seedReference) with demo organisations, people
+// and assignments from ./demo-content.ts. Assignments go through the assignment
+// service so that they are validated and queued for the search index exactly
+// like real ones.
+
+const DAY_MS = 86_400_000;
+
+/** Luhn (mod 10) check digit for the digits given, as used by Swedish organisationsnummer. */
+export function luhnCheckDigit(digits: string): number {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i += 1) {
+    // Weights 2, 1, 2, 1 … from the left for a 9-digit body.
+    let product = Number(digits[i]) * ((digits.length - i) % 2 === 1 ? 2 : 1);
+    if (product > 9) product -= 9;
+    sum += product;
+  }
+  return (10 - (sum % 10)) % 10;
+}
+
+/** A legal person's organisationsnummer: 10 digits, third digit ≥ 2, Luhn check digit last. */
+export function isValidOrganisationNumber(value: string): boolean {
+  return /^\d{10}$/.test(value) && Number(value[2]) >= 2 && luhnCheckDigit(value.slice(0, 9)) === Number(value[9]);
+}
+
+function organisationNumber(base: string): string {
+  if (!/^\d{9}$/.test(base)) throw new Error(`Demo organisation number base must be 9 digits: ${base}`);
+  const value = `${base}${luhnCheckDigit(base)}`;
+  if (!isValidOrganisationNumber(value)) throw new Error(`Invalid demo organisation number ${value}`);
+  return value;
+}
+
+// Calendar arithmetic in UTC so that a date never shifts with the server's time zone.
+function utcDay(date: Date): Date {
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+}
+function addDays(date: Date, days: number): Date {
+  return new Date(date.getTime() + days * DAY_MS);
+}
+function isoDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+const SEASON_MONTHS: Record<Season, readonly number[]> = {
+  winter: [12, 1, 2, 3],
+  spring: [4, 5],
+  summer: [6, 7, 8],
+  autumn: [9, 10],
+};
+
+/** The earliest day on or after `from` that lies in the season (its first day, if `from` is outside it). */
+function seasonStart(from: Date, season: Season): Date {
+  const months = SEASON_MONTHS[season];
+  if (months.includes(from.getUTCMonth() + 1)) return from;
+  let candidate = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), 1));
+  while (!months.includes(candidate.getUTCMonth() + 1) || candidate < from) {
+    candidate = new Date(Date.UTC(candidate.getUTCFullYear(), candidate.getUTCMonth() + 1, 1));
+  }
+  return candidate;
+}
+
+/** Midsummer Eve is the Friday between 19 and 25 June. */
+function midsummerEve(year: number): Date {
+  for (let day = 19; day <= 25; day += 1) {
+    const date = new Date(Date.UTC(year, 5, day));
+    if (date.getUTCDay() === 5) return date;
+  }
+  throw new Error('unreachable: every 7-day span has a Friday');
+}
+
+function nextFixedDate(from: Date, spec: NonNullable<DemoAssignment['onDate']>): Date {
+  for (let year = from.getUTCFullYear(); ; year += 1) {
+    const date = spec === 'midsummer-eve' ? midsummerEve(year) : new Date(Date.UTC(year, spec.month - 1, spec.day));
+    if (date >= from) return date;
+  }
+}
+
+/** Turns the relative timing in the content into concrete dates, counted from `today`. */
+export function demoSchedule(
+  a: DemoAssignment,
+  today: Date,
+  now: Date,
+  index: number,
+): { publishedAt: Date; applyBy: string; startsOn: string; endsOn: string | null } {
+  const applyBy = addDays(today, a.applyInDays);
+  const earliestStart = addDays(applyBy, a.startAfterApply ?? 3);
+  const start = a.onDate
+    ? nextFixedDate(earliestStart, a.onDate)
+    : a.season
+      ? seasonStart(earliestStart, a.season)
+      : earliestStart;
+  // A few hours of spread so that "newest first" is not a tie between same-day posts.
+  const publishedAt = new Date(now.getTime() - a.publishedDaysAgo * DAY_MS - ((index * 5) % 11) * 3_600_000);
+  return {
+    publishedAt,
+    applyBy: isoDate(applyBy),
+    startsOn: isoDate(start),
+    endsOn: a.durationDays === undefined ? null : isoDate(addDays(start, a.durationDays)),
+  };
+}
+
+interface IdRow {
+  id: number | string;
+}
+
+export async function seedDemo(db: Knex, log: (msg: string) => void): Promise<{ assignments: number }> {
+  const existing = await db('organisations').first('id');
+  if (existing) {
+    log('Demo data not loaded: the database already has organisations');
+    return { assignments: 0 };
+  }
+
+  const now = new Date();
+  const today = utcDay(now);
+
+  return db.transaction(async (trx) => {
+    const localitySlugs = new Set<string>();
+    const people: DemoPerson[] = [...ORGANISATIONS.flatMap((o) => o.members), ...RESIDENTS];
+    for (const o of ORGANISATIONS) localitySlugs.add(o.locality);
+    for (const p of people) localitySlugs.add(p.homeLocality);
+    for (const r of RESIDENTS) r.localities.forEach((s) => localitySlugs.add(s));
+    for (const a of ASSIGNMENTS) localitySlugs.add(a.locality);
+
+    const localityRows: Array<IdRow & { slug: string; municipality_code: string }> = await trx('localities')
+      .whereIn('slug', [...localitySlugs])
+      .select('id', 'slug', 'municipality_code');
+    const locality = new Map(localityRows.map((r) => [r.slug, { id: Number(r.id), municipalityCode: r.municipality_code }]));
+    const missing = [...localitySlugs].filter((s) => !locality.has(s));
+    if (missing.length > 0)
+      throw new Error(`Demo data refers to unknown localities (run seedReference first?): ${missing.join(', ')}`);
+    const localityOf = (slug: string) => locality.get(slug) as { id: number; municipalityCode: string };
+
+    const categoryRows: Array<IdRow & { slug: string }> = await trx('categories').select('id', 'slug');
+    const categoryId = new Map(categoryRows.map((r) => [r.slug, Number(r.id)]));
+
+    // Users: organisation members and residents. No password: demo people cannot log in.
+    const userRows: Array<IdRow & { email: string }> = await trx('users')
+      .insert(
+        people.map((p) => ({
+          email: p.email,
+          name: p.name,
+          password_hash: null,
+          home_municipality_code: localityOf(p.homeLocality).municipalityCode,
+          home_locality_id: localityOf(p.homeLocality).id,
+        })),
+      )
+      .returning(['id', 'email']);
+    const userId = new Map(userRows.map((r) => [r.email, Number(r.id)]));
+    const userOf = (email: string) => userId.get(email) as number;
+
+    const organisationId = new Map<string, number>();
+    for (const [i, o] of ORGANISATIONS.entries()) {
+      const [row]: IdRow[] = await trx('organisations')
+        .insert({
+          name: o.name,
+          slug: slugify(o.name),
+          type: o.type,
+          organisation_number: organisationNumber(o.organisationNumberBase),
+          municipality_code: o.municipalityCode,
+          locality_id: localityOf(o.locality).id,
+          description: o.description,
+          address: o.address,
+          billing_email: o.billingEmail,
+          website: o.website,
+          verified_at: o.verified ? addDays(now, -(40 + i * 9)) : null,
+        })
+        .returning('id');
+      const id = Number((row as IdRow).id);
+      organisationId.set(o.key, id);
+      await trx('organisation_members').insert(
+        o.members.map((m, position) => ({
+          organisation_id: id,
+          user_id: userOf(m.email),
+          role: position === 0 ? 'admin' : 'member',
+        })),
+      );
+    }
+
+    for (const r of RESIDENTS) {
+      const id = userOf(r.email);
+      await trx('resident_profiles').insert({
+        user_id: id,
+        bio: r.bio,
+        skill_tags: r.skillTags,
+        availability: r.availability,
+        driving_licence: r.drivingLicence,
+        visible_to_organisations: r.visibleToOrganisations,
+      });
+      await trx('resident_categories').insert(
+        r.categories.map((slug) => {
+          const category = categoryId.get(slug);
+          if (category === undefined) throw new Error(`Demo resident ${r.name}: unknown category ${slug}`);
+          return { user_id: id, category_id: category };
+        }),
+      );
+      await trx('resident_localities').insert(r.localities.map((slug) => ({ user_id: id, locality_id: localityOf(slug).id })));
+    }
+
+    const organisationByKey = new Map(ORGANISATIONS.map((o) => [o.key, o]));
+    let published = 0;
+    let drafts = 0;
+    for (const [index, a] of ASSIGNMENTS.entries()) {
+      const organisation = organisationByKey.get(a.org);
+      if (!organisation) throw new Error(`Demo assignment "${a.title}": unknown organisation ${a.org}`);
+      // Only verified organisations publish without review (PRODUCT.md flow 1).
+      const status = a.draft || !organisation.verified ? 'draft' : 'published';
+      const schedule = demoSchedule(a, today, now, index);
+      const input: NewAssignment = {
+        organisationId: organisationId.get(a.org) as number,
+        createdBy: userOf((organisation.members[0] as DemoPerson).email),
+        title: a.title,
+        description: a.description,
+        categorySlug: a.category,
+        municipalityCode: organisation.municipalityCode,
+        localitySlug: a.locality,
+        lat: a.point?.lat ?? null,
+        lng: a.point?.lng ?? null,
+        compensationType: a.compensation.type,
+        amountSek: 'amountSek' in a.compensation ? a.compensation.amountSek : null,
+        estimatedHours: a.estimatedHours ?? null,
+        startsOn: schedule.startsOn,
+        endsOn: schedule.endsOn,
+        applyBy: schedule.applyBy,
+        peopleNeeded: a.peopleNeeded ?? 1,
+        requirements: a.requirements ?? '',
+        workTraining: a.workTraining ?? false,
+        supervisorAvailable: a.supervisorAvailable ?? false,
+        status,
+        ...(status === 'published' ? { publishedAt: schedule.publishedAt } : {}),
+      };
+      await createAssignment(trx, input);
+      if (status === 'published') published += 1;
+      else drafts += 1;
+    }
+
+    log(
+      `Demo data loaded: ${ORGANISATIONS.length} organisations, ${people.length} users ` +
+        `(${RESIDENTS.length} residents), ${published + drafts} assignments (${published} published, ${drafts} drafts)`,
+    );
+    return { assignments: published + drafts };
+  });
+}

@@ -1,0 +1,52 @@
+import compression from 'compression';
+import express, { type Express } from 'express';
+import type { i18n } from 'i18next';
+import path from 'node:path';
+import type { Config } from './config.js';
+import type { Db } from './platform/db.js';
+import type { Logger } from './platform/logger.js';
+import type { Meilisearch } from './platform/meilisearch.js';
+import { assignmentRoutes } from './modules/assignments/index.js';
+import type { ReferenceData } from './modules/reference/index.js';
+import { searchRoutes } from './modules/search/index.js';
+import { errorHandler, notFoundHandler } from './web/error-handler.js';
+import { healthRoutes } from './web/health.js';
+import { viewLocals } from './web/locals.js';
+import { requestLogger } from './web/request-logger.js';
+import { securityHeaders } from './web/security.js';
+import { useViews } from './web/views.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  /** Undefined when no Meilisearch is available at all. */
+  search?: Meilisearch;
+  log: Logger;
+  reference: ReferenceData;
+  i18n: i18n;
+}
+
+/** The Express app. No listening and no I/O here: server.ts and the tests do that. */
+export function buildApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple'); // flat values and arrays only, never nested objects
+  useViews(app, { cache: deps.config.isProduction });
+
+  app.use(requestLogger(deps.log));
+  app.use(securityHeaders({ production: deps.config.isProduction }));
+  app.use(compression());
+  app.use(
+    express.static(path.resolve(import.meta.dirname, '..', 'public'), {
+      maxAge: deps.config.isProduction ? '1d' : 0,
+      index: false,
+    }),
+  );
+  app.use(healthRoutes(deps));
+  app.use(viewLocals(deps.i18n, deps.reference));
+  app.use(searchRoutes(deps));
+  app.use(assignmentRoutes(deps));
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,153 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+// The only module that reads the environment. Everything else receives a
+// frozen Config. A bad value stops start-up with one line naming the variable.
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`Configuration error: ${variable} ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const NODE_ENVS = ['development', 'production', 'test'] as const;
+
+const blankToUndefined = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const urlWithProtocols = (protocols: string[], example: string) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .refine((value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')} (e.g. ${example})`)
+      .optional(),
+  );
+
+const booleanFlag = (fallback: boolean) =>
+  z.preprocess(
+    (value) => (blankToUndefined(value) === undefined ? String(fallback) : value),
+    z.enum(['true', 'false', '1', '0'], { message: 'must be true or false' }).transform((v) => v === 'true' || v === '1'),
+  );
+
+const schema = z.object({
+  NODE_ENV: z.preprocess(
+    blankToUndefined,
+    z.enum(NODE_ENVS, { message: `must be one of ${NODE_ENVS.join(', ')}` }).default('development'),
+  ),
+  PORT: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ message: 'must be a whole number between 0 and 65535' })
+      .int('must be a whole number between 0 and 65535')
+      .min(0, 'must be a whole number between 0 and 65535')
+      .max(65535, 'must be a whole number between 0 and 65535')
+      .default(3000),
+  ),
+  DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
+  DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:'], 'postgres://user:password@localhost:5432/uppdragsbanken'),
+  MEILI_HOST: urlWithProtocols(['http:', 'https:'], 'http://127.0.0.1:7700'),
+  MEILI_MASTER_KEY: z.preprocess(blankToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+  MEILI_API_KEY: z.preprocess(blankToUndefined, z.string().optional()),
+  MEILI_INDEX_PREFIX: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{0,40}$/, 'may hold only letters, digits, - and _ (at most 40)')
+      .default('ub_'),
+  ),
+  MEILI_BIN: z.preprocess(blankToUndefined, z.string().optional()),
+  SESSION_SECRET: z.preprocess(blankToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
+  PUBLIC_URL: urlWithProtocols(['http:', 'https:'], 'https://uppdragsbanken.example.se'),
+  SMTP_URL: urlWithProtocols(['smtp:', 'smtps:'], 'smtp://user:password@mail.example.se:587'),
+  LOG_LEVEL: z.preprocess(
+    blankToUndefined,
+    z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  ),
+  RUN_WORKER: booleanFlag(true),
+});
+
+export interface Config {
+  readonly env: (typeof NODE_ENVS)[number];
+  readonly isProduction: boolean;
+  readonly port: number;
+  /** Absolute path. */
+  readonly dataDir: string;
+  /** Unset: embedded PostgreSQL under dataDir/postgres. */
+  readonly databaseUrl?: string;
+  readonly meili: {
+    /** Unset: embedded Meilisearch under dataDir/meilisearch. */
+    readonly host?: string;
+    /** MEILI_MASTER_KEY, else MEILI_API_KEY; generated in embedded mode. */
+    readonly apiKey?: string;
+    readonly indexPrefix: string;
+    readonly bin?: string;
+  };
+  /** Generated and kept under dataDir in embedded mode when unset. */
+  readonly sessionSecret?: string;
+  readonly publicUrl: string;
+  readonly smtpUrl?: string;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+  /** Run the job worker inside the web process (default) or only via `npm run worker`. */
+  readonly runWorker: boolean;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(variable, `${issue.message} (got ${describe(variable, env[variable])})`);
+  }
+  const v = parsed.data;
+  const isProduction = v.NODE_ENV === 'production';
+
+  if (isProduction) {
+    // Embedded mode may generate its own secrets; a production deployment must not
+    // depend on a file that a redeploy can lose.
+    if (!v.SESSION_SECRET) throw new ConfigError('SESSION_SECRET', 'must be set when NODE_ENV=production');
+    if (!v.PUBLIC_URL) throw new ConfigError('PUBLIC_URL', 'must be set when NODE_ENV=production');
+    if (v.MEILI_HOST && !v.MEILI_MASTER_KEY && !v.MEILI_API_KEY) {
+      throw new ConfigError('MEILI_MASTER_KEY', 'or MEILI_API_KEY must be set when MEILI_HOST is set and NODE_ENV=production');
+    }
+  }
+  return Object.freeze({
+    env: v.NODE_ENV,
+    isProduction,
+    port: v.PORT,
+    dataDir: path.resolve(v.DATA_DIR),
+    databaseUrl: v.DATABASE_URL,
+    meili: Object.freeze({
+      host: v.MEILI_HOST,
+      apiKey: v.MEILI_MASTER_KEY ?? v.MEILI_API_KEY,
+      indexPrefix: v.MEILI_INDEX_PREFIX,
+      bin: v.MEILI_BIN,
+    }),
+    sessionSecret: v.SESSION_SECRET,
+    publicUrl: (v.PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ''),
+    smtpUrl: v.SMTP_URL,
+    logLevel: v.LOG_LEVEL,
+    runWorker: v.RUN_WORKER,
+  });
+}
+
+// Values that may carry passwords are never echoed, only measured.
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'MEILI_MASTER_KEY', 'MEILI_API_KEY', 'SESSION_SECRET', 'SMTP_URL']);
+
+/** Shows a bad value without echoing secrets or huge strings into the log. */
+function describe(variable: string, value: string | undefined): string {
+  if (value === undefined) return 'nothing';
+  if (SECRET_VARIABLES.has(variable) || value.length > 60) return `a ${value.length}-character value`;
+  return JSON.stringify(value);
+}

@@ -1,0 +1,131 @@
+import type { DbOrTrx } from '../../platform/db.js';
+import type { CompensationType } from './schemas.js';
+
+// Statuses in which an assignment page is public (a closed or finished
+// assignment keeps its page so shared links still work). Drafts, assignments
+// waiting for review and hidden ones are not public.
+export const PUBLIC_STATUSES = ['published', 'closed', 'assigned', 'completed', 'expired'] as const;
+
+export interface AssignmentRow {
+  organisation_id: number;
+  created_by: number | null;
+  title: string;
+  description: string;
+  category_id: number;
+  municipality_code: string;
+  locality_id: number | null;
+  lat: number | null;
+  lng: number | null;
+  compensation_type: CompensationType;
+  amount_sek: number | null;
+  estimated_hours: number | null;
+  starts_on: string | null;
+  ends_on: string | null;
+  apply_by: string | null;
+  people_needed: number;
+  requirements: string;
+  work_training: boolean;
+  supervisor_available: boolean;
+  status: 'draft' | 'published';
+  published_at: Date | null;
+}
+
+export async function insertAssignment(db: DbOrTrx, row: AssignmentRow): Promise<number> {
+  const [inserted] = await db('assignments').insert(row).returning<{ id: number }[]>('id');
+  return inserted!.id;
+}
+
+export interface AssignmentSummary {
+  id: number;
+  title: string;
+  description: string;
+  status: string;
+  organisationName: string;
+  organisationSlug: string;
+  categorySlug: string;
+  categoryNameSv: string;
+  categoryNameEn: string;
+  municipalityCode: string;
+  municipalityName: string;
+  localityName: string | null;
+  compensationType: CompensationType;
+  amountSek: number | null;
+  applyBy: string | null;
+  publishedAt: Date;
+  workTraining: boolean;
+}
+
+export interface AssignmentDetail extends AssignmentSummary {
+  estimatedHours: number | null;
+  startsOn: string | null;
+  endsOn: string | null;
+  peopleNeeded: number;
+  requirements: string;
+  supervisorAvailable: boolean;
+  organisationVerified: boolean;
+}
+
+function summaryQuery(db: DbOrTrx) {
+  return db('assignments as a')
+    .join('organisations as o', 'o.id', 'a.organisation_id')
+    .join('categories as c', 'c.id', 'a.category_id')
+    .join('municipalities as m', 'm.code', 'a.municipality_code')
+    .leftJoin('localities as l', 'l.id', 'a.locality_id')
+    .whereNull('a.hidden_at');
+}
+
+const SUMMARY_COLUMNS = {
+  id: 'a.id',
+  title: 'a.title',
+  description: 'a.description',
+  status: 'a.status',
+  organisationName: 'o.name',
+  organisationSlug: 'o.slug',
+  categorySlug: 'c.slug',
+  categoryNameSv: 'c.name_sv',
+  categoryNameEn: 'c.name_en',
+  municipalityCode: 'm.code',
+  municipalityName: 'm.short_name',
+  localityName: 'l.name',
+  compensationType: 'a.compensation_type',
+  amountSek: 'a.amount_sek',
+  applyBy: 'a.apply_by',
+  publishedAt: 'a.published_at',
+  workTraining: 'a.work_training',
+};
+
+export async function selectOpenAssignments(
+  db: DbOrTrx,
+  options: { limit: number; offset: number },
+): Promise<{ rows: AssignmentSummary[]; total: number }> {
+  const base = whereOpenSql(summaryQuery(db));
+  const [rows, [count]] = await Promise.all([
+    base.clone().select(SUMMARY_COLUMNS).orderBy([{ column: 'a.published_at', order: 'desc' }, { column: 'a.id', order: 'desc' }]).limit(options.limit).offset(options.offset),
+    base.clone().count<{ count: string }[]>({ count: '*' }),
+  ]);
+  return { rows: rows as AssignmentSummary[], total: Number(count?.count ?? 0) };
+}
+
+/** Open for applications: published, not hidden, last day to apply not passed. */
+function whereOpenSql<T extends ReturnType<typeof summaryQuery>>(query: T): T {
+  return query
+    .where('a.status', 'published')
+    .where((q) => q.whereNull('a.apply_by').orWhereRaw('a.apply_by >= CURRENT_DATE')) as T;
+}
+
+export async function selectPublicAssignment(db: DbOrTrx, id: number): Promise<AssignmentDetail | undefined> {
+  const row = await summaryQuery(db)
+    .whereIn('a.status', PUBLIC_STATUSES)
+    .where('a.id', id)
+    .first({
+      ...SUMMARY_COLUMNS,
+      estimatedHours: 'a.estimated_hours',
+      startsOn: 'a.starts_on',
+      endsOn: 'a.ends_on',
+      peopleNeeded: 'a.people_needed',
+      requirements: 'a.requirements',
+      supervisorAvailable: 'a.supervisor_available',
+      organisationVerified: db.raw('o.verified_at IS NOT NULL'),
+    });
+  return row as AssignmentDetail | undefined;
+}

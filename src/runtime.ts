@@ -1,0 +1,94 @@
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createDb, type Db } from './platform/db.js';
+import { startInfrastructure, type Infrastructure } from './platform/infrastructure.js';
+import { createLogger, type Logger } from './platform/logger.js';
+import { createSearchClient, type Meilisearch } from './platform/meilisearch.js';
+import { migrateToLatest } from './platform/migrate.js';
+import { startWorker, type Runner } from './platform/jobs.js';
+import { searchTasks, syncAssignmentIndex } from './modules/search/index.js';
+
+// What the web server and every CLI command share: configuration, the servers
+// (external or embedded, started or found), a migrated database and a search
+// client. Each entry point decides what to run on top.
+
+export interface Runtime {
+  config: Config;
+  log: Logger;
+  infra: Infrastructure;
+  db: Db;
+  search?: Meilisearch;
+  /** Loads every open assignment into the index when it differs from the database; logs instead of throwing. */
+  syncSearchIndex(options?: { force?: boolean }): Promise<void>;
+  /** Starts the background-job worker with every task of the app. */
+  startWorker(): Promise<Runner>;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
+  let runtime: Runtime | undefined;
+  const infra = await startInfrastructure(config, log, {
+    // A restarted embedded Meilisearch may have lost its data: check and refill.
+    onSearchRestart: () => void runtime?.syncSearchIndex(),
+  });
+  const db = createDb(infra.databaseUrl);
+  try {
+    await migrateToLatest(db, infra.databaseUrl, log);
+  } catch (error) {
+    await db.destroy();
+    await infra.stop();
+    throw error;
+  }
+  const search = infra.search ? createSearchClient(infra.search) : undefined;
+  runtime = {
+    config,
+    log,
+    infra,
+    db,
+    search,
+    async syncSearchIndex(options) {
+      if (!search) return;
+      try {
+        await syncAssignmentIndex({ db, search, indexPrefix: config.meili.indexPrefix, log }, options);
+      } catch (error) {
+        log.warn({ err: error }, 'Search index could not be synchronised now; jobs and the next start will catch up');
+      }
+    },
+    startWorker() {
+      return startWorker({
+        connectionString: infra.databaseUrl,
+        taskList: { ...searchTasks({ db, search, indexPrefix: config.meili.indexPrefix, log }) },
+        log,
+      });
+    },
+    async close() {
+      await db.destroy();
+      await infra.stop();
+    },
+  };
+  return runtime;
+}
+
+/**
+ * Runs a command-line entry point: reads the configuration (a bad value ends
+ * with one line naming the variable) and turns any failure into exit code 1.
+ */
+export async function runMain(main: (config: Config, log: Logger) => Promise<void>): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exitCode = 1;
+      return;
+    }
+    throw error;
+  }
+  const log = createLogger(config);
+  try {
+    await main(config, log);
+  } catch (error) {
+    log.fatal({ err: error }, (error as Error).message);
+    process.exitCode = 1;
+  }
+}

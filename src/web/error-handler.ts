@@ -1,0 +1,55 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError, notFound } from '../platform/errors.js';
+
+const wantsJson = (path: string) => path.startsWith('/api/');
+
+export const notFoundHandler: RequestHandler = () => {
+  throw notFound();
+};
+
+/**
+ * The one place where errors become responses: AppErrors keep their status and
+ * field messages; body-parser's client errors (bad JSON, too large) keep their
+ * 4xx; everything else is a 500 with no detail shown, logged with the request id.
+ */
+export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _next) => {
+  const clientError = error as { status?: number; statusCode?: number; expose?: boolean; type?: string };
+  let appError: AppError;
+  if (error instanceof AppError) {
+    appError = error;
+  } else if (clientError.expose && (clientError.status ?? 500) < 500) {
+    appError = new AppError('bad_request', 'The request could not be read');
+    Object.assign(appError, { status: clientError.status });
+  } else {
+    req.log.error({ err: error }, 'Unhandled error');
+    appError = Object.assign(new AppError('unavailable', 'Something went wrong'), { status: 500 });
+  }
+  if (appError.status === 503) res.set('Retry-After', '10');
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+
+  res.status(appError.status);
+  if (wantsJson(req.path)) {
+    const [parameter] = Object.keys(appError.fields);
+    res.json({
+      error: {
+        code: appError.status === 500 ? 'internal' : appError.code,
+        message: appError.message,
+        ...(parameter ? { parameter, fields: appError.fields } : {}),
+        requestId: req.id,
+      },
+    });
+    return;
+  }
+  const view = appError.status === 404 ? 'errors/not-found' : appError.status === 500 ? 'errors/server-error' : 'errors/error';
+  res.render(view, { status: appError.status, requestId: req.id }, (renderError, html) => {
+    if (renderError) {
+      req.log.error({ err: renderError }, 'Could not render the error page');
+      res.type('text/plain').send(`Error ${appError.status}`);
+      return;
+    }
+    res.send(html);
+  });
+};

@@ -1,0 +1,43 @@
+import type { RequestHandler } from 'express';
+import type { i18n } from 'i18next';
+import { pickLanguage, type Language } from '../platform/i18n.js';
+import type { ReferenceData } from '../modules/reference/index.js';
+import { textBlocks } from './text-blocks.js';
+
+const LOCALES: Record<Language, string> = { sv: 'sv-SE', en: 'en-GB' };
+
+/** Language, translation and formatting helpers for every view. */
+export function viewLocals(i18n: i18n, reference: ReferenceData): RequestHandler {
+  return (req, res, next) => {
+    const lang = pickLanguage(req.query.lang, req.get('accept-language'));
+    const locale = LOCALES[lang];
+    const t = i18n.getFixedT(lang);
+    const number = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+    const date = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Stockholm' });
+
+    res.set('Content-Language', lang);
+    res.vary('Accept-Language');
+    Object.assign(res.locals, {
+      lang,
+      t,
+      currentPath: req.path,
+      formatNumber: (value: number) => number.format(value),
+      /** 'YYYY-MM-DD' (a calendar day) or a Date (an instant). */
+      formatDate: (value: string | Date) => date.format(typeof value === 'string' ? new Date(`${value}T12:00:00Z`) : value),
+      compensationText: (type: string, amountSek: number | null) =>
+        t(`compensation.${type}`, { amount: amountSek === null ? '' : number.format(amountSek) }),
+      textBlocks,
+      categoryName: (slug: string) => {
+        const category = reference.categoryBySlug.get(slug);
+        return category ? (lang === 'sv' ? category.nameSv : category.nameEn) : slug;
+      },
+      /** The same page in another language. */
+      languageUrl: (target: Language) => {
+        const params = new URLSearchParams(req.query as Record<string, string>);
+        params.set('lang', target);
+        return `${req.path}?${params.toString()}`;
+      },
+    });
+    next();
+  };
+}

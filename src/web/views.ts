@@ -1,0 +1,27 @@
+import ejs from 'ejs';
+import path from 'node:path';
+import type { Express } from 'express';
+
+// EJS with one layout: a page view renders its body, which is then placed in
+// views/layout.ejs. A route can pass `layout: false` to render a bare fragment
+// (for htmx partials later).
+
+export const VIEWS_DIR = path.resolve(import.meta.dirname, '..', '..', 'views');
+const LAYOUT = path.join(VIEWS_DIR, 'layout.ejs');
+
+export function useViews(app: Express, options: { cache: boolean }): void {
+  app.set('views', VIEWS_DIR);
+  app.set('view engine', 'ejs');
+  app.set('view cache', options.cache);
+  app.engine('ejs', (file, locals, callback) => {
+    const data = locals as Record<string, unknown>;
+    const ejsOptions = { cache: options.cache, filename: file };
+    ejs.renderFile(file, data, ejsOptions, (error, body) => {
+      if (error || data.layout === false) {
+        callback(error, body);
+        return;
+      }
+      ejs.renderFile(LAYOUT, { ...data, body }, { cache: options.cache, filename: LAYOUT }, callback);
+    });
+  });
+}

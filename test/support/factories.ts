@@ -1,0 +1,48 @@
+import type { Db } from '../../src/platform/db.js';
+import { createAssignment, type NewAssignment } from '../../src/modules/assignments/index.js';
+
+// Factories with realistic defaults; each test overrides what it is about.
+
+let sequence = 0;
+const next = () => ++sequence;
+
+export async function createOrganisation(
+  db: Db,
+  overrides: Partial<{ name: string; type: string; municipality_code: string; verified_at: Date | null }> = {},
+): Promise<{ id: number; name: string }> {
+  const n = next();
+  const name = overrides.name ?? `Testbyns byaförening ${n}`;
+  const [row] = await db('organisations')
+    .insert({
+      name,
+      slug: `testbyns-byaforening-${n}-${process.pid}`,
+      type: overrides.type ?? 'forening',
+      municipality_code: overrides.municipality_code ?? '2481',
+      description: 'En förening för test.',
+      verified_at: overrides.verified_at === undefined ? new Date() : overrides.verified_at,
+    })
+    .returning(['id', 'name']);
+  return row as { id: number; name: string };
+}
+
+export function isoDay(offsetDays: number): string {
+  return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+}
+
+export async function createTestAssignment(
+  db: Db,
+  overrides: Partial<NewAssignment> & { organisationId: number },
+): Promise<number> {
+  const n = next();
+  return createAssignment(db, {
+    title: `Testuppdrag nummer ${n}`,
+    description: 'Ett uppdrag som finns för att testa. Det behövs någon som kan hjälpa till en eftermiddag.',
+    categorySlug: 'ovrigt',
+    municipalityCode: '2481',
+    compensationType: 'hourly',
+    amountSek: 200,
+    applyBy: isoDay(14),
+    status: 'published',
+    ...overrides,
+  });
+}

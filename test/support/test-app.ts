@@ -1,0 +1,90 @@
+import type { Express } from 'express';
+import { runOnce } from 'graphile-worker';
+import { buildApp, type AppDeps } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createDb, type Db } from '../../src/platform/db.js';
+import { createI18n } from '../../src/platform/i18n.js';
+import { workerLogger } from '../../src/platform/jobs.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { createSearchClient, type Meilisearch } from '../../src/platform/meilisearch.js';
+import { loadReferenceData } from '../../src/modules/reference/index.js';
+import { searchTasks, syncAssignmentIndex } from '../../src/modules/search/index.js';
+import { testServices } from './root-hooks.js';
+import { databaseUrl, withAdminClient } from './services.js';
+
+let counter = 0;
+
+export interface TestApp {
+  app: Express;
+  db: Db;
+  databaseUrl: string;
+  search: Meilisearch;
+  config: Config;
+  deps: AppDeps;
+  /** Runs every queued background job now (the same tasks the worker runs). */
+  runJobs(): Promise<void>;
+  /** Loads every open assignment into this file's index. */
+  syncIndex(): Promise<void>;
+}
+
+/**
+ * Call inside a `describe`: before its tests, a fresh database cloned from the
+ * migrated template and an index prefix of its own; after them, both are gone.
+ * `overrides` change the app's dependencies (e.g. a search client that points
+ * nowhere, to test degraded search).
+ */
+export function useTestApp(overrides: (deps: AppDeps) => Partial<AppDeps> = () => ({})): TestApp {
+  const context = {} as TestApp;
+  let databaseName: string;
+
+  before(async function () {
+    this.timeout(60_000);
+    const services = testServices();
+    counter++;
+    databaseName = `ub_test_${process.pid}_${counter}`;
+    await withAdminClient(services.adminUrl, (client) =>
+      client.query(`CREATE DATABASE ${databaseName} TEMPLATE ${services.templateDatabase}`),
+    );
+    const url = databaseUrl(services.adminUrl, databaseName);
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      DATABASE_URL: url,
+      MEILI_HOST: services.meili.host,
+      MEILI_MASTER_KEY: services.meili.apiKey,
+      MEILI_INDEX_PREFIX: `t${process.pid}_${counter}_`,
+      SESSION_SECRET: 'test-session-secret-that-is-long-enough',
+      PUBLIC_URL: 'http://uppdragsbanken.test',
+    });
+    const log = createLogger(config);
+    const db = createDb(url, { poolMax: 5 });
+    const search = createSearchClient({ host: services.meili.host, apiKey: services.meili.apiKey });
+    const baseDeps: AppDeps = { config, db, search, log, reference: await loadReferenceData(db), i18n: await createI18n() };
+    const deps = { ...baseDeps, ...overrides(baseDeps) };
+    const syncDeps = { db, search, indexPrefix: config.meili.indexPrefix, log };
+    Object.assign(context, {
+      app: buildApp(deps),
+      db,
+      databaseUrl: url,
+      search,
+      config,
+      deps,
+      runJobs: () => runOnce({ connectionString: url, taskList: searchTasks(syncDeps), logger: workerLogger(log) }),
+      syncIndex: async () => {
+        await syncAssignmentIndex(syncDeps);
+      },
+    } satisfies TestApp);
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    if (!context.db) return;
+    await context.db.destroy();
+    const prefix = context.config.meili.indexPrefix;
+    const { results } = await context.search.getIndexes({ limit: 1000 });
+    await Promise.all(results.filter((index) => index.uid.startsWith(prefix)).map((index) => context.search.deleteIndex(index.uid).waitTask()));
+    await withAdminClient(testServices().adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`));
+  });
+
+  return context;
+}
