@@ -68,9 +68,7 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.primary(['organisation_id', 'user_id']);
   });
-  await knex.raw(
-    `ALTER TABLE organisation_members ADD CONSTRAINT organisation_members_role CHECK (role IN ('admin', 'member'))`,
-  );
+  await knex.raw(`ALTER TABLE organisation_members ADD CONSTRAINT organisation_members_role CHECK (role IN ('admin', 'member'))`);
 }
 
 export async function down(knex: Knex): Promise<void> {

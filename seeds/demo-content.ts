@@ -5,7 +5,8 @@
 // Locality references are slugs from seeds/data/localities.csv.
 
 export type OrganisationType = 'forening' | 'kommun' | 'socialt_foretag' | 'foretag';
-export type Season = 'winter' | 'spring' | 'summer' | 'autumn';
+/** Months are listed in seeds/demo.ts; 'snow-free' is June–October (Norrland), 'growing-season' May–September. */
+export type Season = 'winter' | 'spring' | 'summer' | 'autumn' | 'snow-free' | 'growing-season';
 
 export interface DemoPerson {
   name: string;
@@ -411,7 +412,7 @@ export const ASSIGNMENTS: DemoAssignment[] = [
     requirements: 'Egen röjsåg och skyddsutrustning. Motorsågskörkort är ett plus.',
     publishedDaysAgo: 12,
     applyInDays: 21,
-    season: 'autumn',
+    season: 'snow-free',
     durationDays: 20,
   },
   {
@@ -427,6 +428,7 @@ export const ASSIGNMENTS: DemoAssignment[] = [
     publishedDaysAgo: 9,
     applyInDays: 30,
     onDate: 'midsummer-eve',
+    startAfterApply: 1,
     durationDays: 0,
   },
   {
@@ -457,7 +459,7 @@ export const ASSIGNMENTS: DemoAssignment[] = [
     requirements: 'Stövlar eller vadarbyxor och god kondition.',
     publishedDaysAgo: 6,
     applyInDays: 25,
-    season: 'summer',
+    season: 'growing-season',
     durationDays: 0,
   },
   {
@@ -471,14 +473,14 @@ export const ASSIGNMENTS: DemoAssignment[] = [
     estimatedHours: 45,
     publishedDaysAgo: 3,
     applyInDays: 28,
-    season: 'summer',
+    season: 'growing-season',
     durationDays: 110,
   },
   {
     org: 'bjorksele',
-    title: 'Städning av bygdegården efter höstmarknaden',
+    title: 'Storstädning av bygdegården i Björksele',
     description:
-      'Efter höstmarknaden ska stora salen, köket och toaletterna storstädas. Borden ska torkas och ställas undan, golven moppas och soporna köras till återvinningsstationen.\n\nStädmaterial finns på plats.',
+      'Efter en intensiv period med fester, filmkvällar och loppis behöver bygdegården en ordentlig storstädning. Stora salen, köket och toaletterna ska städas, borden torkas och ställas undan och soporna köras till återvinningsstationen.\n\nStädmaterial finns på plats.',
     category: 'stadning',
     locality: 'bjorksele-lycksele',
     compensation: { type: 'fixed', amountSek: 1500 },
@@ -501,7 +503,7 @@ export const ASSIGNMENTS: DemoAssignment[] = [
     requirements: 'Vana vid arbete på stege och tak. Egen ställning eller stege.',
     publishedDaysAgo: 21,
     applyInDays: 19,
-    season: 'summer',
+    season: 'snow-free',
     durationDays: 14,
   },
   {
@@ -628,7 +630,7 @@ export const ASSIGNMENTS: DemoAssignment[] = [
     supervisorAvailable: true,
     publishedDaysAgo: 7,
     applyInDays: 9,
-    season: 'autumn',
+    startAfterApply: 3,
     durationDays: 40,
   },
   {
@@ -695,6 +697,7 @@ export const ASSIGNMENTS: DemoAssignment[] = [
     publishedDaysAgo: 1,
     applyInDays: 12,
     onDate: { month: 12, day: 6 },
+    startAfterApply: 1,
     durationDays: 0,
   },
   {
@@ -724,7 +727,7 @@ export const ASSIGNMENTS: DemoAssignment[] = [
     estimatedHours: 70,
     publishedDaysAgo: 18,
     applyInDays: 33,
-    season: 'summer',
+    season: 'growing-season',
     durationDays: 100,
   },
   {
@@ -769,7 +772,7 @@ export const ASSIGNMENTS: DemoAssignment[] = [
     requirements: 'Röjsåg; kommunen lånar ut om du saknar egen.',
     publishedDaysAgo: 20,
     applyInDays: 10,
-    season: 'autumn',
+    season: 'snow-free',
     durationDays: 14,
   },
   {
@@ -842,7 +845,7 @@ export const ASSIGNMENTS: DemoAssignment[] = [
     requirements: 'Egen bil och grundläggande verktyg.',
     publishedDaysAgo: 12,
     applyInDays: 17,
-    season: 'summer',
+    season: 'snow-free',
     durationDays: 10,
   },
   {
@@ -906,7 +909,7 @@ export const ASSIGNMENTS: DemoAssignment[] = [
     peopleNeeded: 2,
     publishedDaysAgo: 10,
     applyInDays: 22,
-    season: 'summer',
+    season: 'growing-season',
     durationDays: 110,
   },
   {
@@ -983,7 +986,7 @@ export const ASSIGNMENTS: DemoAssignment[] = [
     requirements: 'Erfarenhet av linoljefärg och kittning.',
     publishedDaysAgo: 28,
     applyInDays: 31,
-    season: 'summer',
+    season: 'snow-free',
     durationDays: 60,
   },
   {
@@ -1062,7 +1065,7 @@ export const ASSIGNMENTS: DemoAssignment[] = [
     requirements: 'Egen motorsåg och motorsågskörkort.',
     publishedDaysAgo: 13,
     applyInDays: 23,
-    season: 'autumn',
+    season: 'snow-free',
     durationDays: 21,
   },
   {

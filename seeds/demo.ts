@@ -46,10 +46,12 @@ function isoDate(date: Date): string {
 }
 
 const SEASON_MONTHS: Record<Season, readonly number[]> = {
-  winter: [12, 1, 2, 3],
+  winter: [11, 12, 1, 2, 3],
   spring: [4, 5],
   summer: [6, 7, 8],
   autumn: [9, 10],
+  'snow-free': [6, 7, 8, 9, 10],
+  'growing-season': [5, 6, 7, 8, 9],
 };
 
 /** The earliest day on or after `from` that lies in the season (its first day, if `from` is outside it). */
@@ -86,13 +88,19 @@ export function demoSchedule(
   now: Date,
   index: number,
 ): { publishedAt: Date; applyBy: string; startsOn: string; endsOn: string | null } {
-  const applyBy = addDays(today, a.applyInDays);
-  const earliestStart = addDays(applyBy, a.startAfterApply ?? 3);
-  const start = a.onDate
-    ? nextFixedDate(earliestStart, a.onDate)
-    : a.season
-      ? seasonStart(earliestStart, a.season)
-      : earliestStart;
+  const gap = a.startAfterApply ?? 3;
+  let applyBy = addDays(today, a.applyInDays);
+  let start: Date;
+  if (a.onDate) {
+    // An event on a fixed day: the next one that still leaves at least three days to
+    // apply, with the last day to apply pulled forward if needed so that it comes first.
+    start = nextFixedDate(addDays(today, 3 + gap), a.onDate);
+    const latestApplyBy = addDays(start, -gap);
+    if (latestApplyBy < applyBy) applyBy = latestApplyBy;
+  } else {
+    const earliestStart = addDays(applyBy, gap);
+    start = a.season ? seasonStart(earliestStart, a.season) : earliestStart;
+  }
   // A few hours of spread so that "newest first" is not a tie between same-day posts.
   const publishedAt = new Date(now.getTime() - a.publishedDaysAgo * DAY_MS - ((index * 5) % 11) * 3_600_000);
   return {

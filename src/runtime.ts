@@ -25,11 +25,9 @@ export interface Runtime {
 }
 
 export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
-  let runtime: Runtime | undefined;
-  const infra = await startInfrastructure(config, log, {
-    // A restarted embedded Meilisearch may have lost its data: check and refill.
-    onSearchRestart: () => void runtime?.syncSearchIndex(),
-  });
+  // A restarted embedded Meilisearch may have lost its data: check and refill.
+  let onSearchRestart = () => {};
+  const infra = await startInfrastructure(config, log, { onSearchRestart: () => onSearchRestart() });
   const db = createDb(infra.databaseUrl);
   try {
     await migrateToLatest(db, infra.databaseUrl, log);
@@ -39,7 +37,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     throw error;
   }
   const search = infra.search ? createSearchClient(infra.search) : undefined;
-  runtime = {
+  const runtime: Runtime = {
     config,
     log,
     infra,
@@ -65,6 +63,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       await infra.stop();
     },
   };
+  onSearchRestart = () => void runtime.syncSearchIndex();
   return runtime;
 }
 

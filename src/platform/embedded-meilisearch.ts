@@ -2,7 +2,12 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { acquireEmbeddedService, startEmbeddedService, type EmbeddedService, type EmbeddedServiceSpec } from './embedded-service.js';
+import {
+  acquireEmbeddedService,
+  startEmbeddedService,
+  type EmbeddedService,
+  type EmbeddedServiceSpec,
+} from './embedded-service.js';
 import type { Logger } from './logger.js';
 
 // Embedded Meilisearch: a `meilisearch` binary from MEILI_BIN, else PATH, else
@@ -27,7 +32,10 @@ export function findMeilisearchBinary(options: { bin?: string; dataDir: string }
   }
   let shipped: string;
   try {
-    shipped = path.join(path.dirname(createRequire(import.meta.url).resolve(`${NPM_BINARY_PACKAGE}/package.json`)), 'meilisearch');
+    shipped = path.join(
+      path.dirname(createRequire(import.meta.url).resolve(`${NPM_BINARY_PACKAGE}/package.json`)),
+      'meilisearch',
+    );
   } catch {
     return undefined; // optional dependency not installed on this platform
   }
@@ -80,12 +88,18 @@ export async function acquireEmbeddedMeilisearch(
       spawn(
         options.binary,
         [
-          '--db-path', path.join(dir, 'data.ms'),
-          '--dump-dir', path.join(dir, 'dumps'),
-          '--snapshot-dir', path.join(dir, 'snapshots'),
-          '--http-addr', `127.0.0.1:${port}`,
-          '--master-key', options.masterKey,
-          '--env', 'production',
+          '--db-path',
+          path.join(dir, 'data.ms'),
+          '--dump-dir',
+          path.join(dir, 'dumps'),
+          '--snapshot-dir',
+          path.join(dir, 'snapshots'),
+          '--http-addr',
+          `127.0.0.1:${port}`,
+          '--master-key',
+          options.masterKey,
+          '--env',
+          'production',
           '--no-analytics',
         ],
         { detached: true, stdio: ['ignore', logFd, logFd], cwd: dir },

@@ -116,12 +116,17 @@ export async function acquireEmbeddedPostgres(
         spawn(
           binaries.postgres,
           [
-            '-D', dir,
-            '-p', String(port),
-            '-c', 'listen_addresses=127.0.0.1',
+            '-D',
+            dir,
+            '-p',
+            String(port),
+            '-c',
+            'listen_addresses=127.0.0.1',
             // TCP only: no socket file in /tmp to collide with another server.
-            '-c', 'unix_socket_directories=',
-            '-c', 'max_connections=300',
+            '-c',
+            'unix_socket_directories=',
+            '-c',
+            'max_connections=300',
           ],
           { ...ids, detached: true, stdio: ['ignore', logFd, logFd], env: { ...process.env, LC_MESSAGES: 'C' } },
         ),

@@ -96,7 +96,7 @@ export async function startEmbeddedService(spec: EmbeddedServiceSpec, port: numb
     async stop() {
       if (!exited) {
         child.kill(spec.stopSignal);
-        const stopped = await Promise.race([exitPromise.then(() => true), sleep(spec.stopTimeoutMs).then(() => false)]);
+        const stopped = await Promise.race([exitPromise.then(() => true), sleep(spec.stopTimeoutMs, false, { ref: false })]);
         if (!stopped) {
           child.kill('SIGKILL');
           await exitPromise;

@@ -1,6 +1,11 @@
 import fs from 'node:fs';
 import type { Config } from '../config.js';
-import { acquireEmbeddedMeilisearch, findMeilisearchBinary, MEILISEARCH_HELP, type EmbeddedMeilisearch } from './embedded-meilisearch.js';
+import {
+  acquireEmbeddedMeilisearch,
+  findMeilisearchBinary,
+  MEILISEARCH_HELP,
+  type EmbeddedMeilisearch,
+} from './embedded-meilisearch.js';
 import { acquireEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
 import type { Logger } from './logger.js';
 import { loadOrCreateSecrets } from './process-files.js';

@@ -1,10 +1,4 @@
-import {
-  Logger as WorkerLogger,
-  run,
-  runMigrations,
-  type Runner,
-  type TaskList,
-} from 'graphile-worker';
+import { Logger as WorkerLogger, run, runMigrations, type Runner, type TaskList } from 'graphile-worker';
 import type { DbOrTrx } from './db.js';
 import type { Logger } from './logger.js';
 

@@ -13,7 +13,12 @@ export function viewLocals(i18n: i18n, reference: ReferenceData): RequestHandler
     const locale = LOCALES[lang];
     const t = i18n.getFixedT(lang);
     const number = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
-    const date = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Stockholm' });
+    const date = new Intl.DateTimeFormat(locale, {
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      timeZone: 'Europe/Stockholm',
+    });
 
     res.set('Content-Language', lang);
     res.vary('Accept-Language');

@@ -7,7 +7,10 @@ export type TextBlock = { type: 'paragraph'; lines: string[] } | { type: 'list';
 export function textBlocks(text: string): TextBlock[] {
   const blocks: TextBlock[] = [];
   for (const chunk of text.replace(/\r\n?/g, '\n').split(/\n\s*\n/)) {
-    const lines = chunk.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+    const lines = chunk
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '');
     let paragraph: string[] = [];
     let list: string[] = [];
     const flush = () => {

@@ -91,7 +91,9 @@ export async function startTestServices(): Promise<TestServices> {
     meili,
     dataDir,
     async stop() {
-      await withAdminClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${templateDatabase} WITH (FORCE)`)).catch(() => {});
+      await withAdminClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${templateDatabase} WITH (FORCE)`)).catch(
+        () => {},
+      );
       for (const stop of stops) await stop();
       if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },

@@ -82,8 +82,12 @@ export function useTestApp(overrides: (deps: AppDeps) => Partial<AppDeps> = () =
     await context.db.destroy();
     const prefix = context.config.meili.indexPrefix;
     const { results } = await context.search.getIndexes({ limit: 1000 });
-    await Promise.all(results.filter((index) => index.uid.startsWith(prefix)).map((index) => context.search.deleteIndex(index.uid).waitTask()));
-    await withAdminClient(testServices().adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`));
+    await Promise.all(
+      results.filter((index) => index.uid.startsWith(prefix)).map((index) => context.search.deleteIndex(index.uid).waitTask()),
+    );
+    await withAdminClient(testServices().adminUrl, (client) =>
+      client.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`),
+    );
   });
 
   return context;

@@ -1,4 +1,10 @@
-export { createAssignment, enqueueIndexUpdate, getPublicAssignment, INDEX_ASSIGNMENT_TASK, listOpenAssignments } from './service.js';
+export {
+  createAssignment,
+  enqueueIndexUpdate,
+  getPublicAssignment,
+  INDEX_ASSIGNMENT_TASK,
+  listOpenAssignments,
+} from './service.js';
 export type { AssignmentDetail, AssignmentSummary } from './queries.js';
 export { COMPENSATION_TYPES, type CompensationType, type NewAssignment } from './schemas.js';
 export { assignmentRoutes } from './routes.js';

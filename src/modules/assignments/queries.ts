@@ -100,7 +100,15 @@ export async function selectOpenAssignments(
 ): Promise<{ rows: AssignmentSummary[]; total: number }> {
   const base = whereOpenSql(summaryQuery(db));
   const [rows, [count]] = await Promise.all([
-    base.clone().select(SUMMARY_COLUMNS).orderBy([{ column: 'a.published_at', order: 'desc' }, { column: 'a.id', order: 'desc' }]).limit(options.limit).offset(options.offset),
+    base
+      .clone()
+      .select(SUMMARY_COLUMNS)
+      .orderBy([
+        { column: 'a.published_at', order: 'desc' },
+        { column: 'a.id', order: 'desc' },
+      ])
+      .limit(options.limit)
+      .offset(options.offset),
     base.clone().count<{ count: string }[]>({ count: '*' }),
   ]);
   return { rows: rows as AssignmentSummary[], total: Number(count?.count ?? 0) };

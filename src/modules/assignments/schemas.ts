@@ -6,7 +6,10 @@ export type CompensationType = (typeof COMPENSATION_TYPES)[number];
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)')
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'must be a real date');
+  .refine(
+    (value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value),
+    'must be a real date',
+  );
 
 export const newAssignmentSchema = z
   .object({
@@ -34,9 +37,12 @@ export const newAssignmentSchema = z
   })
   .superRefine((value, ctx) => {
     const paid = value.compensationType === 'hourly' || value.compensationType === 'fixed';
-    if (paid && value.amountSek == null) ctx.addIssue({ code: 'custom', path: ['amountSek'], message: 'is required for paid work' });
-    if (!paid && value.amountSek != null) ctx.addIssue({ code: 'custom', path: ['amountSek'], message: 'must be empty unless paid' });
-    if ((value.lat == null) !== (value.lng == null)) ctx.addIssue({ code: 'custom', path: ['lat'], message: 'needs both latitude and longitude' });
+    if (paid && value.amountSek == null)
+      ctx.addIssue({ code: 'custom', path: ['amountSek'], message: 'is required for paid work' });
+    if (!paid && value.amountSek != null)
+      ctx.addIssue({ code: 'custom', path: ['amountSek'], message: 'must be empty unless paid' });
+    if ((value.lat == null) !== (value.lng == null))
+      ctx.addIssue({ code: 'custom', path: ['lat'], message: 'needs both latitude and longitude' });
     if (value.startsOn && value.endsOn && value.endsOn < value.startsOn) {
       ctx.addIssue({ code: 'custom', path: ['endsOn'], message: 'must not be before the start date' });
     }

@@ -1,7 +1,13 @@
 import type { DbOrTrx } from '../../platform/db.js';
 import { AppError, badRequest, notFound, translateDatabaseError } from '../../platform/errors.js';
 import { enqueueJob } from '../../platform/jobs.js';
-import { insertAssignment, selectOpenAssignments, selectPublicAssignment, type AssignmentDetail, type AssignmentSummary } from './queries.js';
+import {
+  insertAssignment,
+  selectOpenAssignments,
+  selectPublicAssignment,
+  type AssignmentDetail,
+  type AssignmentSummary,
+} from './queries.js';
 import { newAssignmentSchema, type NewAssignment } from './schemas.js';
 
 /** The job that brings the search index in line with one assignment (src/modules/search). */

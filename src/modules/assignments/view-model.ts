@@ -32,7 +32,9 @@ export interface AssignmentCard {
 
 export function excerpt(text: string, maxLength = 160): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= maxLength ? flat : `${flat.slice(0, flat.lastIndexOf(' ', maxLength - 1) > 0 ? flat.lastIndexOf(' ', maxLength - 1) : maxLength - 1)}…`;
+  return flat.length <= maxLength
+    ? flat
+    : `${flat.slice(0, flat.lastIndexOf(' ', maxLength - 1) > 0 ? flat.lastIndexOf(' ', maxLength - 1) : maxLength - 1)}…`;
 }
 
 export function summaryCard(summary: AssignmentSummary): AssignmentCard {

@@ -1,5 +1,12 @@
 import type { DbOrTrx } from '../../platform/db.js';
-import { selectCategories, selectLocalities, selectMunicipalities, type Category, type Locality, type Municipality } from './queries.js';
+import {
+  selectCategories,
+  selectLocalities,
+  selectMunicipalities,
+  type Category,
+  type Locality,
+  type Municipality,
+} from './queries.js';
 
 export type { Category, Locality, Municipality };
 

@@ -57,7 +57,14 @@ function many(query: Query, name: string, errors: Record<string, string>): strin
   return [...new Set(values.map((v) => v.trim()).filter((v) => v !== ''))];
 }
 
-function integer(text: string | undefined, name: string, min: number, max: number, fallback: number, errors: Record<string, string>): number {
+function integer(
+  text: string | undefined,
+  name: string,
+  min: number,
+  max: number,
+  fallback: number,
+  errors: Record<string, string>,
+): number {
   if (text === undefined || text === '') return fallback;
   if (!/^\d{1,6}$/.test(text) || Number(text) < min || Number(text) > max) {
     errors[name] = `must be a whole number from ${min} to ${max}`;
@@ -89,7 +96,8 @@ export function parseSearchParams(query: Query, reference: ReferenceData): Parse
   }
 
   const workTrainingText = single(query, 'workTraining', errors);
-  if (workTrainingText !== undefined && !['true', 'false', ''].includes(workTrainingText)) errors.workTraining = 'must be true or false';
+  if (workTrainingText !== undefined && !['true', 'false', ''].includes(workTrainingText))
+    errors.workTraining = 'must be true or false';
 
   let near: SearchParams['near'];
   const nearText = single(query, 'near', errors);
@@ -105,7 +113,8 @@ export function parseSearchParams(query: Query, reference: ReferenceData): Parse
   const radiusText = single(query, 'radiusKm', errors);
   if (radiusText) {
     const value = Number(radiusText);
-    if (!/^\d{1,4}(\.\d{1,3})?$/.test(radiusText) || value <= 0 || value > 1000) errors.radiusKm = 'must be a number of kilometres from 0.1 to 1000';
+    if (!/^\d{1,4}(\.\d{1,3})?$/.test(radiusText) || value <= 0 || value > 1000)
+      errors.radiusKm = 'must be a number of kilometres from 0.1 to 1000';
     else if (!nearText) errors.radiusKm = 'needs near=LAT,LNG';
     else radiusKm = value;
   }

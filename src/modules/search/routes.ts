@@ -79,7 +79,8 @@ function pagination(req: Request, page: number, totalPages: number): Pagination 
   const urlFor = (target: number) => {
     const params = new URLSearchParams();
     for (const [name, value] of Object.entries(req.query)) {
-      for (const item of Array.isArray(value) ? value : [value]) if (typeof item === 'string' && name !== 'page') params.append(name, item);
+      for (const item of Array.isArray(value) ? value : [value])
+        if (typeof item === 'string' && name !== 'page') params.append(name, item);
     }
     if (target > 1) params.set('page', String(target));
     const query = params.toString();

@@ -110,7 +110,10 @@ export async function searchAssignments(
   const facet = (attribute: string) => ({ ...(facetDistribution[attribute] ?? {}) });
   return {
     hits: response.hits.map((hit) => {
-      const document = hit as AssignmentDocument & { _formatted?: Partial<Record<keyof AssignmentDocument, string>>; _geoDistance?: number };
+      const document = hit as AssignmentDocument & {
+        _formatted?: Partial<Record<keyof AssignmentDocument, string>>;
+        _geoDistance?: number;
+      };
       const municipality = options.reference.municipalityByCode.get(document.municipalityCode);
       return {
         id: document.id,
@@ -118,7 +121,8 @@ export async function searchAssignments(
         url: options.publicUrl + assignmentPath(document),
         category: document.categorySlug,
         municipality: { code: document.municipalityCode, name: municipality?.shortName ?? document.municipalityName },
-        locality: document.localitySlug && document.localityName ? { slug: document.localitySlug, name: document.localityName } : null,
+        locality:
+          document.localitySlug && document.localityName ? { slug: document.localitySlug, name: document.localityName } : null,
         compensation: { type: document.compensationType, amountSek: document.amountSek },
         organisation: document.organisationName,
         excerpt: document._formatted?.description ?? document.description.slice(0, 200),
