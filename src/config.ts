@@ -151,5 +151,6 @@ const SECRET_VARIABLES = new Set(['DATABASE_URL', 'MEILI_MASTER_KEY', 'MEILI_API
 function describe(variable: string, value: string | undefined): string {
   if (value === undefined) return 'nothing';
   if (SECRET_VARIABLES.has(variable) || value.length > 60) return `a ${value.length}-character value`;
-  return JSON.stringify(value);
+  // Any URL may carry user:password@ (MEILI_HOST, PUBLIC_URL…): mask it.
+  return JSON.stringify(value.replace(/\/\/[^/@]*@/, '//***@'));
 }

@@ -34,7 +34,7 @@ export function pickLanguage(explicit: unknown, acceptLanguage: string | undefin
     .map((part) => {
       const [tag = '', ...params] = part.trim().split(';');
       const q = params.find((p) => p.trim().startsWith('q='));
-      return { language: tag.toLowerCase().split('-')[0]!, q: q ? Number(q.trim().slice(2)) : 1 };
+      return { language: tag.trim().toLowerCase().split('-')[0]!, q: q ? Number(q.trim().slice(2)) : 1 };
     })
     .filter((entry) => entry.language && Number.isFinite(entry.q) && entry.q > 0)
     .sort((a, b) => b.q - a.q);

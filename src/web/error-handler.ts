@@ -17,9 +17,10 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _nex
   let appError: AppError;
   if (error instanceof AppError) {
     appError = error;
-  } else if (clientError.expose && (clientError.status ?? 500) < 500) {
+  } else if ((clientError.status ?? clientError.statusCode ?? 500) < 500) {
+    // body-parser errors, and the router's URIError for a malformed %-escape in the path
     appError = new AppError('bad_request', 'The request could not be read');
-    Object.assign(appError, { status: clientError.status });
+    Object.assign(appError, { status: clientError.status ?? clientError.statusCode });
   } else {
     req.log.error({ err: error }, 'Unhandled error');
     appError = Object.assign(new AppError('unavailable', 'Something went wrong'), { status: 500 });

@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import type { i18n } from 'i18next';
 import { pickLanguage, type Language } from '../platform/i18n.js';
 import type { ReferenceData } from '../modules/reference/index.js';
+import { urlWithQuery } from './query-string.js';
 import { textBlocks } from './text-blocks.js';
 
 const LOCALES: Record<Language, string> = { sv: 'sv-SE', en: 'en-GB' };
@@ -37,11 +38,7 @@ export function viewLocals(i18n: i18n, reference: ReferenceData): RequestHandler
         return category ? (lang === 'sv' ? category.nameSv : category.nameEn) : slug;
       },
       /** The same page in another language. */
-      languageUrl: (target: Language) => {
-        const params = new URLSearchParams(req.query as Record<string, string>);
-        params.set('lang', target);
-        return `${req.path}?${params.toString()}`;
-      },
+      languageUrl: (target: Language) => urlWithQuery(req.path, req.query, { lang: target }),
     });
     next();
   };

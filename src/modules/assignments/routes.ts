@@ -2,7 +2,8 @@ import { Router } from 'express';
 import type { AppDeps } from '../../app.js';
 import { notFound } from '../../platform/errors.js';
 import { getPublicAssignment, listOpenAssignments } from './service.js';
-import { assignmentPath, parseAssignmentRef, summaryCard } from './view-model.js';
+import { textBlocks } from '../../web/text-blocks.js';
+import { assignmentPath, excerpt, parseAssignmentRef, summaryCard } from './view-model.js';
 
 export function assignmentRoutes(deps: AppDeps): Router {
   const router = Router();
@@ -23,7 +24,12 @@ export function assignmentRoutes(deps: AppDeps): Router {
       res.redirect(301, canonical + (query >= 0 ? req.originalUrl.slice(query) : ''));
       return;
     }
-    res.render('assignments/detail', { assignment, canonicalUrl: deps.config.publicUrl + canonical });
+    const firstParagraph = textBlocks(assignment.description).find((block) => block.type === 'paragraph');
+    res.render('assignments/detail', {
+      assignment,
+      canonicalUrl: deps.config.publicUrl + canonical,
+      metaDescription: excerpt(firstParagraph?.type === 'paragraph' ? firstParagraph.lines.join(' ') : assignment.description),
+    });
   });
 
   return router;

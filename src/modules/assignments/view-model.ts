@@ -9,7 +9,7 @@ export function assignmentPath(assignment: { id: number; title: string }): strin
 
 /** "123" or "123-any-slug" → 123; anything else → undefined. */
 export function parseAssignmentRef(ref: string): number | undefined {
-  const match = /^(\d{1,15})(?:-[a-z0-9-]{0,200})?$/.exec(ref);
+  const match = /^(\d{1,15})(?:-[a-z0-9-]{0,200})?$/i.exec(ref);
   if (!match) return undefined;
   const id = Number(match[1]);
   return Number.isSafeInteger(id) && id > 0 ? id : undefined;

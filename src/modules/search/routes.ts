@@ -1,8 +1,9 @@
 import { Router, type Request } from 'express';
 import type { AppDeps } from '../../app.js';
 import { AppError } from '../../platform/errors.js';
+import { urlWithQuery } from '../../web/query-string.js';
 import { assignmentPath, listOpenAssignments, summaryCard, type AssignmentCard } from '../assignments/index.js';
-import { DEFAULT_PER_PAGE, parseSearchParams, SORTS } from './params.js';
+import { parseSearchParams, SORTS } from './params.js';
 import { searchAssignments, type SearchHit } from './service.js';
 
 export function searchRoutes(deps: AppDeps): Router {
@@ -55,12 +56,13 @@ export function searchRoutes(deps: AppDeps): Router {
       if (!(error instanceof AppError) || error.code !== 'unavailable') throw error;
       // Search engine down: still show what is open, newest first, and say so.
       req.log.warn({ err: error.cause }, 'Search unavailable; listing from the database');
-      const { assignments, total } = await listOpenAssignments(deps.db, { page: parsed.params.page, perPage: DEFAULT_PER_PAGE });
+      const { page: current, perPage } = parsed.params;
+      const { assignments, total } = await listOpenAssignments(deps.db, { page: current, perPage });
       res.render('search/index', {
         ...page,
         fallback: { total },
         cards: assignments.map(summaryCard),
-        pagination: pagination(req, parsed.params.page, Math.ceil(total / DEFAULT_PER_PAGE)),
+        pagination: pagination(req, current, Math.ceil(total / perPage)),
       });
     }
   });
@@ -76,16 +78,7 @@ interface Pagination {
 }
 
 function pagination(req: Request, page: number, totalPages: number): Pagination {
-  const urlFor = (target: number) => {
-    const params = new URLSearchParams();
-    for (const [name, value] of Object.entries(req.query)) {
-      for (const item of Array.isArray(value) ? value : [value])
-        if (typeof item === 'string' && name !== 'page') params.append(name, item);
-    }
-    if (target > 1) params.set('page', String(target));
-    const query = params.toString();
-    return query ? `/uppdrag?${query}` : '/uppdrag';
-  };
+  const urlFor = (target: number) => urlWithQuery('/uppdrag', req.query, { page: target > 1 ? String(target) : undefined });
   return {
     page,
     totalPages,
