@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { createAssignment, type NewAssignment } from '../src/modules/assignments/index.js';
 import { ASSIGNMENTS, ORGANISATIONS, RESIDENTS, type DemoAssignment, type DemoPerson, type Season } from './demo-content.js';
-import { slugify } from './reference.js';
+import { slugify } from '../src/platform/slugify.js';
 
 // Fills a fresh database (after seedReference) with demo organisations, people
 // and assignments from ./demo-content.ts. Assignments go through the assignment

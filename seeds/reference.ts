@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Knex } from 'knex';
+import { slugify } from '../src/platform/slugify.js';
 
 // Reference data: counties, municipalities, localities (villages and towns with
 // coordinates) and assignment categories. The CSV files under ./data are the
@@ -25,26 +26,6 @@ export const CATEGORIES: ReadonlyArray<{ slug: string; nameSv: string; nameEn: s
   { slug: 'administration', nameSv: 'Administration', nameEn: 'Administration' },
   { slug: 'ovrigt', nameSv: 'Övrigt', nameEn: 'Other' },
 ];
-
-/**
- * URL-safe lowercase ASCII: "Älmsta" → "almsta", "Söderby-Karl" → "soderby-karl".
- * Diacritics are stripped (å ä → a, ö → o, é → e), every other run of
- * non-alphanumerics becomes one '-', and leading/trailing '-' are trimmed.
- */
-export function slugify(text: string): string {
-  return (
-    text
-      .toLowerCase()
-      .normalize('NFD')
-      .replace(/[\u0300-\u036f]/g, '')
-      // Letters that are not a base letter plus a combining mark survive NFD.
-      .replace(/ø/g, 'o')
-      .replace(/æ/g, 'ae')
-      .replace(/ß/g, 'ss')
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-  );
-}
 
 /**
  * RFC 4180 CSV: quoted fields may contain commas, line breaks and doubled quotes.

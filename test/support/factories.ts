@@ -1,4 +1,4 @@
-import type { Db } from '../../src/platform/db.js';
+import type { Db, DbOrTrx } from '../../src/platform/db.js';
 import { createAssignment, type NewAssignment } from '../../src/modules/assignments/index.js';
 
 // Factories with realistic defaults; each test overrides what it is about.
@@ -30,7 +30,7 @@ export function isoDay(offsetDays: number): string {
 }
 
 export async function createTestAssignment(
-  db: Db,
+  db: DbOrTrx,
   overrides: Partial<NewAssignment> & { organisationId: number },
 ): Promise<number> {
   const n = next();

@@ -52,7 +52,7 @@ export function startProcess(script: string, env: Record<string, string | undefi
   const exit = once(child, 'exit').then(([code]) => code as number | null);
 
   const exited = async (timeoutMs = 30_000) => {
-    const result = await Promise.race([exit, sleep(timeoutMs, 'timeout' as const)]);
+    const result = await Promise.race([exit, sleep(timeoutMs, 'timeout' as const, { ref: false })]);
     if (result === 'timeout') throw new Error(`${script} did not exit within ${timeoutMs} ms`);
     return result;
   };
