@@ -120,6 +120,37 @@ describe('GET /api/v1/assignments', () => {
     expect(Number(count[0]!.count)).to.equal(4);
   });
 
+  it('when an indexed assignment’s last day to apply has passed, then it is not shown even before a job removes it', async () => {
+    const index = ctx.search.index(`${ctx.config.meili.indexPrefix}assignments`);
+    const yesterday = Math.floor(Date.now() / 1000) - 86_400;
+    const task = await index
+      .addDocuments([
+        {
+          id: 999_999,
+          title: 'Kvarglömt uppdrag om vedklyvning',
+          description: 'Sista dagen har passerat.',
+          organisationName: 'Rusksele byaförening',
+          categorySlug: 'ovrigt',
+          categoryNameSv: 'Övrigt',
+          categoryNameEn: 'Other',
+          municipalityCode: '2481',
+          municipalityName: 'Lycksele',
+          localitySlug: null,
+          localityName: null,
+          compensationType: 'volunteer',
+          amountSek: null,
+          workTraining: false,
+          publishedAt: yesterday - 86_400,
+          applyBy: yesterday,
+        },
+      ])
+      .waitTask();
+    expect(task.status).to.equal('succeeded');
+    const res = await request(ctx.app).get('/api/v1/assignments').query({ q: 'vedklyvning' }).expect(200);
+    expect(res.body.totalHits).to.equal(0);
+    await index.deleteDocument(999_999).waitTask();
+  });
+
   it('when an unknown parameter is given, then it is ignored', async () => {
     const res = await request(ctx.app).get('/api/v1/assignments?utm_source=newsletter').expect(200);
     expect(res.body.totalHits).to.equal(2);

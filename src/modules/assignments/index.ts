@@ -5,7 +5,7 @@ export {
   INDEX_ASSIGNMENT_TASK,
   listOpenAssignments,
 } from './service.js';
-export type { AssignmentDetail, AssignmentSummary } from './queries.js';
+export { openAssignments, type AssignmentDetail, type AssignmentSummary } from './queries.js';
 export { COMPENSATION_TYPES, type CompensationType, type NewAssignment } from './schemas.js';
 export { assignmentRoutes } from './routes.js';
 export { assignmentPath, excerpt, summaryCard, type AssignmentCard } from './view-model.js';

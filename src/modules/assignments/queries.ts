@@ -65,7 +65,11 @@ export interface AssignmentDetail extends AssignmentSummary {
   organisationVerified: boolean;
 }
 
-function summaryQuery(db: DbOrTrx) {
+/**
+ * Assignments (alias a) with their organisation (o), category (c),
+ * municipality (m) and locality (l); hidden ones never come out.
+ */
+export function assignmentsWithContext(db: DbOrTrx) {
   return db('assignments as a')
     .join('organisations as o', 'o.id', 'a.organisation_id')
     .join('categories as c', 'c.id', 'a.category_id')
@@ -98,7 +102,7 @@ export async function selectOpenAssignments(
   db: DbOrTrx,
   options: { limit: number; offset: number },
 ): Promise<{ rows: AssignmentSummary[]; total: number }> {
-  const base = whereOpenSql(summaryQuery(db));
+  const base = openAssignments(db);
   const [rows, [count]] = await Promise.all([
     base
       .clone()
@@ -114,15 +118,18 @@ export async function selectOpenAssignments(
   return { rows: rows as AssignmentSummary[], total: Number(count?.count ?? 0) };
 }
 
-/** Open for applications: published, not hidden, last day to apply not passed. */
-function whereOpenSql<T extends ReturnType<typeof summaryQuery>>(query: T): T {
-  return query
+/**
+ * Open for applications: published, not hidden, last day to apply not passed.
+ * The one definition, used by the lists and by what goes into the search index.
+ */
+export function openAssignments(db: DbOrTrx) {
+  return assignmentsWithContext(db)
     .where('a.status', 'published')
-    .where((q) => q.whereNull('a.apply_by').orWhereRaw('a.apply_by >= CURRENT_DATE')) as T;
+    .where((q) => q.whereNull('a.apply_by').orWhereRaw('a.apply_by >= CURRENT_DATE'));
 }
 
 export async function selectPublicAssignment(db: DbOrTrx, id: number): Promise<AssignmentDetail | undefined> {
-  const row = await summaryQuery(db)
+  const row = await assignmentsWithContext(db)
     .whereIn('a.status', PUBLIC_STATUSES)
     .where('a.id', id)
     .first({

@@ -1,7 +1,7 @@
 import type { Settings } from 'meilisearch';
 import type { DbOrTrx } from '../../platform/db.js';
 import type { Meilisearch } from '../../platform/meilisearch.js';
-import type { CompensationType } from '../assignments/index.js';
+import { openAssignments, type CompensationType } from '../assignments/index.js';
 
 // The one adapter for assignments in Meilisearch: index name, settings,
 // row → document and the batch loader. Only open assignments (published, not
@@ -105,35 +105,27 @@ export function toAssignmentDocument(row: IndexRow): AssignmentDocument {
 }
 
 function indexableQuery(db: DbOrTrx) {
-  return db('assignments as a')
-    .join('organisations as o', 'o.id', 'a.organisation_id')
-    .join('categories as c', 'c.id', 'a.category_id')
-    .join('municipalities as m', 'm.code', 'a.municipality_code')
-    .leftJoin('localities as l', 'l.id', 'a.locality_id')
-    .where('a.status', 'published')
-    .whereNull('a.hidden_at')
-    .where((q) => q.whereNull('a.apply_by').orWhereRaw('a.apply_by >= CURRENT_DATE'))
-    .select({
-      id: 'a.id',
-      title: 'a.title',
-      description: 'a.description',
-      organisation_name: 'o.name',
-      category_slug: 'c.slug',
-      category_name_sv: 'c.name_sv',
-      category_name_en: 'c.name_en',
-      municipality_code: 'm.code',
-      municipality_name: 'm.short_name',
-      locality_slug: 'l.slug',
-      locality_name: 'l.name',
-      compensation_type: 'a.compensation_type',
-      amount_sek: 'a.amount_sek',
-      work_training: 'a.work_training',
-      published_at: 'a.published_at',
-      apply_by: 'a.apply_by',
-      // The exact point if given, else the locality's.
-      lat: db.raw('COALESCE(a.lat, l.lat)'),
-      lng: db.raw('COALESCE(a.lng, l.lng)'),
-    });
+  return openAssignments(db).select({
+    id: 'a.id',
+    title: 'a.title',
+    description: 'a.description',
+    organisation_name: 'o.name',
+    category_slug: 'c.slug',
+    category_name_sv: 'c.name_sv',
+    category_name_en: 'c.name_en',
+    municipality_code: 'm.code',
+    municipality_name: 'm.short_name',
+    locality_slug: 'l.slug',
+    locality_name: 'l.name',
+    compensation_type: 'a.compensation_type',
+    amount_sek: 'a.amount_sek',
+    work_training: 'a.work_training',
+    published_at: 'a.published_at',
+    apply_by: 'a.apply_by',
+    // The exact point if given, else the locality's.
+    lat: db.raw('COALESCE(a.lat, l.lat)'),
+    lng: db.raw('COALESCE(a.lng, l.lng)'),
+  });
 }
 
 /** The document for one assignment, or undefined when it should not be in the index. */

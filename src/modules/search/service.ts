@@ -51,8 +51,10 @@ export function quoteFilterValue(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-export function buildFilter(params: SearchParams): string[] {
-  const filter: string[] = [];
+export function buildFilter(params: SearchParams, now = new Date()): string[] {
+  // A document whose last day to apply passed stays in the index until a job
+  // removes it (start-up sync today, the expiry job later): never show it.
+  const filter: string[] = [`(applyBy IS NULL OR applyBy >= ${Math.floor(now.getTime() / 1000)})`];
   const inList = (attribute: string, values: string[]) => `${attribute} IN [${values.map(quoteFilterValue).join(', ')}]`;
   if (params.categories.length) filter.push(inList(FACETS.category, params.categories));
   if (params.municipalities.length) filter.push(inList(FACETS.municipality, params.municipalities));
