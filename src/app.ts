@@ -2,18 +2,24 @@ import compression from 'compression';
 import express, { type Express } from 'express';
 import type { i18n } from 'i18next';
 import path from 'node:path';
+import type { Store } from 'express-session';
 import type { Config } from './config.js';
 import type { Db } from './platform/db.js';
 import type { Logger } from './platform/logger.js';
 import type { Meilisearch } from './platform/meilisearch.js';
+import { accountRoutes } from './modules/accounts/index.js';
 import { assignmentRoutes } from './modules/assignments/index.js';
 import type { ReferenceData } from './modules/reference/index.js';
 import { searchRoutes } from './modules/search/index.js';
+import { configurePassport, enforceAbsoluteTimeout, userLocals } from './web/auth.js';
+import { csrfLocals, csrfProtection } from './web/csrf.js';
+import { devMailRoutes } from './web/dev-mail.js';
 import { errorHandler, notFoundHandler } from './web/error-handler.js';
 import { healthRoutes } from './web/health.js';
 import { viewLocals } from './web/locals.js';
 import { requestLogger } from './web/request-logger.js';
 import { securityHeaders } from './web/security.js';
+import { sessions } from './web/session.js';
 import { useViews } from './web/views.js';
 
 export interface AppDeps {
@@ -24,6 +30,9 @@ export interface AppDeps {
   log: Logger;
   reference: ReferenceData;
   i18n: i18n;
+  /** PostgreSQL-backed (web/session.ts); the caller owns and closes it. */
+  sessionStore: Store;
+  sessionSecret: string;
 }
 
 /** The Express app. No listening and no I/O here: server.ts and the tests do that. */
@@ -44,7 +53,21 @@ export function buildApp(deps: AppDeps): Express {
   );
   app.use(healthRoutes(deps));
   app.use(viewLocals(deps.i18n, deps.reference));
+
+  // Everything below may read or change a session.
+  app.use(express.urlencoded({ extended: false, limit: '20kb', parameterLimit: 100 }));
+  app.use(sessions({ store: deps.sessionStore, secret: deps.sessionSecret, production: deps.config.isProduction }));
+  const auth = configurePassport(deps.db);
+  app.use(auth.initialize());
+  app.use(auth.session());
+  app.use(enforceAbsoluteTimeout);
+  app.use(csrfProtection);
+  app.use(csrfLocals);
+  app.use(userLocals);
   app.use(searchRoutes(deps));
+  app.use(accountRoutes(deps, auth));
+  // Mails are only stored without SMTP_URL; this page shows them. Never in production.
+  if (!deps.config.isProduction) app.use(devMailRoutes(deps));
   app.use(assignmentRoutes(deps));
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -5,6 +5,7 @@ import { createLogger, type Logger } from './platform/logger.js';
 import { createSearchClient, type Meilisearch } from './platform/meilisearch.js';
 import { migrateToLatest } from './platform/migrate.js';
 import { startWorker, type Runner } from './platform/jobs.js';
+import { mailSender, mailTasks } from './platform/mail.js';
 import { searchTasks, syncAssignmentIndex } from './modules/search/index.js';
 
 // What the web server and every CLI command share: configuration, the servers
@@ -54,7 +55,10 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     startWorker() {
       return startWorker({
         connectionString: infra.databaseUrl,
-        taskList: { ...searchTasks({ db, search, indexPrefix: config.meili.indexPrefix, log }) },
+        taskList: {
+          ...searchTasks({ db, search, indexPrefix: config.meili.indexPrefix, log }),
+          ...mailTasks({ db, smtpUrl: config.smtpUrl, from: mailSender(config), log }),
+        },
         log,
       });
     },

@@ -6,6 +6,7 @@ import { createI18n } from './platform/i18n.js';
 import type { Runner } from './platform/jobs.js';
 import type { Logger } from './platform/logger.js';
 import { acquireAppLock } from './platform/process-files.js';
+import { createSessionStore, type SessionStore } from './web/session.js';
 import { loadReferenceData } from './modules/reference/index.js';
 import { openRuntime, runMain, type Runtime } from './runtime.js';
 import { seedDemo } from '../seeds/demo.js';
@@ -26,6 +27,7 @@ export async function startServer(config: Config, log: Logger) {
   let runtime: Runtime | undefined;
   let worker: Runner | undefined;
   let server: Server | undefined;
+  let sessionStore: SessionStore | undefined;
   try {
     runtime = await openRuntime(config, log);
     const { db, infra, search } = runtime;
@@ -35,11 +37,22 @@ export async function startServer(config: Config, log: Logger) {
     }
     await runtime.syncSearchIndex();
     if (config.runWorker) worker = await runtime.startWorker();
-    const app = buildApp({ config, db, search, log, reference: await loadReferenceData(db), i18n: await createI18n() });
+    sessionStore = createSessionStore(infra.databaseUrl);
+    const app = buildApp({
+      config,
+      db,
+      search,
+      log,
+      reference: await loadReferenceData(db),
+      i18n: await createI18n(),
+      sessionStore: sessionStore.store,
+      sessionSecret: infra.sessionSecret,
+    });
     server = app.listen(config.port);
     await once(server, 'listening');
   } catch (error) {
     await worker?.stop().catch(() => {});
+    await sessionStore?.close().catch(() => {});
     await runtime?.close().catch(() => {});
     releaseLock();
     throw error;
@@ -64,6 +77,7 @@ export async function startServer(config: Config, log: Logger) {
       await closed;
       clearTimeout(timer);
       await worker?.stop();
+      await sessionStore?.close();
       await openRuntimeRef.close();
       releaseLock();
       log.info('Stopped');

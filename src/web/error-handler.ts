@@ -17,6 +17,9 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _nex
   let appError: AppError;
   if (error instanceof AppError) {
     appError = error;
+  } else if ((error as { code?: string }).code === 'EBADCSRFTOKEN') {
+    req.log.info({ event: 'csrf_rejected' }, 'Form without a valid CSRF token');
+    appError = new AppError('forbidden', 'errors.csrf');
   } else if ((clientError.status ?? clientError.statusCode ?? 500) < 500) {
     // body-parser errors, and the router's URIError for a malformed %-escape in the path
     appError = new AppError('bad_request', 'The request could not be read');
@@ -45,7 +48,8 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _nex
     return;
   }
   const view = appError.status === 404 ? 'errors/not-found' : appError.status === 500 ? 'errors/server-error' : 'errors/error';
-  res.render(view, { status: appError.status, requestId: req.id }, (renderError, html) => {
+  const messageKey = appError.message.startsWith('errors.') ? appError.message : 'errors.error';
+  res.render(view, { status: appError.status, requestId: req.id, messageKey }, (renderError, html) => {
     if (renderError) {
       req.log.error({ err: renderError }, 'Could not render the error page');
       res.type('text/plain').send(`Error ${appError.status}`);

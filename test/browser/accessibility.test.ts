@@ -35,6 +35,9 @@ describe('Browser: pages are accessible (WCAG 2.1 A/AA, axe in Chromium)', funct
     ['an assignment page', () => detailPath],
     ['the English home page', () => '/?lang=en'],
     ['the not-found page', () => '/finns-inte'],
+    ['the sign-up form', () => '/registrera'],
+    ['the login form', () => '/logga-in'],
+    ['a verification link that is not valid', () => '/verifiera-epost?token=x'],
   ];
   for (const [name, path] of pages) {
     it(`when ${name} is opened, then axe finds no violations`, async () => {
@@ -75,6 +78,44 @@ describe('Browser: pages are accessible (WCAG 2.1 A/AA, axe in Chromium)', funct
     });
     for (const path of ['/', '/uppdrag', detailPath]) await page.goto(browser.baseUrl + path);
     expect(problems).to.deep.equal([]);
+    await page.close();
+  });
+
+  it('when a resident signs up, verifies the e-mail from the mail store and logs in, then every page of the way is accessible', async () => {
+    const page = await browser.newPage();
+    const check = async () => expect(await accessibilityViolations(page), page.url()).to.deep.equal([]);
+    await page.goto(browser.baseUrl + '/');
+    await page.getByRole('link', { name: 'Skapa konto' }).click();
+    await page.getByRole('button', { name: 'Skapa konto' }).click(); // empty form: messages beside the fields
+    expect(await page.locator('.field-error').count()).to.be.greaterThan(2);
+    await check();
+    await page.getByLabel('Namn').fill('Cecilia Holm');
+    await page.getByLabel('E-postadress').fill('cecilia.holm@example.se');
+    await page.getByLabel('Välj ett lösenord').fill('isfiske på Vormsjön');
+    await page.getByLabel('Kommun där du bor').selectOption('2481');
+    await page.getByLabel('By eller ort (valfritt)').fill('Björksele');
+    await page.getByRole('button', { name: 'Skapa konto' }).click();
+    await page.getByRole('heading', { name: 'Kolla din e-post' }).waitFor();
+    await check();
+
+    const mail = await ctx.db('mails').where('to_address', 'cecilia.holm@example.se').first();
+    const link = /https?:\/\/\S+token=[A-Za-z0-9_-]{43}/.exec(mail.text_body)![0];
+    await page.goto(link.replace(ctx.config.publicUrl, browser.baseUrl));
+    await check();
+    await page.getByRole('button', { name: 'Bekräfta e-postadressen' }).click();
+    await page.getByText('Din e-postadress är bekräftad').waitFor();
+    await check();
+
+    await page.getByRole('link', { name: 'Logga in' }).first().click();
+    await page.getByLabel('E-postadress').fill('cecilia.holm@example.se');
+    await page.getByLabel('Lösenord').fill('isfiske på Vormsjön');
+    await page.getByRole('button', { name: 'Logga in' }).click();
+    await page.getByRole('link', { name: 'Mitt konto' }).click();
+    await page.getByRole('heading', { name: 'Mitt konto' }).waitFor();
+    expect(await page.textContent('main')).to.contain('Cecilia Holm');
+    await check();
+    await page.getByRole('button', { name: 'Logga ut' }).click();
+    await page.getByRole('link', { name: 'Logga in' }).waitFor();
     await page.close();
   });
 });

@@ -5,10 +5,12 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createDb, type Db } from '../../src/platform/db.js';
 import { createI18n } from '../../src/platform/i18n.js';
 import { workerLogger } from '../../src/platform/jobs.js';
+import { mailSender, mailTasks } from '../../src/platform/mail.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createSearchClient, type Meilisearch } from '../../src/platform/meilisearch.js';
 import { loadReferenceData } from '../../src/modules/reference/index.js';
 import { searchTasks, syncAssignmentIndex } from '../../src/modules/search/index.js';
+import { createSessionStore, type SessionStore } from '../../src/web/session.js';
 import { testServices } from './root-hooks.js';
 import { databaseUrl, withAdminClient } from './services.js';
 
@@ -36,6 +38,7 @@ export interface TestApp {
 export function useTestApp(overrides: (deps: AppDeps) => Partial<AppDeps> = () => ({})): TestApp {
   const context = {} as TestApp;
   let databaseName: string;
+  let sessionStore: SessionStore | undefined;
 
   before(async function () {
     this.timeout(60_000);
@@ -59,7 +62,17 @@ export function useTestApp(overrides: (deps: AppDeps) => Partial<AppDeps> = () =
     const log = createLogger(config);
     const db = createDb(url, { poolMax: 5 });
     const search = createSearchClient({ host: services.meili.host, apiKey: services.meili.apiKey });
-    const baseDeps: AppDeps = { config, db, search, log, reference: await loadReferenceData(db), i18n: await createI18n() };
+    sessionStore = createSessionStore(url);
+    const baseDeps: AppDeps = {
+      config,
+      db,
+      search,
+      log,
+      reference: await loadReferenceData(db),
+      i18n: await createI18n(),
+      sessionStore: sessionStore.store,
+      sessionSecret: config.sessionSecret!,
+    };
     const deps = { ...baseDeps, ...overrides(baseDeps) };
     const syncDeps = { db, search, indexPrefix: config.meili.indexPrefix, log };
     Object.assign(context, {
@@ -69,7 +82,12 @@ export function useTestApp(overrides: (deps: AppDeps) => Partial<AppDeps> = () =
       search,
       config,
       deps,
-      runJobs: () => runOnce({ connectionString: url, taskList: searchTasks(syncDeps), logger: workerLogger(log) }),
+      runJobs: () =>
+        runOnce({
+          connectionString: url,
+          taskList: { ...searchTasks(syncDeps), ...mailTasks({ db, from: mailSender(config), log }) },
+          logger: workerLogger(log),
+        }),
       syncIndex: async () => {
         await syncAssignmentIndex(syncDeps);
       },
@@ -79,6 +97,7 @@ export function useTestApp(overrides: (deps: AppDeps) => Partial<AppDeps> = () =
   after(async function () {
     this.timeout(60_000);
     if (!context.db) return;
+    await sessionStore?.close();
     await context.db.destroy();
     const prefix = context.config.meili.indexPrefix;
     const { results } = await context.search.getIndexes({ limit: 1000 });

@@ -1,0 +1,44 @@
+import connectPgSimple from 'connect-pg-simple';
+import session, { type Store } from 'express-session';
+import type { RequestHandler } from 'express';
+import pg from 'pg';
+
+// Sessions live in PostgreSQL (connect-pg-simple, table `sessions`), so they
+// survive restarts and are shared by every app process. The cookie is
+// HttpOnly, SameSite=Lax, Secure with a __Host- name in production. The idle
+// timeout is the cookie's rolling max age; the absolute one is checked by
+// `enforceAbsoluteTimeout` (web/auth.ts) from the time of login.
+
+export const SESSION_IDLE_MS = 2 * 60 * 60 * 1000;
+export const SESSION_ABSOLUTE_MS = 7 * 24 * 60 * 60 * 1000;
+
+export interface SessionStore {
+  store: Store;
+  close(): Promise<void>;
+}
+
+export function createSessionStore(connectionString: string): SessionStore {
+  const pool = new pg.Pool({ connectionString, max: 5, application_name: 'uppdragsbanken-sessions' });
+  const PgStore = connectPgSimple(session);
+  const store = new PgStore({ pool, tableName: 'sessions', createTableIfMissing: false, pruneSessionInterval: 15 * 60 });
+  return {
+    store,
+    async close() {
+      store.close();
+      await pool.end();
+    },
+  };
+}
+
+export function sessions(options: { store: Store; secret: string; production: boolean }): RequestHandler {
+  return session({
+    store: options.store,
+    name: options.production ? '__Host-ub.sid' : 'ub.sid',
+    secret: options.secret,
+    resave: false,
+    saveUninitialized: false, // no session (and no cookie) until something is stored: a form token or a login
+    rolling: true,
+    proxy: options.production,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: options.production, maxAge: SESSION_IDLE_MS, path: '/' },
+  });
+}
