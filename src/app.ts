@@ -11,7 +11,7 @@ import { accountRoutes } from './modules/accounts/index.js';
 import { assignmentRoutes } from './modules/assignments/index.js';
 import type { ReferenceData } from './modules/reference/index.js';
 import { searchRoutes } from './modules/search/index.js';
-import { configurePassport, enforceAbsoluteTimeout, userLocals } from './web/auth.js';
+import { actorLocals, configurePassport, enforceAbsoluteTimeout } from './web/auth.js';
 import { csrfLocals, csrfProtection } from './web/csrf.js';
 import { devMailRoutes } from './web/dev-mail.js';
 import { errorHandler, notFoundHandler } from './web/error-handler.js';
@@ -63,7 +63,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(enforceAbsoluteTimeout);
   app.use(csrfProtection);
   app.use(csrfLocals);
-  app.use(userLocals);
+  app.use(actorLocals(deps.db));
   app.use(searchRoutes(deps));
   app.use(accountRoutes(deps, auth));
   // Mails are only stored without SMTP_URL; this page shows them. Never in production.

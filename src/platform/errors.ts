@@ -2,10 +2,11 @@
 // them into a page or JSON. `fields` carries a message per input field so a
 // form can be re-rendered with each message beside its field.
 
-export type ErrorCode = 'bad_request' | 'not_found' | 'conflict' | 'forbidden' | 'unavailable';
+export type ErrorCode = 'bad_request' | 'unauthenticated' | 'not_found' | 'conflict' | 'forbidden' | 'unavailable';
 
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
+  unauthenticated: 401,
   forbidden: 403,
   not_found: 404,
   conflict: 409,

@@ -2,6 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { Db } from '../platform/db.js';
+import { loadActor, type Actor } from '../modules/access/index.js';
 import { authenticate, getSessionUser, type SessionUser } from '../modules/accounts/index.js';
 import { SESSION_ABSOLUTE_MS } from './session.js';
 
@@ -13,6 +14,12 @@ declare global {
   namespace Express {
     // eslint-disable-next-line @typescript-eslint/no-empty-object-type
     interface User extends SessionUser {}
+  }
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    actor: Actor;
   }
 }
 
@@ -47,10 +54,15 @@ export const enforceAbsoluteTimeout: RequestHandler = (req, _res, next) => {
   next();
 };
 
-export const userLocals: RequestHandler = (req, res, next) => {
-  res.locals.user = req.user;
-  next();
-};
+/** The signed-in user (for views) and the actor the policy decides for (for services). */
+export function actorLocals(db: Db): RequestHandler {
+  return async (req, res, next) => {
+    req.actor = await loadActor(db, req.user);
+    res.locals.user = req.user;
+    res.locals.actor = req.actor;
+    next();
+  };
+}
 
 /** Promise forms of passport's callback API. */
 export function logIn(req: Request, user: Express.User): Promise<void> {

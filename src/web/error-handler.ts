@@ -34,6 +34,11 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _nex
     return;
   }
 
+  if (appError.code === 'unauthenticated' && req.method === 'GET' && !wantsJson(req.path)) {
+    // A visitor opening a page that needs a login: log in, then come back.
+    res.redirect(303, `/logga-in?next=${encodeURIComponent(req.originalUrl)}`);
+    return;
+  }
   res.status(appError.status);
   if (wantsJson(req.path)) {
     const [parameter] = Object.keys(appError.fields);

@@ -3,6 +3,7 @@ import type passport from 'passport';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { AppDeps } from '../../app.js';
 import { AppError } from '../../platform/errors.js';
+import { authorize } from '../access/index.js';
 import { authenticateLocal, logIn, logOut } from '../../web/auth.js';
 import { renewCsrfToken } from '../../web/csrf.js';
 import { canVerifyEmail, signUp, verifyEmail } from './service.js';
@@ -149,10 +150,7 @@ export function accountRoutes(deps: AppDeps, auth: passport.PassportStatic): Rou
 
   router.get('/konto', (req, res) => {
     noStore(res);
-    if (!req.user) {
-      res.redirect(303, `/logga-in?next=${encodeURIComponent('/konto')}`);
-      return;
-    }
+    authorize(req.actor, 'account.view');
     res.render('accounts/account', {});
   });
 

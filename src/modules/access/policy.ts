@@ -1,0 +1,102 @@
+import type { DbOrTrx } from '../../platform/db.js';
+import { AppError } from '../../platform/errors.js';
+
+// Who may do what: the one place where rights are decided. Services call
+// `authorize` before they read or change an object; routes never decide.
+// Roles are in PRODUCT.md ("Who uses it").
+
+export type MemberRole = 'admin' | 'member';
+
+export interface Actor {
+  /** Undefined for a visitor. */
+  userId?: number;
+  isAdmin: boolean;
+  emailVerified: boolean;
+  /** organisation id → role */
+  memberships: ReadonlyMap<number, MemberRole>;
+  /** municipality codes the user is an officer for */
+  officerOf: ReadonlySet<string>;
+}
+
+export const VISITOR: Actor = Object.freeze({
+  isAdmin: false,
+  emailVerified: false,
+  memberships: new Map<number, MemberRole>(),
+  officerOf: new Set<string>(),
+});
+
+export type Action =
+  | 'account.view' // the own account pages
+  | 'organisation.create'
+  | 'organisation.edit'
+  | 'organisation.members.view'
+  | 'organisation.members.manage'
+  | 'organisation.verify'
+  | 'admin.view'
+  | 'officer.appoint'
+  | 'statistics.view';
+
+export interface Resource {
+  organisationId?: number;
+  municipalityCode?: string;
+}
+
+export function can(actor: Actor, action: Action, resource: Resource = {}): boolean {
+  const member = resource.organisationId !== undefined ? actor.memberships.get(resource.organisationId) : undefined;
+  switch (action) {
+    case 'account.view':
+      return actor.userId !== undefined;
+    case 'organisation.create':
+      // A verified e-mail: organisations are billed and contacted by it.
+      return actor.userId !== undefined && actor.emailVerified;
+    case 'organisation.edit':
+    case 'organisation.members.manage':
+      return member === 'admin' || actor.isAdmin;
+    case 'organisation.members.view':
+      return member !== undefined || actor.isAdmin;
+    case 'organisation.verify':
+    case 'admin.view':
+    case 'officer.appoint':
+      return actor.isAdmin;
+    case 'statistics.view':
+      if (actor.isAdmin) return true;
+      return resource.municipalityCode === undefined ? actor.officerOf.size > 0 : actor.officerOf.has(resource.municipalityCode);
+  }
+}
+
+// Admin and officer areas do not exist for anyone else: 404, not 403, so their
+// existence is not advertised.
+const HIDDEN_WHEN_FORBIDDEN: ReadonlySet<Action> = new Set([
+  'admin.view',
+  'officer.appoint',
+  'organisation.verify',
+  'statistics.view',
+]);
+
+/** Throws unless `can` says yes: 404 for hidden areas, 401-like redirect is the route's job for visitors, 403 otherwise. */
+export function authorize(actor: Actor, action: Action, resource: Resource = {}): void {
+  if (can(actor, action, resource)) return;
+  if (HIDDEN_WHEN_FORBIDDEN.has(action)) throw new AppError('not_found', 'Not found');
+  if (actor.userId === undefined) throw new AppError('unauthenticated', 'Log in first');
+  throw new AppError('forbidden', 'errors.forbidden');
+}
+
+export async function loadActor(
+  db: DbOrTrx,
+  user: { id: number; isAdmin: boolean; emailVerified: boolean } | undefined,
+): Promise<Actor> {
+  if (!user) return VISITOR;
+  const [memberships, officerOf] = await Promise.all([
+    db('organisation_members')
+      .where('user_id', user.id)
+      .select<{ organisation_id: number; role: MemberRole }[]>('organisation_id', 'role'),
+    db('officer_municipalities').where('user_id', user.id).pluck('municipality_code') as Promise<string[]>,
+  ]);
+  return {
+    userId: user.id,
+    isAdmin: user.isAdmin,
+    emailVerified: user.emailVerified,
+    memberships: new Map(memberships.map((m) => [m.organisation_id, m.role])),
+    officerOf: new Set(officerOf),
+  };
+}
