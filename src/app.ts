@@ -8,6 +8,7 @@ import type { Db } from './platform/db.js';
 import type { Logger } from './platform/logger.js';
 import type { Meilisearch } from './platform/meilisearch.js';
 import { accountRoutes } from './modules/accounts/index.js';
+import { adminRoutes } from './modules/admin/index.js';
 import { assignmentRoutes } from './modules/assignments/index.js';
 import type { ReferenceData } from './modules/reference/index.js';
 import { searchRoutes } from './modules/search/index.js';
@@ -66,6 +67,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(actorLocals(deps.db));
   app.use(searchRoutes(deps));
   app.use(accountRoutes(deps, auth));
+  app.use(adminRoutes(deps));
   // Mails are only stored without SMTP_URL; this page shows them. Never in production.
   if (!deps.config.isProduction) app.use(devMailRoutes(deps));
   app.use(assignmentRoutes(deps));

@@ -1,0 +1,2 @@
+export { adminRoutes } from './routes.js';
+export { appointOfficer, getOverview, listOfficers, removeOfficer } from './service.js';

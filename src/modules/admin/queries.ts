@@ -1,0 +1,52 @@
+import type { DbOrTrx } from '../../platform/db.js';
+
+export interface Overview {
+  users: number;
+  organisations: number;
+  publishedAssignments: number;
+  unverifiedOrganisations: Array<{ id: number; name: string; slug: string; type: string; createdAt: Date }>;
+}
+
+const count = async (query: ReturnType<DbOrTrx['table']>) =>
+  Number((await query.count<{ count: string }[]>({ count: '*' }))[0]?.count ?? 0);
+
+export async function selectOverview(db: DbOrTrx): Promise<Overview> {
+  const [users, organisations, publishedAssignments, unverifiedOrganisations] = await Promise.all([
+    count(db('users')),
+    count(db('organisations')),
+    count(db('assignments').where('status', 'published').whereNull('hidden_at')),
+    db('organisations')
+      .whereNull('verified_at')
+      .orderBy('created_at')
+      .limit(100)
+      .select({ id: 'id', name: 'name', slug: 'slug', type: 'type', createdAt: 'created_at' }),
+  ]);
+  return { users, organisations, publishedAssignments, unverifiedOrganisations };
+}
+
+export interface OfficerRow {
+  userId: number;
+  name: string;
+  email: string;
+  municipalityCode: string;
+  municipalityName: string;
+}
+
+export async function selectOfficers(db: DbOrTrx): Promise<OfficerRow[]> {
+  return db('officer_municipalities as om')
+    .join('users as u', 'u.id', 'om.user_id')
+    .join('municipalities as m', 'm.code', 'om.municipality_code')
+    .orderBy([{ column: 'u.name' }, { column: 'm.short_name' }])
+    .select({ userId: 'u.id', name: 'u.name', email: 'u.email', municipalityCode: 'm.code', municipalityName: 'm.short_name' });
+}
+
+export async function insertOfficer(db: DbOrTrx, userId: number, municipalityCode: string, appointedBy: number): Promise<void> {
+  await db('officer_municipalities')
+    .insert({ user_id: userId, municipality_code: municipalityCode, appointed_by: appointedBy })
+    .onConflict(['user_id', 'municipality_code'])
+    .ignore();
+}
+
+export async function deleteOfficer(db: DbOrTrx, userId: number, municipalityCode: string): Promise<number> {
+  return db('officer_municipalities').where({ user_id: userId, municipality_code: municipalityCode }).delete();
+}

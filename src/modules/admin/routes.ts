@@ -1,0 +1,54 @@
+import { Router } from 'express';
+import type { AppDeps } from '../../app.js';
+import { AppError } from '../../platform/errors.js';
+import type { Actor } from '../access/index.js';
+import { appointOfficer, getOverview, listOfficers, removeOfficer } from './service.js';
+
+// Platform-admin pages. Rights are checked in the service; for anyone but a
+// platform admin these pages do not exist (404).
+export function adminRoutes(deps: AppDeps): Router {
+  const router = Router();
+  router.use('/admin', (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+
+  router.get('/admin', async (req, res) => {
+    res.render('admin/overview', { overview: await getOverview(deps.db, req.actor) });
+  });
+
+  const officersPage = async (actor: Actor, form: Record<string, string>, errors: Record<string, string>) => ({
+    officers: await listOfficers(deps.db, actor),
+    municipalities: deps.reference.municipalities,
+    form,
+    errors,
+  });
+
+  router.get('/admin/handlaggare', async (req, res) => {
+    res.render('admin/officers', await officersPage(req.actor, { email: '', municipality: '' }, {}));
+  });
+
+  router.post('/admin/handlaggare', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      await appointOfficer(deps.db, req.actor, body, deps.reference);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status !== 400) throw error;
+      const form = {
+        email: typeof body.email === 'string' ? body.email.slice(0, 254) : '',
+        municipality: typeof body.municipality === 'string' ? body.municipality.slice(0, 4) : '',
+      };
+      res.status(400).render('admin/officers', await officersPage(req.actor, form, error.fields));
+      return;
+    }
+    res.redirect(303, '/admin/handlaggare');
+  });
+
+  router.post('/admin/handlaggare/ta-bort', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    await removeOfficer(deps.db, req.actor, { userId: body.userId, municipality: body.municipality });
+    res.redirect(303, '/admin/handlaggare');
+  });
+
+  return router;
+}

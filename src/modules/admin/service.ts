@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import type { DbOrTrx } from '../../platform/db.js';
+import { AppError } from '../../platform/errors.js';
+import { authorize, type Actor } from '../access/index.js';
+import type { ReferenceData } from '../reference/index.js';
+import { deleteOfficer, insertOfficer, selectOfficers, selectOverview, type OfficerRow, type Overview } from './queries.js';
+
+export type { OfficerRow, Overview };
+
+export async function getOverview(db: DbOrTrx, actor: Actor): Promise<Overview> {
+  authorize(actor, 'admin.view');
+  return selectOverview(db);
+}
+
+export async function listOfficers(db: DbOrTrx, actor: Actor): Promise<OfficerRow[]> {
+  authorize(actor, 'officer.appoint');
+  return selectOfficers(db);
+}
+
+const appointSchema = z.object({
+  email: z
+    .string({ message: 'admin.errors.emailRequired' })
+    .trim()
+    .min(1, 'admin.errors.emailRequired')
+    .max(254, 'admin.errors.userNotFound'),
+  municipality: z.string({ message: 'admin.errors.municipalityRequired' }).regex(/^\d{4}$/, 'admin.errors.municipalityRequired'),
+});
+
+/** Appoints a registered user as officer for a municipality (idempotent). */
+export async function appointOfficer(db: DbOrTrx, actor: Actor, input: unknown, reference: ReferenceData): Promise<void> {
+  authorize(actor, 'officer.appoint');
+  const parsed = appointSchema.safeParse(input);
+  if (!parsed.success) {
+    const fields: Record<string, string> = {};
+    for (const issue of parsed.error.issues) fields[String(issue.path[0])] ??= issue.message;
+    throw new AppError('bad_request', 'Invalid appointment', fields);
+  }
+  if (!reference.municipalityByCode.has(parsed.data.municipality)) {
+    throw new AppError('bad_request', 'Unknown municipality', { municipality: 'admin.errors.municipalityRequired' });
+  }
+  const user = await db('users').where('email', parsed.data.email).first('id');
+  // Only admins get here, so naming a missing account reveals nothing new.
+  if (!user) throw new AppError('bad_request', 'No such user', { email: 'admin.errors.userNotFound' });
+  await insertOfficer(db, user.id as number, parsed.data.municipality, actor.userId!);
+}
+
+export async function removeOfficer(
+  db: DbOrTrx,
+  actor: Actor,
+  input: { userId?: unknown; municipality?: unknown },
+): Promise<void> {
+  authorize(actor, 'officer.appoint');
+  const userId = Number(input.userId);
+  const municipality = typeof input.municipality === 'string' ? input.municipality : '';
+  if (!Number.isSafeInteger(userId) || userId <= 0 || !/^\d{4}$/.test(municipality))
+    throw new AppError('bad_request', 'Invalid request');
+  await deleteOfficer(db, userId, municipality);
+}
