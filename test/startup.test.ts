@@ -200,6 +200,33 @@ describe('Start-up in external mode (DATABASE_URL and MEILI_HOST set)', function
     expect(await worker.stop('SIGINT')).to.equal(0);
   });
 
+  it('when create-admin runs, then a platform admin exists; bad or missing arguments are refused', async () => {
+    const created = startProcess('src/cli/create-admin.ts', env, [
+      '--email',
+      'Admin@Example.se',
+      '--password',
+      'ett bra adminlösenord',
+    ]);
+    expect(await created.exited(60_000)).to.equal(0, created.stderr());
+    const client = new (await import('pg')).default.Client({ connectionString: env.DATABASE_URL });
+    await client.connect();
+    const { rows } = await client.query(
+      `SELECT is_admin, email_verified_at IS NOT NULL AS verified, password_hash FROM users WHERE email = 'admin@example.se'`,
+    );
+    await client.end();
+    expect(rows).to.have.length(1);
+    expect(rows[0]).to.include({ is_admin: true, verified: true });
+    expect(rows[0].password_hash).to.match(/^\$argon2id\$/);
+    expect(created.lines.map((line) => JSON.stringify(line)).join('\n')).to.not.contain('ett bra adminlösenord');
+
+    const missing = startProcess('src/cli/create-admin.ts', env, ['--email', 'x@example.se']);
+    expect(await missing.exited(60_000)).to.equal(2);
+    expect(missing.stderr()).to.contain('Usage: npm run create-admin');
+    const weak = startProcess('src/cli/create-admin.ts', env, ['--email', 'y@example.se', '--password', 'lösenord123']);
+    expect(await weak.exited(60_000)).to.equal(1);
+    expect(weak.stderr()).to.contain('create-admin: The password is not acceptable');
+  });
+
   it('when no Meilisearch binary can be found, then the app still starts, says how to get one and reports search degraded', async () => {
     const env2 = { ...env, MEILI_HOST: '', MEILI_MASTER_KEY: '', MEILI_BIN: '/nonexistent/meilisearch', PATH: '/usr/bin:/bin' };
     const app = startProcess('src/server.ts', env2);

@@ -24,8 +24,8 @@ export interface RunningProcess {
   exited(timeoutMs?: number): Promise<number | null>;
 }
 
-export function startProcess(script: string, env: Record<string, string | undefined>): RunningProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
+export function startProcess(script: string, env: Record<string, string | undefined>, args: string[] = []): RunningProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
