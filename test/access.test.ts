@@ -1,0 +1,170 @@
+import { expect } from 'chai';
+import type { Express } from 'express';
+import request from 'supertest';
+import { createOrganisation, createTestAssignment } from './support/factories.js';
+import { useTestApp } from './support/test-app.js';
+import { createUser, csrfFrom, logInAs } from './support/users.js';
+
+// Every registered route, asked by every role: the answer must be the one in
+// ACCESS. A route missing from the table fails the test, so a new route cannot
+// ship without someone deciding who may use it.
+//
+// Outcomes: ok = answered (2xx, 3xx elsewhere, or 400 for an empty form);
+// login = sent to the login page; 401 = login refused; 403 = forbidden;
+// 404 = does not exist for this role.
+
+const ROLES = ['visitor', 'resident', 'memberA', 'memberB', 'officerX', 'officerY', 'admin'] as const;
+type Role = (typeof ROLES)[number];
+type Outcome = 'ok' | 'login' | '401' | '403' | '404';
+type Rule = Outcome | Partial<Record<Role | 'others', Outcome>>;
+
+const everyone = 'ok';
+const adminOnly: Rule = { admin: 'ok', others: '404' };
+const loggedIn: Rule = { visitor: 'login', others: 'ok' };
+
+const ACCESS: Record<string, Rule> = {
+  'GET /healthz': everyone,
+  'GET /api/v1/assignments': everyone,
+  'GET /uppdrag': everyone,
+  'GET /': everyone,
+  'GET /uppdrag/:ref': everyone,
+  'GET /registrera': everyone,
+  'POST /registrera': everyone, // 400 for the empty form
+  'GET /logga-in': everyone,
+  'POST /logga-in': '401', // an empty login fails alike for everyone
+  'POST /logga-ut': everyone,
+  'GET /verifiera-epost': everyone, // 400 page without a token
+  'POST /verifiera-epost': everyone,
+  'GET /konto': loggedIn,
+  'GET /admin': adminOnly,
+  'GET /admin/handlaggare': adminOnly,
+  'POST /admin/handlaggare': adminOnly,
+  'POST /admin/handlaggare/ta-bort': adminOnly,
+  // Development only (absent in production, see test/production.test.ts).
+  'GET /dev/mail': everyone,
+  'GET /dev/mail/:id': everyone,
+  'GET /dev/mail/:id/html': everyone,
+};
+
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean> };
+  handle?: { stack?: Layer[] };
+}
+
+/** "METHOD /path" for every route, nested routers included (all are mounted at /). */
+export function registeredRoutes(app: Express): string[] {
+  const routes: string[] = [];
+  const walk = (stack: Layer[]) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        for (const method of Object.keys(layer.route.methods)) routes.push(`${method.toUpperCase()} ${layer.route.path}`);
+      } else if (layer.handle?.stack) {
+        walk(layer.handle.stack);
+      }
+    }
+  };
+  walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
+  return routes;
+}
+
+const expected = (rule: Rule, role: Role): Outcome => (typeof rule === 'string' ? rule : (rule[role] ?? rule.others ?? 'ok'));
+
+describe('Access: every route × every role', function () {
+  this.timeout(120_000);
+  const ctx = useTestApp();
+  const params: Record<string, string> = {};
+  const agents = {} as Record<Role, { agent: ReturnType<typeof request.agent>; csrf: string }>;
+  const emails = {} as Record<Role, string>;
+
+  /** A visitor with a session that holds a CSRF token (from the login form). */
+  const visitorAgent = async () => {
+    const agent = request.agent(ctx.app);
+    return { agent, csrf: csrfFrom((await agent.get('/logga-in').expect(200)).text) };
+  };
+
+  before(async () => {
+    const orgA = await createOrganisation(ctx.db, { name: 'Förening A' });
+    const orgB = await createOrganisation(ctx.db, { name: 'Förening B' });
+    const assignment = await createTestAssignment(ctx.db, { organisationId: orgA.id });
+    params[':ref'] = String(assignment);
+    const [mail] = await ctx
+      .db('mails')
+      .insert({
+        to_address: 'someone@example.se',
+        subject: 'Test',
+        text_body: 'Hej',
+        html_body: '<p>Hej</p>',
+        template: 'verify-email',
+      })
+      .returning('id');
+    params[':id'] = String(mail.id);
+    params[':slug'] = (await ctx.db('organisations').where('id', orgA.id).first('slug')).slug;
+
+    const users: Record<Exclude<Role, 'visitor'>, { id: number; email: string }> = {
+      resident: await createUser(ctx.db),
+      memberA: await createUser(ctx.db),
+      memberB: await createUser(ctx.db),
+      officerX: await createUser(ctx.db),
+      officerY: await createUser(ctx.db),
+      admin: await createUser(ctx.db, { isAdmin: true }),
+    };
+    await ctx.db('organisation_members').insert([
+      { organisation_id: orgA.id, user_id: users.memberA.id, role: 'admin' },
+      { organisation_id: orgB.id, user_id: users.memberB.id, role: 'admin' },
+    ]);
+    await ctx.db('officer_municipalities').insert([
+      { user_id: users.officerX.id, municipality_code: '2481' },
+      { user_id: users.officerY.id, municipality_code: '0188' },
+    ]);
+    agents.visitor = await visitorAgent();
+    await ctx.syncIndex();
+    for (const [role, user] of Object.entries(users)) {
+      emails[role as Role] = user.email;
+      agents[role as Role] = await logInAs(ctx.app, user.email);
+    }
+  });
+
+  it('when the routes are listed, then every one is in the access table and the table has no stale rows', () => {
+    const routes = registeredRoutes(ctx.app);
+    expect(
+      routes.filter((route) => !(route in ACCESS)),
+      'routes missing from ACCESS',
+    ).to.deep.equal([]);
+    expect(
+      Object.keys(ACCESS).filter((route) => !routes.includes(route)),
+      'rows for routes that do not exist',
+    ).to.deep.equal([]);
+  });
+
+  it('when each role asks each route, then the outcome is the one in the table', async () => {
+    const mismatches: string[] = [];
+    for (const route of registeredRoutes(ctx.app)) {
+      const rule = ACCESS[route];
+      if (rule === undefined) continue;
+      const [method, pattern] = route.split(' ') as [string, string];
+      const path = pattern.replace(/:[a-z]+/gi, (name) => params[name] ?? name);
+      for (const role of ROLES) {
+        const { agent, csrf } = agents[role];
+        const res = method === 'GET' ? await agent.get(path) : await agent.post(path).type('form').send({ _csrf: csrf });
+        const outcome: Outcome | '500' =
+          res.status >= 500
+            ? '500'
+            : res.status === 404
+              ? '404'
+              : res.status === 403
+                ? '403'
+                : res.status === 401
+                  ? '401'
+                  : res.status === 303 && String(res.headers.location).startsWith('/logga-in')
+                    ? 'login'
+                    : 'ok';
+        if (outcome !== expected(rule, role))
+          mismatches.push(`${route} as ${role}: ${outcome} (status ${res.status}), expected ${expected(rule, role)}`);
+        // Logging out ends the session: log the role in again for the next routes.
+        if (route === 'POST /logga-ut')
+          agents[role] = role === 'visitor' ? await visitorAgent() : await logInAs(ctx.app, emails[role]);
+      }
+    }
+    expect(mismatches).to.deep.equal([]);
+  });
+});
