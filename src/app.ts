@@ -10,6 +10,9 @@ import type { Meilisearch } from './platform/meilisearch.js';
 import { accountRoutes } from './modules/accounts/index.js';
 import { adminRoutes } from './modules/admin/index.js';
 import { assignmentRoutes } from './modules/assignments/index.js';
+import { myDataRoutes } from './modules/my-data/index.js';
+import { organisationRoutes } from './modules/organisations/index.js';
+import { profileRoutes } from './modules/profiles/index.js';
 import type { ReferenceData } from './modules/reference/index.js';
 import { searchRoutes } from './modules/search/index.js';
 import { actorLocals, configurePassport, enforceAbsoluteTimeout } from './web/auth.js';
@@ -56,7 +59,8 @@ export function buildApp(deps: AppDeps): Express {
   app.use(viewLocals(deps.i18n, deps.reference));
 
   // Everything below may read or change a session.
-  app.use(express.urlencoded({ extended: false, limit: '20kb', parameterLimit: 100 }));
+  // 200 kB: a 10 000-character description in Swedish is about 60 kB when form-encoded.
+  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 300 }));
   app.use(sessions({ store: deps.sessionStore, secret: deps.sessionSecret, production: deps.config.isProduction }));
   const auth = configurePassport(deps.db);
   app.use(auth.initialize());
@@ -67,7 +71,10 @@ export function buildApp(deps: AppDeps): Express {
   app.use(actorLocals(deps.db));
   app.use(searchRoutes(deps));
   app.use(accountRoutes(deps, auth));
+  app.use(organisationRoutes(deps));
   app.use(adminRoutes(deps));
+  app.use(myDataRoutes(deps));
+  app.use(profileRoutes(deps));
   // Mails are only stored without SMTP_URL; this page shows them. Never in production.
   if (!deps.config.isProduction) app.use(devMailRoutes(deps));
   app.use(assignmentRoutes(deps));

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { accessibilityViolations, useBrowser } from '../support/browser.js';
 import { createOrganisation, createTestAssignment } from '../support/factories.js';
 import { useTestApp } from '../support/test-app.js';
+import { createUser, TEST_PASSWORD } from '../support/users.js';
 
 describe('Browser: pages are accessible (WCAG 2.1 A/AA, axe in Chromium)', function () {
   this.timeout(60_000);
@@ -116,6 +117,27 @@ describe('Browser: pages are accessible (WCAG 2.1 A/AA, axe in Chromium)', funct
     await check();
     await page.getByRole('button', { name: 'Logga ut' }).click();
     await page.getByRole('link', { name: 'Logga in' }).waitFor();
+    await page.close();
+  });
+
+  it('when a signed-in admin opens the account, profile, my-data and admin pages, then axe finds no violations', async () => {
+    const admin = await createUser(ctx.db, { isAdmin: true, name: 'Greta Granskare' });
+    const page = await browser.newPage();
+    await page.goto(browser.baseUrl + '/logga-in');
+    await page.getByLabel('E-postadress').fill(admin.email);
+    await page.getByLabel('Lösenord').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Logga in' }).click();
+    await page.waitForURL(browser.baseUrl + '/');
+    for (const path of ['/konto', '/konto/profil', '/konto/mina-uppgifter', '/admin', '/admin/handlaggare']) {
+      await page.goto(browser.baseUrl + path);
+      expect(await accessibilityViolations(page), path).to.deep.equal([]);
+    }
+    // A form with errors, too.
+    await page.goto(browser.baseUrl + '/konto/profil');
+    await page.getByLabel('Fler färdigheter').fill('<b>fet</b>');
+    await page.getByRole('button', { name: 'Spara profilen' }).click();
+    await page.locator('#skillTags-error').waitFor();
+    expect(await accessibilityViolations(page)).to.deep.equal([]);
     await page.close();
   });
 });

@@ -32,6 +32,7 @@ export type Action =
   | 'organisation.members.view'
   | 'organisation.members.manage'
   | 'organisation.verify'
+  | 'organisation.join' // accept an invitation to an organisation
   | 'admin.view'
   | 'officer.appoint'
   | 'statistics.view';
@@ -48,6 +49,10 @@ export function can(actor: Actor, action: Action, resource: Resource = {}): bool
       return actor.userId !== undefined;
     case 'organisation.create':
       // A verified e-mail: organisations are billed and contacted by it.
+      return actor.userId !== undefined && actor.emailVerified;
+    case 'organisation.join':
+      // The invite link proves the invited mailbox; a verified e-mail on the
+      // account proves the address the organisation will write to from now on.
       return actor.userId !== undefined && actor.emailVerified;
     case 'organisation.edit':
     case 'organisation.members.manage':

@@ -62,3 +62,78 @@ export async function markEmailVerified(db: DbOrTrx, userId: number): Promise<vo
     .whereNull('email_verified_at')
     .update({ email_verified_at: db.fn.now(), updated_at: db.fn.now() });
 }
+
+export interface AccountRow {
+  id: number;
+  name: string;
+  email: string;
+  /** A new address waiting for its confirmation link to be used. */
+  pendingEmail: string | null;
+  passwordHash: string | null;
+}
+
+const ACCOUNT_COLUMNS = {
+  id: 'id',
+  name: 'name',
+  email: 'email',
+  pendingEmail: 'pending_email',
+  passwordHash: 'password_hash',
+};
+
+export async function selectAccount(db: DbOrTrx, id: number): Promise<AccountRow | undefined> {
+  return db('users').where({ id }).first(ACCOUNT_COLUMNS);
+}
+
+export async function selectAccountByEmail(db: DbOrTrx, email: string): Promise<AccountRow | undefined> {
+  return db('users').where({ email }).first(ACCOUNT_COLUMNS);
+}
+
+/** A new password hash. `verifyEmail`: the change came through a link mailed to the address, which proves it. */
+export async function updatePassword(
+  db: DbOrTrx,
+  userId: number,
+  passwordHash: string,
+  options: { verifyEmail: boolean },
+): Promise<void> {
+  await db('users')
+    .where({ id: userId })
+    .update({
+      password_hash: passwordHash,
+      password_changed_at: db.fn.now(),
+      ...(options.verifyEmail ? { email_verified_at: db.raw('COALESCE(email_verified_at, now())') } : {}),
+      updated_at: db.fn.now(),
+    });
+}
+
+export async function updatePendingEmail(db: DbOrTrx, userId: number, pendingEmail: string | null): Promise<void> {
+  await db('users').where({ id: userId }).update({ pending_email: pendingEmail, updated_at: db.fn.now() });
+}
+
+/**
+ * Makes the pending address the account's address (verified: the link mailed
+ * to it was used). Undefined when nothing is pending. A taken address breaks
+ * users.email's unique index (23505), which the caller translates.
+ */
+export async function applyPendingEmail(db: DbOrTrx, userId: number): Promise<{ email: string } | undefined> {
+  const [row] = await db('users')
+    .where({ id: userId })
+    .whereNotNull('pending_email')
+    .update({
+      email: db.ref('pending_email'),
+      pending_email: null,
+      email_verified_at: db.fn.now(),
+      updated_at: db.fn.now(),
+    })
+    .returning<{ email: string }[]>('email');
+  return row;
+}
+
+/**
+ * Ends the user's sessions (connect-pg-simple's table; the session keeps the
+ * user id under passport.user, indexed by sessions_user), all but `exceptSid` if given.
+ */
+export async function deleteSessionsOfUser(db: DbOrTrx, userId: number, exceptSid?: string): Promise<number> {
+  const query = db('sessions').whereRaw(`(sess -> 'passport' ->> 'user') = ?`, [String(userId)]);
+  if (exceptSid !== undefined) query.whereNot('sid', exceptSid);
+  return query.delete();
+}

@@ -53,6 +53,26 @@ export const logInSchema = z.object({
   password: z.string().max(1024).default(''),
 });
 
+/** The password typed to prove it is you (never checked for strength: an old one may be weak). */
+const currentPasswordSchema = z
+  .string({ message: 'accounts.errors.currentPasswordRequired' })
+  .min(1, 'accounts.errors.currentPasswordRequired')
+  .max(1024, 'accounts.errors.currentPasswordWrong');
+
+export const forgotPasswordSchema = z.object({ email: emailSchema });
+
+export const resetPasswordSchema = z.object({ password: passwordSchema });
+
+export const changePasswordSchema = z.object({
+  currentPassword: currentPasswordSchema,
+  newPassword: passwordSchema,
+});
+
+export const changeEmailSchema = z.object({
+  email: emailSchema,
+  password: currentPasswordSchema,
+});
+
 /** zod issues → { field: i18n key }, the first message per field. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {
   const fields: Record<string, string> = {};

@@ -4,7 +4,7 @@ import type { DbOrTrx } from '../../platform/db.js';
 // Single-use tokens for links in e-mails. Only a SHA-256 hash is stored, so a
 // database leak does not hand out working links.
 
-export type TokenPurpose = 'verify_email' | 'reset_password';
+export type TokenPurpose = 'verify_email' | 'reset_password' | 'change_email';
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -40,4 +40,14 @@ export async function isTokenUsable(db: DbOrTrx, token: string, purpose: TokenPu
     .where('expires_at', '>', db.fn.now())
     .first('id');
   return row !== undefined;
+}
+
+/** Makes every unused token of the user for these purposes unusable (a newer link, or a changed password, replaces them). */
+export async function revokeTokens(db: DbOrTrx, userId: number, purposes: readonly TokenPurpose[]): Promise<void> {
+  await db('user_tokens')
+    .where({ user_id: userId })
+    .whereIn('purpose', purposes)
+    .whereNull('used_at')
+    .where('expires_at', '>', db.fn.now())
+    .update({ expires_at: db.fn.now() });
 }

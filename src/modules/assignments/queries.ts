@@ -100,9 +100,10 @@ const SUMMARY_COLUMNS = {
 
 export async function selectOpenAssignments(
   db: DbOrTrx,
-  options: { limit: number; offset: number },
+  options: { limit: number; offset: number; organisationId?: number },
 ): Promise<{ rows: AssignmentSummary[]; total: number }> {
   const base = openAssignments(db);
+  if (options.organisationId !== undefined) base.where('a.organisation_id', options.organisationId);
   const [rows, [count]] = await Promise.all([
     base
       .clone()

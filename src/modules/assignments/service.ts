@@ -86,8 +86,12 @@ export async function getPublicAssignment(db: DbOrTrx, id: number): Promise<Assi
 
 export async function listOpenAssignments(
   db: DbOrTrx,
-  page: { page: number; perPage: number },
+  page: { page: number; perPage: number; organisationId?: number },
 ): Promise<{ assignments: AssignmentSummary[]; total: number }> {
-  const { rows, total } = await selectOpenAssignments(db, { limit: page.perPage, offset: (page.page - 1) * page.perPage });
+  const { rows, total } = await selectOpenAssignments(db, {
+    limit: page.perPage,
+    offset: (page.page - 1) * page.perPage,
+    organisationId: page.organisationId,
+  });
   return { assignments: rows, total };
 }

@@ -1,0 +1,3 @@
+export { myDataRoutes } from './routes.js';
+export { deleteMyAccount, exportMyData } from './service.js';
+export { USER_REFERENCES } from './user-data.js';

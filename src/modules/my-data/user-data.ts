@@ -1,0 +1,103 @@
+import type { DbOrTrx } from '../../platform/db.js';
+
+// Every column in the database that refers to a user, and what "my data"
+// does with it: put it in the export, and on account deletion either delete
+// the row (with the user, by cascade or explicitly) or keep the row without
+// the person (SET NULL). test/my-data.test.ts compares this list with the
+// foreign keys in the database, so a new table with a user reference cannot
+// be forgotten here.
+
+export interface UserReference {
+  table: string;
+  column: string;
+  /** What happens to the row when the account is deleted. */
+  onDelete: 'delete' | 'keep-without-person';
+  /** The rows to export (undefined: the reference is only a pointer, exported elsewhere). */
+  exportRows?: (db: DbOrTrx, userId: number) => Promise<unknown[]>;
+}
+
+const all = (table: string, column: string, columns: string[] | Record<string, string>) => (db: DbOrTrx, userId: number) =>
+  db(table).where(column, userId).select(columns) as Promise<unknown[]>;
+
+export const USER_REFERENCES: readonly UserReference[] = [
+  {
+    table: 'resident_profiles',
+    column: 'user_id',
+    onDelete: 'delete',
+    exportRows: all('resident_profiles', 'user_id', [
+      'bio',
+      'skill_tags',
+      'availability',
+      'driving_licence',
+      'visible_to_organisations',
+      'created_at',
+      'updated_at',
+    ]),
+  },
+  {
+    table: 'resident_categories',
+    column: 'user_id',
+    onDelete: 'delete',
+    exportRows: (db, userId) =>
+      db('resident_categories as rc')
+        .join('categories as c', 'c.id', 'rc.category_id')
+        .where('rc.user_id', userId)
+        .select({ category: 'c.slug' }),
+  },
+  {
+    table: 'resident_localities',
+    column: 'user_id',
+    onDelete: 'delete',
+    exportRows: (db, userId) =>
+      db('resident_localities as rl')
+        .join('localities as l', 'l.id', 'rl.locality_id')
+        .where('rl.user_id', userId)
+        .select({ locality: 'l.name', municipalityCode: 'l.municipality_code' }),
+  },
+  {
+    table: 'organisation_members',
+    column: 'user_id',
+    onDelete: 'delete',
+    exportRows: (db, userId) =>
+      db('organisation_members as om')
+        .join('organisations as o', 'o.id', 'om.organisation_id')
+        .where('om.user_id', userId)
+        .select({ organisation: 'o.name', role: 'om.role', since: 'om.created_at' }),
+  },
+  {
+    table: 'officer_municipalities',
+    column: 'user_id',
+    onDelete: 'delete',
+    exportRows: all('officer_municipalities', 'user_id', { municipalityCode: 'municipality_code', since: 'created_at' }),
+  },
+  { table: 'officer_municipalities', column: 'appointed_by', onDelete: 'keep-without-person' },
+  {
+    table: 'user_tokens',
+    column: 'user_id',
+    onDelete: 'delete',
+    exportRows: all('user_tokens', 'user_id', ['purpose', 'created_at', 'expires_at', 'used_at']),
+  },
+  {
+    table: 'assignments',
+    column: 'created_by',
+    // An assignment belongs to its organisation; it stays, without its author.
+    onDelete: 'keep-without-person',
+    exportRows: all('assignments', 'created_by', ['id', 'title', 'status', 'created_at']),
+  },
+  {
+    table: 'organisation_invites',
+    column: 'invited_by',
+    onDelete: 'keep-without-person',
+    exportRows: all('organisation_invites', 'invited_by', {
+      invitedEmail: 'email',
+      createdAt: 'created_at',
+      acceptedAt: 'accepted_at',
+    }),
+  },
+  {
+    table: 'organisation_invites',
+    column: 'accepted_by',
+    onDelete: 'keep-without-person',
+    exportRows: all('organisation_invites', 'accepted_by', { createdAt: 'created_at', acceptedAt: 'accepted_at' }),
+  },
+];

@@ -1,0 +1,273 @@
+import { Router, type Request, type Response } from 'express';
+import type { AppDeps } from '../../app.js';
+import { AppError } from '../../platform/errors.js';
+import { authorize, can } from '../access/index.js';
+import { excerpt, summaryCard } from '../assignments/index.js';
+import { formatOrganisationNumber } from './organisation-number.js';
+import { FORM_FIELDS, MEMBER_ROLES, normaliseWebsite, ORGANISATION_TYPES, type OrganisationForm } from './schemas.js';
+import {
+  acceptInvite,
+  changeMemberRole,
+  createOrganisation,
+  getInvite,
+  getMembersPage,
+  getOrganisationForEdit,
+  getOrganisationPage,
+  inviteMember,
+  listMyOrganisations,
+  removeMember,
+  revokeInvite,
+  updateOrganisation,
+  verifyOrganisation,
+  type Organisation,
+} from './service.js';
+
+// Status messages after a redirect (?done=…): only these values are shown.
+const ORGANISATION_DONE = new Set(['created', 'saved', 'savedUnverified', 'verified', 'joined', 'alreadyMember']);
+const MEMBERS_DONE = new Set(['invited', 'revoked', 'role', 'removed']);
+
+const noStore = (res: Response) => res.set('Cache-Control', 'no-store');
+
+const text = (value: unknown, max = 500) => (typeof value === 'string' ? value.slice(0, max) : '');
+
+const done = (req: Request, allowed: ReadonlySet<string>) =>
+  typeof req.query.done === 'string' && allowed.has(req.query.done) ? req.query.done : undefined;
+
+/** An id in a path: digits only, else NaN (the service answers 404, after deciding the right). */
+const idParam = (value: unknown): number => (typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : NaN);
+
+/** An error the form shows beside its fields (bad input, a taken number, the last admin). */
+const isFormError = (error: unknown): error is AppError =>
+  error instanceof AppError && (error.status === 400 || error.status === 409) && Object.keys(error.fields).length > 0;
+
+const formFromBody = (body: Record<string, unknown>): OrganisationForm =>
+  Object.fromEntries(
+    FORM_FIELDS.map((field) => [field, text(body[field], field === 'description' ? 6000 : 500)]),
+  ) as OrganisationForm;
+
+const formFromOrganisation = (organisation: Organisation): OrganisationForm => ({
+  name: organisation.name,
+  type: organisation.type,
+  organisationNumber: formatOrganisationNumber(organisation.organisationNumber ?? ''),
+  municipality: organisation.municipalityCode,
+  address: organisation.address,
+  billingEmail: organisation.billingEmail ?? '',
+  description: organisation.description,
+  website: organisation.website ?? '',
+});
+
+const organisationPath = (slug: string) => `/organisationer/${slug}`;
+
+export function organisationRoutes(deps: AppDeps): Router {
+  const router = Router();
+
+  const formView = (
+    req: Request,
+    organisation: Organisation | undefined,
+    form: OrganisationForm,
+    errors: Record<string, string>,
+  ) => ({
+    organisation,
+    action: organisation ? `${organisationPath(organisation.slug)}/redigera` : '/organisationer/ny',
+    form,
+    errors,
+    types: ORGANISATION_TYPES,
+    municipalities: deps.reference.municipalities,
+    // An organisation admin's change of name or number asks for a new verification.
+    unverifyWarning: organisation?.verifiedAt != null && !req.actor.isAdmin,
+  });
+
+  /** A logged-in user without a verified e-mail gets told what to do instead of a bare 403. */
+  const verifyEmailFirst = (req: Request, res: Response): boolean => {
+    if (req.actor.userId === undefined || can(req.actor, 'organisation.create') || req.actor.emailVerified) return false;
+    res.status(403).render('organisations/verify-email-first', {});
+    return true;
+  };
+
+  // --- create -------------------------------------------------------------
+
+  router.get('/organisationer/ny', (req, res) => {
+    noStore(res);
+    if (verifyEmailFirst(req, res)) return;
+    authorize(req.actor, 'organisation.create');
+    res.render('organisations/form', formView(req, undefined, formFromBody({ type: '' }), {}));
+  });
+
+  router.post('/organisationer/ny', async (req, res) => {
+    noStore(res);
+    if (verifyEmailFirst(req, res)) return;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      const { slug } = await createOrganisation(deps.db, req.actor, body, deps.reference);
+      res.redirect(303, `${organisationPath(slug)}?done=created`);
+    } catch (error) {
+      if (!isFormError(error)) throw error;
+      res.status(error.status).render('organisations/form', formView(req, undefined, formFromBody(body), error.fields));
+    }
+  });
+
+  // --- my organisations ---------------------------------------------------
+
+  router.get('/konto/organisationer', async (req, res) => {
+    noStore(res);
+    const organisations = await listMyOrganisations(deps.db, req.actor);
+    res.render('organisations/mine', { organisations, canCreate: can(req.actor, 'organisation.create') });
+  });
+
+  // --- invites ------------------------------------------------------------
+
+  // The link in the mail opens a page with a button; only the POST uses the
+  // token, so mail scanners that follow links cannot use it up.
+  router.get('/inbjudan', async (req, res) => {
+    noStore(res);
+    const token = text(req.query.token, 100);
+    const view = await getInvite(deps.db, req.actor, token);
+    res.status(view.invite ? 200 : 400).render('organisations/invite', {
+      ...view,
+      token,
+      canJoin: can(req.actor, 'organisation.join'),
+      next: `/inbjudan?token=${encodeURIComponent(token)}`,
+    });
+  });
+
+  router.post('/inbjudan', async (req, res) => {
+    noStore(res);
+    const token = text(req.body?.token, 100);
+    try {
+      const { slug, joined } = await acceptInvite(deps.db, req.actor, token);
+      res.redirect(303, `${organisationPath(slug)}?done=${joined ? 'joined' : 'alreadyMember'}`);
+    } catch (error) {
+      if (!isFormError(error)) throw error;
+      res.status(400).render('organisations/invite', {
+        invite: undefined,
+        alreadyMember: false,
+        token: '',
+        canJoin: can(req.actor, 'organisation.join'),
+        next: '/',
+      });
+    }
+  });
+
+  // --- one organisation ---------------------------------------------------
+
+  router.get('/organisationer/:slug', async (req, res) => {
+    const view = await getOrganisationPage(deps.db, req.actor, req.params.slug);
+    const { organisation } = view;
+    // Personal links (edit, members, verify) appear for some visitors: no shared caches.
+    res.set('Cache-Control', 'private, no-cache');
+    res.render('organisations/show', {
+      ...view,
+      cards: view.assignments.map(summaryCard),
+      // Checked again on the way out: only http(s) addresses ever become links.
+      websiteUrl: organisation.website ? normaliseWebsite(organisation.website) : undefined,
+      done: done(req, ORGANISATION_DONE),
+      canonicalUrl: deps.config.publicUrl + organisationPath(organisation.slug),
+      metaDescription: excerpt(organisation.description),
+    });
+  });
+
+  router.get('/organisationer/:slug/redigera', async (req, res) => {
+    noStore(res);
+    const organisation = await getOrganisationForEdit(deps.db, req.actor, req.params.slug);
+    res.render('organisations/form', formView(req, organisation, formFromOrganisation(organisation), {}));
+  });
+
+  router.post('/organisationer/:slug/redigera', async (req, res) => {
+    noStore(res);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      const { slug, unverified } = await updateOrganisation(deps.db, req.actor, req.params.slug, body, deps.reference);
+      res.redirect(303, `${organisationPath(slug)}?done=${unverified ? 'savedUnverified' : 'saved'}`);
+    } catch (error) {
+      if (!isFormError(error)) throw error;
+      const organisation = await getOrganisationForEdit(deps.db, req.actor, req.params.slug);
+      res.status(error.status).render('organisations/form', formView(req, organisation, formFromBody(body), error.fields));
+    }
+  });
+
+  router.post('/organisationer/:slug/verifiera', async (req, res) => {
+    const { slug } = await verifyOrganisation(deps.db, req.actor, req.params.slug);
+    // Back to where the button was: the admin pages, or the organisation's page.
+    const next = text(req.body?.next, 200);
+    res.redirect(303, /^\/admin(\/[a-z0-9-]+)*$/.test(next) ? next : `${organisationPath(slug)}?done=verified`);
+  });
+
+  // --- members ------------------------------------------------------------
+
+  const membersView = async (
+    req: Request,
+    slug: string,
+    inviteForm: { email: string; role: string },
+    errors: Record<string, string>,
+  ) => ({
+    ...(await getMembersPage(deps.db, req.actor, slug)),
+    roles: MEMBER_ROLES,
+    inviteForm,
+    errors,
+    done: done(req, MEMBERS_DONE),
+    currentUserId: req.actor.userId,
+  });
+
+  const membersPath = (slug: string) => `${organisationPath(slug)}/medlemmar`;
+
+  router.get('/organisationer/:slug/medlemmar', async (req, res) => {
+    noStore(res);
+    res.render('organisations/members', await membersView(req, req.params.slug, { email: '', role: 'member' }, {}));
+  });
+
+  router.post('/organisationer/:slug/medlemmar/bjud-in', async (req, res) => {
+    noStore(res);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      await inviteMember(deps.db, req.actor, req.params.slug, body, {
+        publicUrl: deps.config.publicUrl,
+        language: res.locals.lang,
+        inviterName: req.user?.name,
+      });
+    } catch (error) {
+      if (!isFormError(error)) throw error;
+      const form = { email: text(body.email, 254), role: text(body.role, 20) };
+      res.status(error.status).render('organisations/members', await membersView(req, req.params.slug, form, error.fields));
+      return;
+    }
+    res.redirect(303, `${membersPath(req.params.slug)}?done=invited`);
+  });
+
+  router.post('/organisationer/:slug/medlemmar/inbjudningar/:inviteId/aterkalla', async (req, res) => {
+    await revokeInvite(deps.db, req.actor, req.params.slug, idParam(req.params.inviteId));
+    res.redirect(303, `${membersPath(req.params.slug)}?done=revoked`);
+  });
+
+  const membershipChange =
+    (apply: (req: Request, userId: number) => Promise<{ slug: string; leftOrganisation: boolean }>, doneKey: string) =>
+    async (req: Request, res: Response) => {
+      noStore(res);
+      const userId = idParam(req.params.userId);
+      let result: { slug: string; leftOrganisation: boolean };
+      try {
+        result = await apply(req, userId);
+      } catch (error) {
+        if (!isFormError(error)) throw error;
+        const view = await membersView(req, req.params.slug as string, { email: '', role: 'member' }, error.fields);
+        res.status(error.status).render('organisations/members', view);
+        return;
+      }
+      // Someone who removed themselves can no longer see the members.
+      res.redirect(303, result.leftOrganisation ? organisationPath(result.slug) : `${membersPath(result.slug)}?done=${doneKey}`);
+    };
+
+  router.post(
+    '/organisationer/:slug/medlemmar/:userId/roll',
+    membershipChange(
+      (req, userId) => changeMemberRole(deps.db, req.actor, req.params.slug as string, userId, req.body?.role),
+      'role',
+    ),
+  );
+
+  router.post(
+    '/organisationer/:slug/medlemmar/:userId/ta-bort',
+    membershipChange((req, userId) => removeMember(deps.db, req.actor, req.params.slug as string, userId), 'removed'),
+  );
+
+  return router;
+}

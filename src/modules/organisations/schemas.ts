@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import type { MemberRole } from '../access/index.js';
+import { parseOrganisationNumber } from './organisation-number.js';
+
+// Messages are i18n keys (src/locales/*.json, "organisations.errors"): the
+// views translate them, so a field error reads in the user's language.
+
+export const ORGANISATION_TYPES = ['forening', 'kommun', 'socialt_foretag', 'foretag'] as const;
+export type OrganisationType = (typeof ORGANISATION_TYPES)[number];
+
+export const MEMBER_ROLES: readonly MemberRole[] = ['admin', 'member'];
+
+const E = 'organisations.errors';
+
+/** Length in characters as a person counts them (code points), not UTF-16 units. */
+const length = (text: string) => [...text].length;
+
+/** C0 and C1 control characters; `allowLineBreaks` keeps \n (and \r, \t) for multi-line text. */
+const hasControl = (value: string, allowLineBreaks: boolean) =>
+  [...value].some((char) => {
+    const code = char.codePointAt(0)!;
+    if (allowLineBreaks && (code === 10 || code === 13 || code === 9)) return false;
+    return code < 32 || (code >= 127 && code < 160);
+  });
+
+/** A trimmed one-line text of 1…max characters. */
+const line = (max: number, key: string) =>
+  z
+    .string({ message: `${E}.${key}Required` })
+    .trim()
+    .min(1, `${E}.${key}Required`)
+    .refine((value) => length(value) <= max, `${E}.${key}TooLong`)
+    .refine((value) => !hasControl(value, false), `${E}.invalidCharacters`);
+
+/** A trimmed multi-line text of min…max characters; line endings become \n. */
+const text = (min: number, max: number, key: string) =>
+  z
+    .string({ message: `${E}.${key}Required` })
+    .transform((value) => value.replace(/\r\n?/g, '\n').trim())
+    .refine((value) => length(value) >= min, `${E}.${key}Required`)
+    .refine((value) => length(value) <= max, `${E}.${key}TooLong`)
+    .refine((value) => !hasControl(value, true), `${E}.invalidCharacters`);
+
+export const emailSchema = z
+  .string({ message: `${E}.emailRequired` })
+  .trim()
+  .min(1, `${E}.emailRequired`)
+  .max(254, `${E}.emailInvalid`)
+  .pipe(z.email({ message: `${E}.emailInvalid` }));
+
+/**
+ * A website: http or https only (never javascript:, data: …), with a host that
+ * has a dot. "www.rusksele.se" is read as https://www.rusksele.se/.
+ */
+export function normaliseWebsite(input: string): string | undefined {
+  const value = input.trim();
+  if (value === '' || length(value) > 300 || /\s/.test(value)) return undefined;
+  const withScheme = /^[a-z][a-z0-9+.-]*:/i.test(value) ? value : `https://${value}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  if (url.username || url.password) return undefined; // https://user:pass@… only confuses readers
+  if (!/^[^.]+(\.[^.]+)+$/.test(url.hostname)) return undefined;
+  return url.href;
+}
+
+const websiteSchema = z
+  .string()
+  .optional()
+  .transform((value, context) => {
+    if (value === undefined || value.trim() === '') return null;
+    const website = normaliseWebsite(value);
+    if (website === undefined) {
+      context.addIssue({ code: 'custom', message: `${E}.websiteInvalid` });
+      return z.NEVER;
+    }
+    return website;
+  });
+
+const organisationNumberSchema = z.string({ message: `${E}.organisationNumberRequired` }).transform((value, context) => {
+  if (value.trim() === '') {
+    context.addIssue({ code: 'custom', message: `${E}.organisationNumberRequired` });
+    return z.NEVER;
+  }
+  const parsed = parseOrganisationNumber(value);
+  if (!parsed.ok) {
+    context.addIssue({ code: 'custom', message: `${E}.organisationNumber.${parsed.problem}` });
+    return z.NEVER;
+  }
+  return parsed.value;
+});
+
+/** The create and edit form; municipalities are checked against the reference data in memory. */
+export const organisationSchema = (isMunicipality: (code: string) => boolean) =>
+  z.object({
+    name: line(120, 'name'),
+    type: z.enum(ORGANISATION_TYPES, { message: `${E}.typeRequired` }),
+    organisationNumber: organisationNumberSchema,
+    municipality: z
+      .string({ message: `${E}.municipalityRequired` })
+      .regex(/^\d{4}$/, `${E}.municipalityRequired`)
+      .refine(isMunicipality, `${E}.municipalityRequired`),
+    address: text(1, 300, 'address'),
+    billingEmail: emailSchema,
+    description: text(1, 5000, 'description'),
+    website: websiteSchema,
+  });
+
+export type OrganisationInput = z.output<ReturnType<typeof organisationSchema>>;
+
+/** The form's fields, as strings, for re-showing what the user typed. */
+export const FORM_FIELDS = [
+  'name',
+  'type',
+  'organisationNumber',
+  'municipality',
+  'address',
+  'billingEmail',
+  'description',
+  'website',
+] as const;
+export type OrganisationForm = Record<(typeof FORM_FIELDS)[number], string>;
+
+export const inviteSchema = z.object({
+  email: emailSchema,
+  role: z.enum(['admin', 'member'], { message: `${E}.roleRequired` }).default('member'),
+});
+
+export const roleSchema = z.enum(['admin', 'member'], { message: `${E}.roleRequired` });
+
+/** zod issues → { field: i18n key }, the first message per field. */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? 'form');
+    fields[field] ??= issue.message;
+  }
+  return fields;
+}

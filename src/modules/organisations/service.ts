@@ -1,0 +1,361 @@
+import type { Db, DbOrTrx } from '../../platform/db.js';
+import { AppError, badRequest, notFound, translateDatabaseError } from '../../platform/errors.js';
+import type { Language } from '../../platform/i18n.js';
+import { queueMail } from '../../platform/mail.js';
+import { slugify } from '../../platform/slugify.js';
+import { authorize, can, type Actor, type MemberRole } from '../access/index.js';
+import { listOpenAssignments, type AssignmentSummary } from '../assignments/index.js';
+import type { ReferenceData } from '../reference/index.js';
+import { hashInviteToken, isWellFormedToken, newInviteToken } from './invite-tokens.js';
+import {
+  addInvitedMember,
+  consumeInvite,
+  countInvitesSince,
+  deleteMember,
+  insertInvite,
+  insertMember,
+  insertOrganisation,
+  isMemberByEmail,
+  lockMembers,
+  markVerified,
+  revokeInvites,
+  selectMembers,
+  selectOrganisationBySlug,
+  selectOrganisationsOfUser,
+  selectPendingInvites,
+  selectUsableInvite,
+  updateMemberRole,
+  updateOrganisation as updateOrganisationRow,
+  type Member,
+  type MyOrganisation,
+  type Organisation,
+  type OrganisationValues,
+  type PendingInvite,
+  type UsableInvite,
+} from './queries.js';
+import { fieldErrors, inviteSchema, organisationSchema, roleSchema, type OrganisationInput } from './schemas.js';
+
+export type { Member, MyOrganisation, Organisation, PendingInvite, UsableInvite };
+
+export const INVITE_VALID_MS = 7 * 24 * 60 * 60 * 1000;
+/** Invites one organisation may send per 24 hours: enough for a club, too few for a spammer. */
+export const INVITES_PER_DAY = 30;
+/** Open assignments shown on an organisation's page. */
+const PAGE_ASSIGNMENTS = 20;
+
+const E = 'organisations.errors';
+
+const isId = (value: number) => Number.isSafeInteger(value) && value > 0;
+
+async function organisationBySlug(db: DbOrTrx, slug: string): Promise<Organisation> {
+  // Slugs are lower-case letters, digits and hyphens; anything else is not looked up.
+  const organisation = /^[a-z0-9-]{1,100}$/.test(slug) ? await selectOrganisationBySlug(db, slug) : undefined;
+  if (!organisation) throw notFound();
+  return organisation;
+}
+
+function parseOrganisation(input: unknown, reference: ReferenceData): OrganisationInput {
+  const parsed = organisationSchema((code) => reference.municipalityByCode.has(code)).safeParse(input ?? {});
+  if (!parsed.success) throw badRequest('The organisation is not valid', fieldErrors(parsed.error));
+  return parsed.data;
+}
+
+const toValues = (value: OrganisationInput): OrganisationValues => ({
+  name: value.name,
+  type: value.type,
+  organisation_number: value.organisationNumber,
+  municipality_code: value.municipality,
+  address: value.address,
+  billing_email: value.billingEmail,
+  description: value.description,
+  website: value.website,
+});
+
+/** A taken organisation number becomes a message beside its field; the unique index is the judge. */
+function translateOrganisationError(error: unknown): unknown {
+  const pgError = error as { code?: string; constraint?: string };
+  if (pgError.code === '23505' && pgError.constraint === 'organisations_organisation_number_unique') {
+    return new AppError('conflict', 'The organisation number is already registered', {
+      organisationNumber: `${E}.organisationNumberTaken`,
+    });
+  }
+  return error instanceof AppError ? error : translateDatabaseError(error);
+}
+
+// ---------------------------------------------------------------------------
+// Organisations
+
+/**
+ * Registers an organisation, unverified, with the creator as its admin, in one
+ * transaction. The slug comes from the name and is made unique.
+ */
+export async function createOrganisation(
+  db: Db,
+  actor: Actor,
+  input: unknown,
+  reference: ReferenceData,
+): Promise<{ slug: string }> {
+  authorize(actor, 'organisation.create');
+  const value = parseOrganisation(input, reference);
+  try {
+    return await db.transaction(async (trx) => {
+      const { id, slug } = await insertOrganisation(trx, toValues(value), slugify(value.name) || 'organisation');
+      await insertMember(trx, id, actor.userId!, 'admin');
+      return { slug };
+    });
+  } catch (error) {
+    throw translateOrganisationError(error);
+  }
+}
+
+export interface OrganisationPage {
+  organisation: Organisation;
+  assignments: AssignmentSummary[];
+  totalAssignments: number;
+  canEdit: boolean;
+  canViewMembers: boolean;
+  canVerify: boolean;
+}
+
+/** The public page: anyone may read it. */
+export async function getOrganisationPage(db: DbOrTrx, actor: Actor, slug: string): Promise<OrganisationPage> {
+  const organisation = await organisationBySlug(db, slug);
+  const { assignments, total } = await listOpenAssignments(db, {
+    page: 1,
+    perPage: PAGE_ASSIGNMENTS,
+    organisationId: organisation.id,
+  });
+  const resource = { organisationId: organisation.id };
+  return {
+    organisation,
+    assignments,
+    totalAssignments: total,
+    canEdit: can(actor, 'organisation.edit', resource),
+    canViewMembers: can(actor, 'organisation.members.view', resource),
+    canVerify: can(actor, 'organisation.verify', resource),
+  };
+}
+
+export async function getOrganisationForEdit(db: DbOrTrx, actor: Actor, slug: string): Promise<Organisation> {
+  const organisation = await organisationBySlug(db, slug);
+  authorize(actor, 'organisation.edit', { organisationId: organisation.id });
+  return organisation;
+}
+
+/**
+ * Saves the edit form. Verification vouches for a name and a number: when an
+ * organisation admin changes either, the organisation is unverified again
+ * (a platform admin's edit keeps it verified). The slug stays, so links keep working.
+ */
+export async function updateOrganisation(
+  db: Db,
+  actor: Actor,
+  slug: string,
+  input: unknown,
+  reference: ReferenceData,
+): Promise<{ slug: string; unverified: boolean }> {
+  const organisation = await organisationBySlug(db, slug);
+  authorize(actor, 'organisation.edit', { organisationId: organisation.id });
+  const value = parseOrganisation(input, reference);
+  const unverify =
+    organisation.verifiedAt !== null &&
+    !actor.isAdmin &&
+    (value.name !== organisation.name || value.organisationNumber !== organisation.organisationNumber);
+  try {
+    await updateOrganisationRow(db, organisation.id, toValues(value), { unverify });
+  } catch (error) {
+    throw translateOrganisationError(error);
+  }
+  return { slug: organisation.slug, unverified: unverify };
+}
+
+/** A platform admin marks the organisation verified (idempotent). 404 for everyone else. */
+export async function verifyOrganisation(db: DbOrTrx, actor: Actor, slug: string): Promise<{ slug: string }> {
+  authorize(actor, 'organisation.verify');
+  const organisation = await organisationBySlug(db, slug);
+  await markVerified(db, organisation.id);
+  return { slug: organisation.slug };
+}
+
+export async function listMyOrganisations(db: DbOrTrx, actor: Actor): Promise<MyOrganisation[]> {
+  authorize(actor, 'account.view');
+  return selectOrganisationsOfUser(db, actor.userId!);
+}
+
+// ---------------------------------------------------------------------------
+// Members
+
+export interface MembersPage {
+  organisation: Organisation;
+  /** E-mail addresses only for those who manage the members. */
+  members: Array<Omit<Member, 'email'> & { email: string | null }>;
+  invites: PendingInvite[];
+  canManage: boolean;
+  adminCount: number;
+}
+
+export async function getMembersPage(db: DbOrTrx, actor: Actor, slug: string): Promise<MembersPage> {
+  const organisation = await organisationBySlug(db, slug);
+  const resource = { organisationId: organisation.id };
+  authorize(actor, 'organisation.members.view', resource);
+  const canManage = can(actor, 'organisation.members.manage', resource);
+  const [members, invites] = await Promise.all([
+    selectMembers(db, organisation.id),
+    canManage ? selectPendingInvites(db, organisation.id) : Promise.resolve([]),
+  ]);
+  return {
+    organisation,
+    members: members.map((member) => ({ ...member, email: canManage ? member.email : null })),
+    invites,
+    canManage,
+    adminCount: members.filter((member) => member.role === 'admin').length,
+  };
+}
+
+/**
+ * Invites someone by e-mail: a single-use link valid for seven days, mailed in
+ * the same transaction. A new invite to the same address replaces older ones.
+ */
+export async function inviteMember(
+  db: Db,
+  actor: Actor,
+  slug: string,
+  input: unknown,
+  context: { publicUrl: string; language: Language; inviterName?: string },
+): Promise<{ email: string }> {
+  const organisation = await organisationBySlug(db, slug);
+  authorize(actor, 'organisation.members.manage', { organisationId: organisation.id });
+  const parsed = inviteSchema.safeParse(input ?? {});
+  if (!parsed.success) throw badRequest('The invitation is not valid', fieldErrors(parsed.error));
+  const { email, role } = parsed.data;
+
+  await db.transaction(async (trx) => {
+    // One invite at a time per organisation, so the daily limit holds under concurrency.
+    // (NO KEY UPDATE: inserts that only reference the organisation are not blocked.)
+    await trx('organisations').where('id', organisation.id).forNoKeyUpdate().first('id');
+    if ((await countInvitesSince(trx, organisation.id, new Date(Date.now() - 24 * 60 * 60 * 1000))) >= INVITES_PER_DAY) {
+      throw badRequest('Too many invitations today', { email: `${E}.tooManyInvites` });
+    }
+    if (await isMemberByEmail(trx, organisation.id, email)) {
+      throw badRequest('Already a member', { email: `${E}.alreadyMember` });
+    }
+    await revokeInvites(trx, organisation.id, { email });
+    const token = newInviteToken();
+    await insertInvite(trx, {
+      organisationId: organisation.id,
+      email,
+      role,
+      tokenHash: hashInviteToken(token),
+      invitedBy: actor.userId!,
+      expiresAt: new Date(Date.now() + INVITE_VALID_MS),
+    });
+    await queueMail(trx, {
+      to: email,
+      template: 'invite',
+      language: context.language,
+      data: {
+        url: `${context.publicUrl}/inbjudan?token=${token}`,
+        organisationName: organisation.name,
+        inviterName: context.inviterName,
+      },
+    });
+  });
+  return { email };
+}
+
+export async function revokeInvite(db: DbOrTrx, actor: Actor, slug: string, inviteId: number): Promise<void> {
+  const organisation = await organisationBySlug(db, slug);
+  authorize(actor, 'organisation.members.manage', { organisationId: organisation.id });
+  if (!isId(inviteId)) throw notFound();
+  await revokeInvites(db, organisation.id, { inviteId });
+}
+
+type MembershipChange = { role: unknown } | 'remove';
+
+/**
+ * Changes a member's role or removes the member, never leaving the
+ * organisation without an admin. The member rows are locked first and the
+ * actor's right is decided again on what the lock shows, so two admins
+ * removing each other at once leave one admin, not none.
+ */
+async function changeMembership(
+  db: Db,
+  actor: Actor,
+  slug: string,
+  userId: number,
+  change: MembershipChange,
+): Promise<{ slug: string; leftOrganisation: boolean }> {
+  const organisation = await organisationBySlug(db, slug);
+  const resource = { organisationId: organisation.id };
+  authorize(actor, 'organisation.members.manage', resource);
+  if (!isId(userId)) throw notFound();
+  let newRole: MemberRole | undefined;
+  if (change !== 'remove') {
+    const role = roleSchema.safeParse(change.role);
+    if (!role.success) throw badRequest('Unknown role', { role: `${E}.roleRequired` });
+    newRole = role.data;
+  }
+
+  return db.transaction(async (trx) => {
+    const members = await lockMembers(trx, organisation.id);
+    const ownRole = members.find((member) => member.userId === actor.userId)?.role;
+    const memberships = new Map(actor.memberships);
+    if (ownRole) memberships.set(organisation.id, ownRole);
+    else memberships.delete(organisation.id);
+    authorize({ ...actor, memberships }, 'organisation.members.manage', resource);
+
+    const target = members.find((member) => member.userId === userId);
+    if (!target) throw notFound();
+    const losesAdmin = target.role === 'admin' && newRole !== 'admin';
+    const otherAdmins = members.filter((member) => member.role === 'admin' && member.userId !== userId).length;
+    if (losesAdmin && otherAdmins === 0) {
+      throw new AppError('conflict', 'An organisation needs an admin', { form: `${E}.lastAdmin` });
+    }
+    if (newRole === undefined) await deleteMember(trx, organisation.id, userId);
+    else if (newRole !== target.role) await updateMemberRole(trx, organisation.id, userId, newRole);
+    return { slug: organisation.slug, leftOrganisation: newRole === undefined && userId === actor.userId };
+  });
+}
+
+export function changeMemberRole(db: Db, actor: Actor, slug: string, userId: number, role: unknown) {
+  return changeMembership(db, actor, slug, userId, { role });
+}
+
+export function removeMember(db: Db, actor: Actor, slug: string, userId: number) {
+  return changeMembership(db, actor, slug, userId, 'remove');
+}
+
+// ---------------------------------------------------------------------------
+// Accepting an invite
+
+export interface InviteView {
+  invite: UsableInvite | undefined;
+  alreadyMember: boolean;
+}
+
+/** What the invite link's page shows; anyone holding the link may see it. */
+export async function getInvite(db: DbOrTrx, actor: Actor, token: string): Promise<InviteView> {
+  const invite = isWellFormedToken(token) ? await selectUsableInvite(db, hashInviteToken(token)) : undefined;
+  // A member invited as admin may still accept, to become admin.
+  const role = invite ? actor.memberships.get(invite.organisationId) : undefined;
+  return { invite, alreadyMember: role === 'admin' || (role === 'member' && invite?.role === 'member') };
+}
+
+/**
+ * Uses the invite: the logged-in user becomes a member with the invite's role.
+ * The account's e-mail need not be the one the invite went to (people have a
+ * work and a home address); the link itself, sent to that mailbox, is the
+ * credential, and it works once.
+ */
+export async function acceptInvite(db: Db, actor: Actor, token: string): Promise<{ slug: string; joined: boolean }> {
+  authorize(actor, 'organisation.join');
+  const invalid = () => badRequest('The invitation is used, withdrawn or expired', { token: `${E}.inviteInvalid` });
+  if (!isWellFormedToken(token)) throw invalid();
+  return db.transaction(async (trx) => {
+    const invite = await consumeInvite(trx, hashInviteToken(token), actor.userId!);
+    if (!invite) throw invalid();
+    const change = await addInvitedMember(trx, invite.organisationId, actor.userId!, invite.role);
+    const organisation = (await trx('organisations').where('id', invite.organisationId).first('slug')) as { slug: string };
+    return { slug: organisation.slug, joined: change !== 'unchanged' };
+  });
+}

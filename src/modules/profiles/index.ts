@@ -1,0 +1,2 @@
+export { profileRoutes } from './routes.js';
+export { getProfile, saveProfile, type Profile } from './service.js';
