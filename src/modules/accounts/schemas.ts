@@ -73,12 +73,4 @@ export const changeEmailSchema = z.object({
   password: currentPasswordSchema,
 });
 
-/** zod issues → { field: i18n key }, the first message per field. */
-export function fieldErrors(error: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const field = String(issue.path[0] ?? 'form');
-    fields[field] ??= issue.message;
-  }
-  return fields;
-}
+export { fieldErrors } from '../../platform/validation.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DbOrTrx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
+import { fieldErrors } from '../../platform/validation.js';
 import { authorize, type Actor } from '../access/index.js';
 import type { ReferenceData } from '../reference/index.js';
 import { deleteOfficer, insertOfficer, selectOfficers, selectOverview, type OfficerRow, type Overview } from './queries.js';
@@ -31,9 +32,7 @@ export async function appointOfficer(db: DbOrTrx, actor: Actor, input: unknown, 
   authorize(actor, 'officer.appoint');
   const parsed = appointSchema.safeParse(input);
   if (!parsed.success) {
-    const fields: Record<string, string> = {};
-    for (const issue of parsed.error.issues) fields[String(issue.path[0])] ??= issue.message;
-    throw new AppError('bad_request', 'Invalid appointment', fields);
+    throw new AppError('bad_request', 'Invalid appointment', fieldErrors(parsed.error));
   }
   if (!reference.municipalityByCode.has(parsed.data.municipality)) {
     throw new AppError('bad_request', 'Unknown municipality', { municipality: 'admin.errors.municipalityRequired' });

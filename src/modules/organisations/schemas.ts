@@ -132,12 +132,4 @@ export const inviteSchema = z.object({
 
 export const roleSchema = z.enum(['admin', 'member'], { message: `${E}.roleRequired` });
 
-/** zod issues → { field: i18n key }, the first message per field. */
-export function fieldErrors(error: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const field = String(issue.path[0] ?? 'form');
-    fields[field] ??= issue.message;
-  }
-  return fields;
-}
+export { fieldErrors } from '../../platform/validation.js';
