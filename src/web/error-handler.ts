@@ -53,6 +53,12 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _nex
     return;
   }
   const view = appError.status === 404 ? 'errors/not-found' : appError.status === 500 ? 'errors/server-error' : 'errors/error';
+  const refusedAction = (appError as AppError & { refusedAction?: string }).refusedAction;
+  if (refusedAction)
+    req.log.info(
+      { event: 'authorisation_failed', action: refusedAction, userId: req.user?.id, status: appError.status },
+      'Refused',
+    );
   const messageKey = appError.message.startsWith('errors.') ? appError.message : 'errors.error';
   res.render(view, { status: appError.status, requestId: req.id, messageKey }, (renderError, html) => {
     if (renderError) {

@@ -81,9 +81,13 @@ const HIDDEN_WHEN_FORBIDDEN: ReadonlySet<Action> = new Set([
 /** Throws unless `can` says yes: 404 for hidden areas, 401-like redirect is the route's job for visitors, 403 otherwise. */
 export function authorize(actor: Actor, action: Action, resource: Resource = {}): void {
   if (can(actor, action, resource)) return;
-  if (HIDDEN_WHEN_FORBIDDEN.has(action)) throw new AppError('not_found', 'Not found');
-  if (actor.userId === undefined) throw new AppError('unauthenticated', 'Log in first');
-  throw new AppError('forbidden', 'errors.forbidden');
+  const error = HIDDEN_WHEN_FORBIDDEN.has(action)
+    ? new AppError('not_found', 'Not found')
+    : actor.userId === undefined
+      ? new AppError('unauthenticated', 'Log in first')
+      : new AppError('forbidden', 'errors.forbidden');
+  // Marked so the error handler can log the refusal (the 404 looks like any other to the user).
+  throw Object.assign(error, { refusedAction: action });
 }
 
 export async function loadActor(
