@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import type { Db } from './platform/db.js';
 import type { Logger } from './platform/logger.js';
 import type { Meilisearch } from './platform/meilisearch.js';
+import type { Storage } from './platform/storage.js';
 import { accountRoutes } from './modules/accounts/index.js';
 import { adminRoutes } from './modules/admin/index.js';
 import { assignmentRoutes } from './modules/assignments/index.js';
@@ -37,6 +38,8 @@ export interface AppDeps {
   /** PostgreSQL-backed (web/session.ts); the caller owns and closes it. */
   sessionStore: Store;
   sessionSecret: string;
+  /** Uploaded files (logos, CVs): DATA_DIR/uploads on the filesystem. */
+  storage: Storage;
 }
 
 /** The Express app. No listening and no I/O here: server.ts and the tests do that. */

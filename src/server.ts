@@ -1,11 +1,13 @@
 import type { Server } from 'node:http';
 import { once } from 'node:events';
+import path from 'node:path';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { createI18n } from './platform/i18n.js';
 import type { Runner } from './platform/jobs.js';
 import type { Logger } from './platform/logger.js';
 import { acquireAppLock } from './platform/process-files.js';
+import { createFileStorage } from './platform/storage.js';
 import { createSessionStore, type SessionStore } from './web/session.js';
 import { loadReferenceData } from './modules/reference/index.js';
 import { openRuntime, runMain, type Runtime } from './runtime.js';
@@ -47,6 +49,7 @@ export async function startServer(config: Config, log: Logger) {
       i18n: await createI18n(),
       sessionStore: sessionStore.store,
       sessionSecret: infra.sessionSecret,
+      storage: createFileStorage(path.join(config.dataDir, 'uploads')),
     });
     server = app.listen(config.port);
     await once(server, 'listening');

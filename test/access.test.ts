@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
+import sharp from 'sharp';
 import request from 'supertest';
 import { createOrganisation, createTestAssignment } from './support/factories.js';
 import { useTestApp } from './support/test-app.js';
@@ -49,6 +50,10 @@ const ACCESS: Record<string, Rule> = {
   'GET /konto/mina-uppgifter': loggedIn,
   'GET /konto/profil': loggedIn,
   'POST /konto/profil': { visitor: '401', others: 'ok' },
+  // Only ever the asker's own CV, and nobody here has one: 404 for every user.
+  'GET /konto/profil/cv': { visitor: 'login', others: '404' },
+  'POST /konto/profil/cv': { visitor: '401', others: 'ok' }, // 400: no file
+  'POST /konto/profil/cv/ta-bort': { visitor: '401', others: 'ok' },
   'GET /konto/mina-uppgifter.json': loggedIn,
   'POST /konto/ta-bort': { visitor: '401', others: 'ok' }, // 400: the empty form has no password
   'GET /organisationer/ny': loggedIn,
@@ -59,6 +64,10 @@ const ACCESS: Record<string, Rule> = {
   'GET /organisationer/:slug': everyone,
   'GET /organisationer/:slug/redigera': { visitor: 'login', memberA: 'ok', admin: 'ok', others: '403' },
   'POST /organisationer/:slug/redigera': { visitor: '401', memberA: 'ok', admin: 'ok', others: '403' },
+  // Organisation A has a logo (see before); the GET is registered before the removal below.
+  'GET /organisationer/:slug/logo': everyone,
+  'POST /organisationer/:slug/logo': { visitor: '401', memberA: 'ok', admin: 'ok', others: '403' }, // 400: no file
+  'POST /organisationer/:slug/logo/ta-bort': { visitor: '401', memberA: 'ok', admin: 'ok', others: '403' },
   'POST /organisationer/:slug/verifiera': adminOnly,
   'GET /organisationer/:slug/medlemmar': { visitor: 'login', memberA: 'ok', admin: 'ok', others: '403' },
   'POST /organisationer/:slug/medlemmar/bjud-in': { visitor: '401', memberA: 'ok', admin: 'ok', others: '403' },
@@ -134,6 +143,11 @@ describe('Access: every route × every role', function () {
       .returning('id');
     params[':id'] = String(mail.id);
     params[':slug'] = (await ctx.db('organisations').where('id', orgA.id).first('slug')).slug;
+    const logo = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#2a6' } })
+      .webp()
+      .toBuffer();
+    await ctx.deps.storage.put('logos/access-test.webp', logo, 'image/webp');
+    await ctx.db('organisations').where('id', orgA.id).update({ logo_key: 'logos/access-test.webp' });
 
     const users: Record<Exclude<Role, 'visitor'>, { id: number; email: string }> = {
       resident: await createUser(ctx.db),

@@ -2,7 +2,7 @@
 // them into a page or JSON. `fields` carries a message per input field so a
 // form can be re-rendered with each message beside its field.
 
-export type ErrorCode = 'bad_request' | 'unauthenticated' | 'not_found' | 'conflict' | 'forbidden' | 'unavailable';
+export type ErrorCode = 'bad_request' | 'unauthenticated' | 'not_found' | 'conflict' | 'forbidden' | 'too_large' | 'unavailable';
 
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -10,6 +10,7 @@ const STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  too_large: 413,
   unavailable: 503,
 };
 

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import sharp from 'sharp';
 import { accessibilityViolations, useBrowser } from '../support/browser.js';
 import { createOrganisation, createTestAssignment } from '../support/factories.js';
 import { useTestApp } from '../support/test-app.js';
@@ -148,6 +149,54 @@ describe('Browser: pages are accessible (WCAG 2.1 A/AA, axe in Chromium)', funct
     await page.getByLabel('Fler färdigheter').fill('<b>fet</b>');
     await page.getByRole('button', { name: 'Spara profilen' }).click();
     await page.locator('#skillTags-error').waitFor();
+    expect(await accessibilityViolations(page)).to.deep.equal([]);
+    await page.close();
+  });
+
+  it('when an organisation admin uploads a logo and a CV in the browser, then the multipart forms work and every state is accessible', async () => {
+    const admin = await createUser(ctx.db, { name: 'Lotta Logga' });
+    const org = await createOrganisation(ctx.db, { name: 'Loggbyns förening' });
+    await ctx.db('organisation_members').insert({ organisation_id: org.id, user_id: admin.id, role: 'admin' });
+    const slug = (await ctx.db('organisations').where('id', org.id).first('slug')).slug as string;
+    const page = await browser.newPage();
+    await page.goto(browser.baseUrl + '/logga-in');
+    await page.getByLabel('E-postadress').fill(admin.email);
+    await page.getByLabel('Lösenord').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Logga in' }).click();
+    await page.waitForURL(browser.baseUrl + '/');
+
+    await page.goto(`${browser.baseUrl}/organisationer/${slug}/redigera`);
+    expect(await accessibilityViolations(page)).to.deep.equal([]);
+    // A wrong type first: the message beside the field.
+    const gif = await sharp({ create: { width: 10, height: 10, channels: 3, background: '#000' } })
+      .gif()
+      .toBuffer();
+    await page.getByLabel('Ladda upp en logotyp').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: gif });
+    await page.getByRole('button', { name: 'Ladda upp logotypen' }).click();
+    await page.locator('#logo-error').waitFor();
+    expect(await accessibilityViolations(page)).to.deep.equal([]);
+    const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#2a7' } })
+      .png()
+      .toBuffer();
+    await page.getByLabel('Ladda upp en logotyp').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: png });
+    await page.getByRole('button', { name: 'Ladda upp logotypen' }).click();
+    await page.getByText('Logotypen är sparad.').waitFor();
+    expect(await accessibilityViolations(page)).to.deep.equal([]);
+    await page.goto(`${browser.baseUrl}/organisationer/${slug}`);
+    await page.getByRole('img', { name: 'Logotyp för Loggbyns förening' }).waitFor();
+    expect(await accessibilityViolations(page)).to.deep.equal([]);
+
+    await page.goto(browser.baseUrl + '/konto/profil');
+    await page.getByLabel('Ladda upp ditt CV').setInputFiles({ name: 'cv.pdf', mimeType: 'application/pdf', buffer: png });
+    await page.getByRole('button', { name: 'Ladda upp CV:t' }).click();
+    await page.locator('#cv-error').waitFor();
+    expect(await accessibilityViolations(page)).to.deep.equal([]);
+    const pdf = Buffer.from(
+      '%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
+    );
+    await page.getByLabel('Ladda upp ditt CV').setInputFiles({ name: 'cv.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await page.getByRole('button', { name: 'Ladda upp CV:t' }).click();
+    await page.getByText('Ditt CV är sparat.').waitFor();
     expect(await accessibilityViolations(page)).to.deep.equal([]);
     await page.close();
   });

@@ -1,4 +1,7 @@
 import type { Express } from 'express';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { runOnce } from 'graphile-worker';
 import { buildApp, type AppDeps } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -8,6 +11,7 @@ import { workerLogger } from '../../src/platform/jobs.js';
 import { mailSender, mailTasks } from '../../src/platform/mail.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createSearchClient, type Meilisearch } from '../../src/platform/meilisearch.js';
+import { createFileStorage } from '../../src/platform/storage.js';
 import { loadReferenceData } from '../../src/modules/reference/index.js';
 import { searchTasks, syncAssignmentIndex } from '../../src/modules/search/index.js';
 import { createSessionStore, type SessionStore } from '../../src/web/session.js';
@@ -23,6 +27,8 @@ export interface TestApp {
   search: Meilisearch;
   config: Config;
   deps: AppDeps;
+  /** Where this file's uploads are stored (a temporary folder, removed after the file's tests). */
+  uploadsDir: string;
   /** Runs every queued background job now (the same tasks the worker runs). */
   runJobs(): Promise<void>;
   /** Loads every open assignment into this file's index. */
@@ -39,6 +45,7 @@ export function useTestApp(overrides: (deps: AppDeps) => Partial<AppDeps> = () =
   const context = {} as TestApp;
   let databaseName: string;
   let sessionStore: SessionStore | undefined;
+  let temporaryDir: string | undefined;
 
   before(async function () {
     this.timeout(60_000);
@@ -63,6 +70,8 @@ export function useTestApp(overrides: (deps: AppDeps) => Partial<AppDeps> = () =
     const db = createDb(url, { poolMax: 5 });
     const search = createSearchClient({ host: services.meili.host, apiKey: services.meili.apiKey });
     sessionStore = createSessionStore(url);
+    temporaryDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ub-uploads-'));
+    const uploadsDir = path.join(temporaryDir, 'uploads');
     const baseDeps: AppDeps = {
       config,
       db,
@@ -72,6 +81,7 @@ export function useTestApp(overrides: (deps: AppDeps) => Partial<AppDeps> = () =
       i18n: await createI18n(),
       sessionStore: sessionStore.store,
       sessionSecret: config.sessionSecret!,
+      storage: createFileStorage(uploadsDir),
     };
     const deps = { ...baseDeps, ...overrides(baseDeps) };
     const syncDeps = { db, search, indexPrefix: config.meili.indexPrefix, log };
@@ -82,6 +92,7 @@ export function useTestApp(overrides: (deps: AppDeps) => Partial<AppDeps> = () =
       search,
       config,
       deps,
+      uploadsDir,
       runJobs: () =>
         runOnce({
           connectionString: url,
@@ -96,6 +107,7 @@ export function useTestApp(overrides: (deps: AppDeps) => Partial<AppDeps> = () =
 
   after(async function () {
     this.timeout(60_000);
+    if (temporaryDir) await fs.rm(temporaryDir, { recursive: true, force: true });
     if (!context.db) return;
     await sessionStore?.close();
     await context.db.destroy();

@@ -25,7 +25,7 @@ export function myDataRoutes(deps: AppDeps): Router {
   router.post('/konto/ta-bort', async (req, res) => {
     res.set('Cache-Control', 'no-store');
     try {
-      await deleteMyAccount(deps.db, req.actor, (req.body as Record<string, unknown> | undefined)?.password);
+      await deleteMyAccount(deps.db, deps.storage, req.actor, (req.body as Record<string, unknown> | undefined)?.password);
     } catch (error) {
       if (!(error instanceof AppError) || (error.status !== 400 && error.status !== 409)) throw error;
       res.status(error.status).render('my-data/index', { errors: error.fields });

@@ -1,5 +1,6 @@
 import type { Db } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
+import type { Storage } from '../../platform/storage.js';
 import { authorize, type Actor } from '../access/index.js';
 import { authenticate } from '../accounts/index.js';
 import { USER_REFERENCES } from './user-data.js';
@@ -47,17 +48,19 @@ export async function exportMyData(db: Db, actor: Actor): Promise<Record<string,
  * that belong to others (an organisation's assignments, invites) stay without
  * the person. The password is asked again. The last admin of an organisation
  * must hand it over first, so no organisation is left without an admin.
+ * Uploaded files of the user (the CV) are deleted after the rows.
  * (Billing records the law requires to keep arrive with billing and will be
  * pseudonymised here, not deleted.)
  */
-export async function deleteMyAccount(db: Db, actor: Actor, password: unknown): Promise<void> {
+export async function deleteMyAccount(db: Db, storage: Storage, actor: Actor, password: unknown): Promise<void> {
   authorize(actor, 'account.view');
   const userId = actor.userId!;
   const user = await db('users').where({ id: userId }).first('email');
   if (typeof password !== 'string' || !(await authenticate(db, user.email, password))) {
     throw new AppError('bad_request', 'Wrong password', { password: 'myData.errors.password' });
   }
-  await db.transaction(async (trx) => {
+  // Uploaded files that go with the rows: deleted once the rows are gone for good.
+  const files = await db.transaction(async (trx) => {
     // Lock every member row of the organisations this user administers, so a
     // concurrent removal of the other admin cannot leave one without an admin.
     const adminOf = await trx('organisation_members').where({ user_id: userId, role: 'admin' }).pluck('organisation_id');
@@ -74,6 +77,11 @@ export async function deleteMyAccount(db: Db, actor: Actor, password: unknown): 
     if (soleAdminOf.length > 0) {
       throw new AppError('conflict', 'Sole admin', { form: 'myData.errors.soleAdmin' });
     }
+    const cvKeys = (await trx('resident_profiles')
+      .where('user_id', userId)
+      .whereNotNull('cv_key')
+      .forUpdate()
+      .pluck('cv_key')) as string[];
     await trx('mails').where('to_address', user.email).delete();
     await trx('sessions')
       .whereRaw(`sess -> 'passport' ->> 'user' = ?`, [String(userId)])
@@ -86,5 +94,7 @@ export async function deleteMyAccount(db: Db, actor: Actor, password: unknown): 
       else await trx(reference.table).where(reference.column, userId).delete();
     }
     await trx('users').where({ id: userId }).delete();
+    return cvKeys;
   });
+  await Promise.all(files.map((key) => storage.delete(key)));
 }

@@ -30,6 +30,10 @@ export const USER_REFERENCES: readonly UserReference[] = [
       'availability',
       'driving_licence',
       'visible_to_organisations',
+      // The CV's metadata; the file itself is downloaded at /konto/profil/cv, and
+      // deleted with the account (service.ts).
+      'cv_size',
+      'cv_uploaded_at',
       'created_at',
       'updated_at',
     ]),

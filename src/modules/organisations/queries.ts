@@ -15,6 +15,8 @@ export interface Organisation {
   billingEmail: string | null;
   website: string | null;
   verifiedAt: Date | null;
+  /** Storage key of the logo (src/platform/storage.ts), or null. */
+  logoKey: string | null;
 }
 
 const ORGANISATION_COLUMNS = {
@@ -30,6 +32,7 @@ const ORGANISATION_COLUMNS = {
   billingEmail: 'o.billing_email',
   website: 'o.website',
   verifiedAt: 'o.verified_at',
+  logoKey: 'o.logo_key',
 };
 
 export async function selectOrganisationBySlug(db: DbOrTrx, slug: string): Promise<Organisation | undefined> {
@@ -103,6 +106,17 @@ export async function markVerified(db: DbOrTrx, id: number): Promise<void> {
   await db('organisations')
     .where({ id })
     .update({ verified_at: db.raw('COALESCE(verified_at, now())'), updated_at: db.fn.now() });
+}
+
+/**
+ * Sets (or with null clears) the logo's key and returns the key it replaces.
+ * The row is locked first, so two uploads at once each learn the key they
+ * replaced and no file is left behind unreferenced.
+ */
+export async function replaceLogoKey(trx: DbOrTrx, id: number, key: string | null): Promise<string | null> {
+  const row = (await trx('organisations').where({ id }).forUpdate().first('logo_key')) as { logo_key: string | null } | undefined;
+  await trx('organisations').where({ id }).update({ logo_key: key, updated_at: trx.fn.now() });
+  return row?.logo_key ?? null;
 }
 
 // ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../app.js';
 import { AppError } from '../../platform/errors.js';
+import { isUploadError, uploadReceiver } from '../../web/uploads.js';
 import { authorize, can } from '../access/index.js';
 import { excerpt, summaryCard } from '../assignments/index.js';
 import { formatOrganisationNumber } from './organisation-number.js';
@@ -12,11 +13,14 @@ import {
   getInvite,
   getMembersPage,
   getOrganisationForEdit,
+  getOrganisationLogo,
   getOrganisationPage,
   inviteMember,
   listMyOrganisations,
   removeMember,
+  removeOrganisationLogo,
   revokeInvite,
+  setOrganisationLogo,
   updateOrganisation,
   verifyOrganisation,
   type Organisation,
@@ -25,6 +29,18 @@ import {
 // Status messages after a redirect (?done=…): only these values are shown.
 const ORGANISATION_DONE = new Set(['created', 'saved', 'savedUnverified', 'verified', 'joined', 'alreadyMember']);
 const MEMBERS_DONE = new Set(['invited', 'revoked', 'role', 'removed']);
+const EDIT_DONE = new Set(['logoSaved', 'logoRemoved']);
+
+/** PNG, JPEG or WebP up to 2 MB, decided by the bytes; stored re-encoded as WebP. */
+const receiveLogo = uploadReceiver({
+  field: 'logo',
+  maxBytes: 2 * 1024 * 1024,
+  types: ['image/png', 'image/jpeg', 'image/webp'],
+  messages: { tooLarge: 'logo.errors.tooLarge', type: 'logo.errors.type' },
+});
+
+/** "logos/abc.webp" → "abc": changes with every new logo, so it makes a cache-busting ?v=. */
+const logoVersion = (key: string | null) => (key ? key.slice(key.lastIndexOf('/') + 1, key.lastIndexOf('.')) : undefined);
 
 const noStore = (res: Response) => res.set('Cache-Control', 'no-store');
 
@@ -66,8 +82,11 @@ export function organisationRoutes(deps: AppDeps): Router {
     organisation: Organisation | undefined,
     form: OrganisationForm,
     errors: Record<string, string>,
+    done?: string,
   ) => ({
     organisation,
+    done,
+    logoVersion: logoVersion(organisation?.logoKey ?? null),
     action: organisation ? `${organisationPath(organisation.slug)}/redigera` : '/organisationer/ny',
     form,
     errors,
@@ -162,6 +181,7 @@ export function organisationRoutes(deps: AppDeps): Router {
       websiteUrl: organisation.website ? normaliseWebsite(organisation.website) : undefined,
       done: done(req, ORGANISATION_DONE),
       canonicalUrl: deps.config.publicUrl + organisationPath(organisation.slug),
+      logoVersion: logoVersion(organisation.logoKey),
       metaDescription: excerpt(organisation.description),
     });
   });
@@ -169,7 +189,7 @@ export function organisationRoutes(deps: AppDeps): Router {
   router.get('/organisationer/:slug/redigera', async (req, res) => {
     noStore(res);
     const organisation = await getOrganisationForEdit(deps.db, req.actor, req.params.slug);
-    res.render('organisations/form', formView(req, organisation, formFromOrganisation(organisation), {}));
+    res.render('organisations/form', formView(req, organisation, formFromOrganisation(organisation), {}, done(req, EDIT_DONE)));
   });
 
   router.post('/organisationer/:slug/redigera', async (req, res) => {
@@ -183,6 +203,46 @@ export function organisationRoutes(deps: AppDeps): Router {
       const organisation = await getOrganisationForEdit(deps.db, req.actor, req.params.slug);
       res.status(error.status).render('organisations/form', formView(req, organisation, formFromBody(body), error.fields));
     }
+  });
+
+  // --- logo ---------------------------------------------------------------
+
+  router.get('/organisationer/:slug/logo', async (req, res) => {
+    const logo = await getOrganisationLogo(deps.db, deps.storage, req.params.slug);
+    res.set({
+      'Content-Type': logo.contentType,
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Disposition': 'inline; filename="logo.webp"',
+      // A file, never a document: nothing in it may run or load anything.
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+      // Public, like the page; pages link it with ?v=<key> so a new logo shows at once.
+      'Cache-Control': logoVersion(logo.key) === req.query.v ? 'public, max-age=604800, immutable' : 'public, max-age=300',
+    });
+    res.send(logo.bytes);
+  });
+
+  // Multipart: the CSRF token comes in the query string (web/csrf.ts). The
+  // right is checked before the body is read, so refused users upload nothing.
+  router.post('/organisationer/:slug/logo', async (req, res) => {
+    noStore(res);
+    const organisation = await getOrganisationForEdit(deps.db, req.actor, req.params.slug);
+    try {
+      const file = await receiveLogo(req, res);
+      await setOrganisationLogo(deps.db, deps.storage, req.actor, organisation.slug, file.bytes);
+    } catch (error) {
+      if (!isUploadError(error, 'logo')) throw error;
+      res
+        .status(error.status)
+        .render('organisations/form', formView(req, organisation, formFromOrganisation(organisation), error.fields));
+      return;
+    }
+    res.redirect(303, `${organisationPath(organisation.slug)}/redigera?done=logoSaved`);
+  });
+
+  router.post('/organisationer/:slug/logo/ta-bort', async (req, res) => {
+    noStore(res);
+    const { slug } = await removeOrganisationLogo(deps.db, deps.storage, req.actor, req.params.slug);
+    res.redirect(303, `${organisationPath(slug)}/redigera?done=logoRemoved`);
   });
 
   router.post('/organisationer/:slug/verifiera', async (req, res) => {

@@ -1,7 +1,9 @@
 import type { Db, DbOrTrx } from '../../platform/db.js';
 import { AppError, badRequest, notFound, translateDatabaseError } from '../../platform/errors.js';
 import type { Language } from '../../platform/i18n.js';
+import { reencodeAsWebp, UnreadableImageError } from '../../platform/images.js';
 import { queueMail } from '../../platform/mail.js';
+import { newStorageKey, type Storage, type StoredFile } from '../../platform/storage.js';
 import { slugify } from '../../platform/slugify.js';
 import { authorize, can, type Actor, type MemberRole } from '../access/index.js';
 import { listOpenAssignments, type AssignmentSummary } from '../assignments/index.js';
@@ -18,6 +20,7 @@ import {
   isMemberByEmail,
   lockMembers,
   markVerified,
+  replaceLogoKey,
   revokeInvites,
   selectMembers,
   selectOrganisationBySlug,
@@ -175,6 +178,75 @@ export async function verifyOrganisation(db: DbOrTrx, actor: Actor, slug: string
   const organisation = await organisationBySlug(db, slug);
   await markVerified(db, organisation.id);
   return { slug: organisation.slug };
+}
+
+// ---------------------------------------------------------------------------
+// Logo
+
+/** Logos are shown at most this many pixels wide or high. */
+export const LOGO_MAX_SIDE = 512;
+
+/**
+ * Replaces the logo: the image is re-encoded (EXIF and GPS gone, at most
+ * 512 × 512, WebP), stored under a new key, the key saved, then the old file
+ * deleted. If saving the key fails, the new file is deleted again.
+ */
+export async function setOrganisationLogo(
+  db: Db,
+  storage: Storage,
+  actor: Actor,
+  slug: string,
+  image: Buffer,
+): Promise<{ slug: string }> {
+  const organisation = await organisationBySlug(db, slug);
+  authorize(actor, 'organisation.edit', { organisationId: organisation.id });
+  let webp: Buffer;
+  try {
+    webp = await reencodeAsWebp(image, LOGO_MAX_SIDE);
+  } catch (error) {
+    if (error instanceof UnreadableImageError)
+      throw badRequest('The image could not be read', { logo: 'logo.errors.unreadable' });
+    throw error;
+  }
+  const key = newStorageKey('logos', 'webp');
+  await storage.put(key, webp, 'image/webp');
+  let replaced: string | null;
+  try {
+    replaced = await db.transaction((trx) => replaceLogoKey(trx, organisation.id, key));
+  } catch (error) {
+    await storage.delete(key).catch(() => {});
+    throw error;
+  }
+  await deleteFileQuietly(storage, replaced);
+  return { slug: organisation.slug };
+}
+
+export async function removeOrganisationLogo(db: Db, storage: Storage, actor: Actor, slug: string): Promise<{ slug: string }> {
+  const organisation = await organisationBySlug(db, slug);
+  authorize(actor, 'organisation.edit', { organisationId: organisation.id });
+  const replaced = await db.transaction((trx) => replaceLogoKey(trx, organisation.id, null));
+  await deleteFileQuietly(storage, replaced);
+  return { slug: organisation.slug };
+}
+
+/**
+ * The logo file. Organisation pages are public, and so are their logos.
+ * (When organisations can be suspended — assignments issue, moderation — this
+ * is where a suspended one's logo stops being served.)
+ */
+export async function getOrganisationLogo(db: DbOrTrx, storage: Storage, slug: string): Promise<StoredFile & { key: string }> {
+  const organisation = await organisationBySlug(db, slug);
+  const file = organisation.logoKey ? await storage.get(organisation.logoKey) : undefined;
+  if (!organisation.logoKey || !file) throw notFound();
+  return { ...file, key: organisation.logoKey };
+}
+
+/**
+ * A replaced file whose row no longer points at it. Failing to delete it
+ * leaves an unreferenced file, not a broken page, so the change stands.
+ */
+async function deleteFileQuietly(storage: Storage, key: string | null): Promise<void> {
+  if (key) await storage.delete(key).catch(() => {});
 }
 
 export async function listMyOrganisations(db: DbOrTrx, actor: Actor): Promise<MyOrganisation[]> {

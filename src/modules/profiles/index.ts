@@ -1,2 +1,2 @@
 export { profileRoutes } from './routes.js';
-export { getProfile, saveProfile, type Profile } from './service.js';
+export { getOwnCv, getProfile, removeCv, saveCv, saveProfile, type Profile } from './service.js';

@@ -1,7 +1,18 @@
 import { Router, type Request } from 'express';
 import type { AppDeps } from '../../app.js';
 import { AppError } from '../../platform/errors.js';
-import { getProfile, localityChoices, saveProfile, type Profile } from './service.js';
+import { isUploadError, uploadReceiver } from '../../web/uploads.js';
+import { getOwnCv, getProfile, localityChoices, removeCv, saveCv, saveProfile, type Profile } from './service.js';
+
+/** A PDF up to 5 MB, decided by the bytes. */
+const receiveCv = uploadReceiver({
+  field: 'cv',
+  maxBytes: 5 * 1024 * 1024,
+  types: ['application/pdf'],
+  messages: { tooLarge: 'cv.errors.tooLarge', type: 'cv.errors.type' },
+});
+
+const CV_DONE = new Set(['cvSaved', 'cvRemoved']);
 
 export function profileRoutes(deps: AppDeps): Router {
   const router = Router();
@@ -10,6 +21,7 @@ export function profileRoutes(deps: AppDeps): Router {
     profile,
     errors,
     saved,
+    cvDone: typeof req.query.done === 'string' && CV_DONE.has(req.query.done) ? req.query.done : undefined,
     categories: deps.reference.categories,
     localities: await localityChoices(deps.db, req.actor, deps.reference, profile.localities),
   });
@@ -27,10 +39,46 @@ export function profileRoutes(deps: AppDeps): Router {
       await saveProfile(deps.db, req.actor, body, deps.reference);
     } catch (error) {
       if (!(error instanceof AppError) || error.status !== 400) throw error;
-      res.status(400).render('profiles/edit', await render(req, echo(body), error.fields));
+      const { cv } = await getProfile(deps.db, req.actor);
+      res.status(400).render('profiles/edit', await render(req, { ...echo(body), cv }, error.fields));
       return;
     }
     res.redirect(303, '/konto/profil?sparad=1');
+  });
+
+  // Multipart: the CSRF token comes in the query string (web/csrf.ts); the
+  // login is checked before the body is read.
+  router.post('/konto/profil/cv', async (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    const profile = await getProfile(deps.db, req.actor);
+    try {
+      const file = await receiveCv(req, res);
+      await saveCv(deps.db, deps.storage, req.actor, file.bytes);
+    } catch (error) {
+      if (!isUploadError(error, 'cv')) throw error;
+      res.status(error.status).render('profiles/edit', await render(req, profile, error.fields));
+      return;
+    }
+    res.redirect(303, '/konto/profil?done=cvSaved');
+  });
+
+  router.post('/konto/profil/cv/ta-bort', async (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    await removeCv(deps.db, deps.storage, req.actor);
+    res.redirect(303, '/konto/profil?done=cvRemoved');
+  });
+
+  // The owner's own CV, as a download under a fixed name.
+  router.get('/konto/profil/cv', async (req, res) => {
+    const cv = await getOwnCv(deps.db, deps.storage, req.actor);
+    res.set({
+      'Content-Type': cv.contentType,
+      'Content-Disposition': 'attachment; filename="cv.pdf"',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+      'Cache-Control': 'no-store',
+    });
+    res.send(cv.bytes);
   });
 
   return router;
@@ -49,5 +97,6 @@ function echo(body: Record<string, unknown>): Profile {
     visibleToOrganisations: body.visibleToOrganisations === 'yes',
     categories: strings(body.categories),
     localities: strings(body.localities),
+    cv: null, // the caller puts the stored CV back
   };
 }

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import type { Db, DbOrTrx } from '../../platform/db.js';
-import { AppError } from '../../platform/errors.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import { newStorageKey, type Storage, type StoredFile } from '../../platform/storage.js';
 import { authorize, type Actor } from '../access/index.js';
 import type { ReferenceData } from '../reference/index.js';
 
 // The resident's profile: what they can do (categories and free tags), where
 // (villages), when, driving licence, a short bio, and whether organisations
-// may see it. The CV upload comes with the upload storage (assignments issue).
+// may see it. And an optional CV (PDF), which only its owner can download for
+// now; organisations get it with an application (assignments issue).
 
 export interface Profile {
   bio: string;
@@ -16,6 +18,8 @@ export interface Profile {
   visibleToOrganisations: boolean;
   categories: string[];
   localities: string[];
+  /** Metadata of the uploaded CV; the file's own name is never kept. */
+  cv: { size: number; uploadedAt: Date } | null;
 }
 
 const list = (value: unknown) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
@@ -59,6 +63,7 @@ export async function getProfile(db: DbOrTrx, actor: Actor): Promise<Profile> {
     visibleToOrganisations: row?.visible_to_organisations ?? false,
     categories: categories as string[],
     localities: localities as string[],
+    cv: row?.cv_key ? { size: row.cv_size as number, uploadedAt: row.cv_uploaded_at as Date } : null,
   };
 }
 
@@ -108,4 +113,66 @@ export async function localityChoices(db: DbOrTrx, actor: Actor, reference: Refe
   const home = user?.home_municipality_code ? reference.localitiesOf(user.home_municipality_code) : [];
   const extra = chosen.map((slug) => reference.localityBySlug.get(slug)).filter((l) => l !== undefined && !home.includes(l));
   return [...home, ...extra];
+}
+
+// ---------------------------------------------------------------------------
+// CV
+
+/**
+ * Stores the actor's CV (already checked to be a PDF by its magic bytes) under
+ * a new key, saves the key with size and time, then deletes the CV it
+ * replaces. If saving fails, the new file is deleted again.
+ */
+export async function saveCv(db: Db, storage: Storage, actor: Actor, pdf: Buffer): Promise<void> {
+  authorize(actor, 'account.view');
+  // file-type said PDF; the file must also begin with the PDF header itself.
+  if (!pdf.subarray(0, 5).equals(Buffer.from('%PDF-'))) throw new AppError('bad_request', 'Not a PDF', { cv: 'cv.errors.type' });
+  const userId = actor.userId!;
+  const key = newStorageKey('cvs', 'pdf');
+  await storage.put(key, pdf, 'application/pdf');
+  let replaced: string | null;
+  try {
+    replaced = await db.transaction(async (trx) => {
+      const row = (await trx('resident_profiles').where('user_id', userId).forUpdate().first('cv_key')) as
+        { cv_key: string | null } | undefined;
+      await trx('resident_profiles')
+        .insert({ user_id: userId, cv_key: key, cv_size: pdf.length, cv_uploaded_at: trx.fn.now() })
+        .onConflict('user_id')
+        .merge(['cv_key', 'cv_size', 'cv_uploaded_at', 'updated_at']);
+      return row?.cv_key ?? null;
+    });
+  } catch (error) {
+    await storage.delete(key).catch(() => {});
+    throw error;
+  }
+  // A file left behind here is unreferenced, not broken: the new CV stands.
+  if (replaced) await storage.delete(replaced).catch(() => {});
+}
+
+export async function removeCv(db: Db, storage: Storage, actor: Actor): Promise<void> {
+  authorize(actor, 'account.view');
+  const userId = actor.userId!;
+  const replaced = await db.transaction(async (trx) => {
+    const row = (await trx('resident_profiles').where('user_id', userId).forUpdate().first('cv_key')) as
+      { cv_key: string | null } | undefined;
+    await trx('resident_profiles')
+      .where('user_id', userId)
+      .update({ cv_key: null, cv_size: null, cv_uploaded_at: null, updated_at: trx.fn.now() });
+    return row?.cv_key ?? null;
+  });
+  if (replaced) await storage.delete(replaced).catch(() => {});
+}
+
+/**
+ * The actor's own CV. Only the owner, for now: organisations will read an
+ * applicant's CV through the application (assignments issue), with its own
+ * rule in the policy.
+ */
+export async function getOwnCv(db: DbOrTrx, storage: Storage, actor: Actor): Promise<StoredFile> {
+  authorize(actor, 'account.view');
+  const row = (await db('resident_profiles').where('user_id', actor.userId!).first('cv_key')) as
+    { cv_key: string | null } | undefined;
+  const file = row?.cv_key ? await storage.get(row.cv_key) : undefined;
+  if (!file) throw notFound();
+  return file;
 }
