@@ -22,7 +22,6 @@ import type { Logger } from './logger.js';
 export const SEND_MAIL_TASK = 'send_mail';
 
 export type MailTemplate = 'verify-email' | 'reset-password' | 'invite' | 'email-changed';
-export const MAIL_TEMPLATES: readonly MailTemplate[] = ['verify-email', 'reset-password', 'invite', 'email-changed'];
 
 const MAIL_VIEWS = path.resolve(import.meta.dirname, '..', '..', 'views', 'mail');
 

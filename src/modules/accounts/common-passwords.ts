@@ -15,7 +15,7 @@ göteborg goteborg malmö malmo uppsala norrtälje norrtalje lycksele norsjö no
 mamma123 pappa123 hemlig hemligt hemlighet qwertyui uppdrag uppdragsbanken uppdragsbanken1 uppdragsbanken123
 `;
 
-export const COMMON_PASSWORDS: ReadonlySet<string> = new Set(COMMON.split(/\s+/).filter((word) => word.length > 0));
+const COMMON_PASSWORDS: ReadonlySet<string> = new Set(COMMON.split(/\s+/).filter((word) => word.length > 0));
 
 export function isCommonPassword(password: string): boolean {
   return COMMON_PASSWORDS.has(password.toLowerCase());

@@ -47,11 +47,11 @@ const FACETS = {
 } as const;
 
 /** A filter value as a Meilisearch string literal. Values are validated codes, but quote them anyway. */
-export function quoteFilterValue(value: string): string {
+function quoteFilterValue(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-export function buildFilter(params: SearchParams, now = new Date()): string[] {
+function buildFilter(params: SearchParams, now = new Date()): string[] {
   // A document whose last day to apply passed stays in the index until a job
   // removes it (start-up sync today, the expiry job later): never show it.
   const filter: string[] = [`(applyBy IS NULL OR applyBy >= ${Math.floor(now.getTime() / 1000)})`];
