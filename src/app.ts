@@ -10,7 +10,7 @@ import type { Meilisearch } from './platform/meilisearch.js';
 import type { Storage } from './platform/storage.js';
 import { accountRoutes } from './modules/accounts/index.js';
 import { adminRoutes } from './modules/admin/index.js';
-import { assignmentRoutes } from './modules/assignments/index.js';
+import { assignmentRoutes, postingRoutes } from './modules/assignments/index.js';
 import { myDataRoutes } from './modules/my-data/index.js';
 import { organisationRoutes } from './modules/organisations/index.js';
 import { profileRoutes } from './modules/profiles/index.js';
@@ -74,6 +74,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(actorLocals(deps.db));
   app.use(searchRoutes(deps));
   app.use(accountRoutes(deps, auth));
+  app.use(postingRoutes(deps));
   app.use(organisationRoutes(deps));
   app.use(adminRoutes(deps));
   app.use(myDataRoutes(deps));

@@ -80,6 +80,18 @@ const ACCESS: Record<string, Rule> = {
   },
   'POST /organisationer/:slug/medlemmar/:userId/roll': { visitor: '401', memberA: '404', admin: '404', others: '403' },
   'POST /organisationer/:slug/medlemmar/:userId/ta-bort': { visitor: '401', memberA: '404', admin: '404', others: '403' },
+  // Posting: members of organisation A only. :assignmentId is a draft of A; publish, cancel
+  // and close run in this order (→ 303, 303, then 409 for a cancelled one: all "ok").
+  'GET /organisationer/:slug/uppdrag': { visitor: 'login', memberA: 'ok', others: '403' },
+  'GET /organisationer/:slug/uppdrag/nytt': { visitor: 'login', memberA: 'ok', others: '403' },
+  'POST /organisationer/:slug/uppdrag/nytt': { visitor: '401', memberA: 'ok', others: '403' }, // 400: empty form
+  'GET /organisationer/:slug/uppdrag/:assignmentId/redigera': { visitor: 'login', memberA: 'ok', others: '403' },
+  'POST /organisationer/:slug/uppdrag/:assignmentId/redigera': { visitor: '401', memberA: 'ok', others: '403' },
+  'GET /organisationer/:slug/uppdrag/:assignmentId/forhandsgranska': { visitor: 'login', memberA: 'ok', others: '403' },
+  'POST /organisationer/:slug/uppdrag/:assignmentId/publicera': { visitor: '401', memberA: 'ok', others: '403' },
+  'POST /organisationer/:slug/uppdrag/:assignmentId/avbryt': { visitor: '401', memberA: 'ok', others: '403' },
+  'POST /organisationer/:slug/uppdrag/:assignmentId/stang': { visitor: '401', memberA: 'ok', others: '403' },
+  'POST /admin/uppdrag/:assignmentId/godkann': adminOnly, // 409 for the admin: nothing to approve
   'GET /admin': adminOnly,
   'GET /admin/handlaggare': adminOnly,
   'POST /admin/handlaggare': adminOnly,
@@ -131,6 +143,7 @@ describe('Access: every route × every role', function () {
     const orgB = await createOrganisation(ctx.db, { name: 'Förening B' });
     const assignment = await createTestAssignment(ctx.db, { organisationId: orgA.id });
     params[':ref'] = String(assignment);
+    params[':assignmentId'] = String(await createTestAssignment(ctx.db, { organisationId: orgA.id, status: 'draft' }));
     const [mail] = await ctx
       .db('mails')
       .insert({

@@ -34,6 +34,9 @@ export type Action =
   | 'organisation.verify'
   | 'organisation.join' // accept an invitation to an organisation
   | 'admin.view'
+  | 'assignment.create' // post an assignment for an organisation
+  | 'assignment.edit' // edit, preview, publish, cancel, close the organisation's assignments
+  | 'assignment.review' // approve an unverified organisation's assignment
   | 'officer.appoint'
   | 'statistics.view';
 
@@ -59,9 +62,13 @@ export function can(actor: Actor, action: Action, resource: Resource = {}): bool
       return member === 'admin' || actor.isAdmin;
     case 'organisation.members.view':
       return member !== undefined || actor.isAdmin;
+    case 'assignment.create':
+    case 'assignment.edit':
+      return member !== undefined;
     case 'organisation.verify':
     case 'admin.view':
     case 'officer.appoint':
+    case 'assignment.review':
       return actor.isAdmin;
     case 'statistics.view':
       if (actor.isAdmin) return true;
@@ -73,6 +80,7 @@ export function can(actor: Actor, action: Action, resource: Resource = {}): bool
 // existence is not advertised.
 const HIDDEN_WHEN_FORBIDDEN: ReadonlySet<Action> = new Set([
   'admin.view',
+  'assignment.review',
   'officer.appoint',
   'organisation.verify',
   'statistics.view',

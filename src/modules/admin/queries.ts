@@ -1,17 +1,19 @@
 import type { DbOrTrx } from '../../platform/db.js';
+import { selectPendingReview, type PendingAssignment } from '../assignments/index.js';
 
 export interface Overview {
   users: number;
   organisations: number;
   publishedAssignments: number;
   unverifiedOrganisations: Array<{ id: number; name: string; slug: string; type: string; createdAt: Date }>;
+  pendingAssignments: PendingAssignment[];
 }
 
 const count = async (query: ReturnType<DbOrTrx['table']>) =>
   Number((await query.count<{ count: string }[]>({ count: '*' }))[0]?.count ?? 0);
 
 export async function selectOverview(db: DbOrTrx): Promise<Overview> {
-  const [users, organisations, publishedAssignments, unverifiedOrganisations] = await Promise.all([
+  const [users, organisations, publishedAssignments, unverifiedOrganisations, pendingAssignments] = await Promise.all([
     count(db('users')),
     count(db('organisations')),
     count(db('assignments').where('status', 'published').whereNull('hidden_at')),
@@ -20,8 +22,9 @@ export async function selectOverview(db: DbOrTrx): Promise<Overview> {
       .orderBy('created_at')
       .limit(100)
       .select({ id: 'id', name: 'name', slug: 'slug', type: 'type', createdAt: 'created_at' }),
+    selectPendingReview(db),
   ]);
-  return { users, organisations, publishedAssignments, unverifiedOrganisations };
+  return { users, organisations, publishedAssignments, unverifiedOrganisations, pendingAssignments };
 }
 
 export interface OfficerRow {

@@ -9,3 +9,18 @@ export { openAssignments, type AssignmentDetail, type AssignmentSummary } from '
 export { COMPENSATION_TYPES, type CompensationType, type NewAssignment } from './schemas.js';
 export { assignmentRoutes } from './routes.js';
 export { assignmentPath, excerpt, summaryCard, type AssignmentCard } from './view-model.js';
+export {
+  createPosting,
+  getPostingForEdit,
+  getPostingOrganisation,
+  getPostingPreview,
+  listOrganisationAssignments,
+  PostingFormError,
+  selectPendingReview,
+  transitionAssignment,
+  updatePosting,
+  type PendingAssignment,
+  type Transition,
+} from './posting.js';
+export { emptyPostingForm, type PostingForm } from './form.js';
+export { postingRoutes } from './posting-routes.js';

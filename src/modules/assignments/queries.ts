@@ -26,9 +26,21 @@ export interface AssignmentRow {
   requirements: string;
   work_training: boolean;
   supervisor_available: boolean;
-  status: 'draft' | 'published';
+  status: AssignmentStatus;
   published_at: Date | null;
 }
+
+export const ASSIGNMENT_STATUSES = [
+  'draft',
+  'pending_review',
+  'published',
+  'closed',
+  'assigned',
+  'completed',
+  'cancelled',
+  'expired',
+] as const;
+export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number];
 
 export async function insertAssignment(db: DbOrTrx, row: AssignmentRow): Promise<number> {
   const [inserted] = await db('assignments').insert(row).returning<{ id: number }[]>('id');
@@ -63,6 +75,7 @@ export interface AssignmentDetail extends AssignmentSummary {
   requirements: string;
   supervisorAvailable: boolean;
   organisationVerified: boolean;
+  organisationId: number;
 }
 
 /**
@@ -130,8 +143,17 @@ export function openAssignments(db: DbOrTrx) {
 }
 
 export async function selectPublicAssignment(db: DbOrTrx, id: number): Promise<AssignmentDetail | undefined> {
+  return selectAssignmentDetail(db, id, PUBLIC_STATUSES);
+}
+
+/** One assignment with its context in any of `statuses` (the preview shows drafts too). */
+export async function selectAssignmentDetail(
+  db: DbOrTrx,
+  id: number,
+  statuses: readonly string[] = ASSIGNMENT_STATUSES,
+): Promise<AssignmentDetail | undefined> {
   const row = await assignmentsWithContext(db)
-    .whereIn('a.status', PUBLIC_STATUSES)
+    .whereIn('a.status', statuses)
     .where('a.id', id)
     .first({
       ...SUMMARY_COLUMNS,
@@ -142,6 +164,7 @@ export async function selectPublicAssignment(db: DbOrTrx, id: number): Promise<A
       requirements: 'a.requirements',
       supervisorAvailable: 'a.supervisor_available',
       organisationVerified: db.raw('o.verified_at IS NOT NULL'),
+      organisationId: 'a.organisation_id',
     });
   return row as AssignmentDetail | undefined;
 }

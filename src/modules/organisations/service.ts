@@ -117,6 +117,7 @@ export interface OrganisationPage {
   totalAssignments: number;
   canEdit: boolean;
   canViewMembers: boolean;
+  canPost: boolean;
   canVerify: boolean;
 }
 
@@ -135,6 +136,7 @@ export async function getOrganisationPage(db: DbOrTrx, actor: Actor, slug: strin
     totalAssignments: total,
     canEdit: can(actor, 'organisation.edit', resource),
     canViewMembers: can(actor, 'organisation.members.view', resource),
+    canPost: can(actor, 'assignment.create', resource),
     canVerify: can(actor, 'organisation.verify', resource),
   };
 }

@@ -1,0 +1,205 @@
+import type { ReferenceData } from '../reference/index.js';
+import { COMPENSATION_TYPES, type CompensationType } from './schemas.js';
+
+// The posting form: what the organisation types, read as text, checked field
+// by field (messages are i18n keys under postings.errors) and turned into the
+// values of an assignment row. Every typed value is kept for the re-rendered form.
+
+export const POSTING_TEXT_FIELDS = [
+  'title',
+  'description',
+  'category',
+  'municipality',
+  'locality',
+  'point',
+  'compensationType',
+  'amountSek',
+  'estimatedHours',
+  'startsOn',
+  'endsOn',
+  'applyBy',
+  'peopleNeeded',
+  'requirements',
+] as const;
+export type PostingTextField = (typeof POSTING_TEXT_FIELDS)[number];
+
+export type PostingForm = Record<PostingTextField, string> & { workTraining: boolean; supervisorAvailable: boolean };
+
+export interface PostingValues {
+  title: string;
+  description: string;
+  categoryId: number;
+  municipalityCode: string;
+  localityId: number | null;
+  lat: number | null;
+  lng: number | null;
+  compensationType: CompensationType;
+  amountSek: number | null;
+  estimatedHours: number | null;
+  startsOn: string | null;
+  endsOn: string | null;
+  applyBy: string | null;
+  peopleNeeded: number;
+  requirements: string;
+  workTraining: boolean;
+  supervisorAvailable: boolean;
+}
+
+const LIMITS: Record<PostingTextField, number> = {
+  title: 120,
+  description: 10_000,
+  category: 100,
+  municipality: 4,
+  locality: 100,
+  point: 60,
+  compensationType: 20,
+  amountSek: 20,
+  estimatedHours: 20,
+  startsOn: 10,
+  endsOn: 10,
+  applyBy: 10,
+  peopleNeeded: 10,
+  requirements: 2000,
+};
+
+const checked = (value: unknown) => value === 'on' || value === 'true' || value === '1';
+
+/** The form as typed: text only (arrays and objects become ''), cut a little past each limit so the message still shows. */
+export function postingFormFromBody(body: Record<string, unknown>): PostingForm {
+  const form = Object.fromEntries(
+    POSTING_TEXT_FIELDS.map((field) => {
+      const value = body[field];
+      return [field, typeof value === 'string' ? value.slice(0, LIMITS[field] + 100) : ''];
+    }),
+  ) as Record<PostingTextField, string>;
+  return { ...form, workTraining: checked(body.workTraining), supervisorAvailable: checked(body.supervisorAvailable) };
+}
+
+export const emptyPostingForm = (municipalityCode: string): PostingForm => ({
+  ...postingFormFromBody({}),
+  municipality: municipalityCode,
+  compensationType: 'fixed',
+  peopleNeeded: '1',
+});
+
+const isRealDate = (value: string) =>
+  /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+
+/** Today in Sweden, as YYYY-MM-DD. */
+export const swedishToday = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
+
+/**
+ * Checks the typed form. `body` is the raw request body: a field sent as an
+ * array or object is refused rather than read.
+ */
+export function validatePostingForm(
+  body: Record<string, unknown>,
+  reference: ReferenceData,
+  today = swedishToday(),
+): { values?: PostingValues; errors: Record<string, string>; form: PostingForm } {
+  const form = postingFormFromBody(body);
+  const errors: Record<string, string> = {};
+  for (const field of [...POSTING_TEXT_FIELDS, 'workTraining', 'supervisorAvailable']) {
+    const value = body[field];
+    if (value !== undefined && typeof value !== 'string') errors[field] = 'postings.errors.invalid';
+  }
+  const fail = (field: string, key: string) => {
+    errors[field] ??= `postings.errors.${key}`;
+  };
+
+  const title = form.title.trim();
+  if (!title) fail('title', 'titleRequired');
+  else if (title.length < 5 || title.length > LIMITS.title) fail('title', 'titleLength');
+
+  const description = form.description.trim();
+  if (!description) fail('description', 'descriptionRequired');
+  else if (description.length < 20) fail('description', 'descriptionShort');
+  else if (description.length > LIMITS.description) fail('description', 'descriptionLong');
+
+  const category = reference.categoryBySlug.get(form.category);
+  if (!category) fail('category', 'category');
+
+  const municipality = reference.municipalityByCode.get(form.municipality);
+  if (!municipality) fail('municipality', 'municipality');
+
+  let localityId: number | null = null;
+  const localityName = form.locality.trim().toLocaleLowerCase('sv');
+  if (localityName && municipality) {
+    const locality = reference.localitiesOf(municipality.code).find((l) => l.name.toLocaleLowerCase('sv') === localityName);
+    if (locality) localityId = locality.id;
+    else fail('locality', 'locality');
+  }
+
+  let lat: number | null = null;
+  let lng: number | null = null;
+  if (form.point.trim()) {
+    const match = /^\s*(-?\d{1,3}(?:\.\d{1,12})?)\s*,\s*(-?\d{1,3}(?:\.\d{1,12})?)\s*$/.exec(form.point);
+    const [pointLat, pointLng] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
+    if (Math.abs(pointLat) <= 90 && Math.abs(pointLng) <= 180) [lat, lng] = [pointLat, pointLng];
+    else fail('point', 'point');
+  }
+
+  const compensationType = COMPENSATION_TYPES.find((type) => type === form.compensationType);
+  if (!compensationType) fail('compensationType', 'compensationType');
+  const paid = compensationType === 'hourly' || compensationType === 'fixed';
+  let amountSek: number | null = null;
+  const amount = form.amountSek.replace(/[\s\u00a0]/g, '');
+  if (paid) {
+    if (!amount) fail('amountSek', 'amountRequired');
+    else if (!/^\d{1,7}$/.test(amount) || Number(amount) < 1 || Number(amount) > 1_000_000) fail('amountSek', 'amountWhole');
+    else amountSek = Number(amount);
+  } else if (amount && compensationType) {
+    fail('amountSek', 'amountNotAllowed');
+  }
+
+  let estimatedHours: number | null = null;
+  if (form.estimatedHours.trim()) {
+    const hours = form.estimatedHours.trim().replace(',', '.');
+    if (/^\d{1,5}(?:\.\d)?$/.test(hours) && Number(hours) > 0 && Number(hours) <= 10_000) estimatedHours = Number(hours);
+    else fail('estimatedHours', 'estimatedHours');
+  }
+
+  const date = (field: 'startsOn' | 'endsOn' | 'applyBy') => {
+    const value = form[field].trim();
+    if (!value) return null;
+    if (isRealDate(value)) return value;
+    fail(field, 'date');
+    return null;
+  };
+  const startsOn = date('startsOn');
+  const endsOn = date('endsOn');
+  const applyBy = date('applyBy');
+  if (startsOn && endsOn && endsOn < startsOn) fail('endsOn', 'endBeforeStart');
+  if (applyBy && applyBy < today) fail('applyBy', 'applyByPast');
+
+  const people = form.peopleNeeded.trim();
+  if (!/^\d{1,3}$/.test(people) || Number(people) < 1 || Number(people) > 100) fail('peopleNeeded', 'peopleNeeded');
+
+  const requirements = form.requirements.trim();
+  if (requirements.length > LIMITS.requirements) fail('requirements', 'requirementsLong');
+
+  if (Object.keys(errors).length > 0) return { errors, form };
+  return {
+    errors,
+    form,
+    values: {
+      title,
+      description,
+      categoryId: category!.id,
+      municipalityCode: municipality!.code,
+      localityId,
+      lat,
+      lng,
+      compensationType: compensationType!,
+      amountSek,
+      estimatedHours,
+      startsOn,
+      endsOn,
+      applyBy,
+      peopleNeeded: Number(people),
+      requirements,
+      workTraining: form.workTraining,
+      supervisorAvailable: form.workTraining && form.supervisorAvailable,
+    },
+  };
+}

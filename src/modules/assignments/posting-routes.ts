@@ -1,0 +1,137 @@
+import { Router, type Request, type Response } from 'express';
+import type { AppDeps } from '../../app.js';
+import { COMPENSATION_TYPES } from './schemas.js';
+import { emptyPostingForm, type PostingForm } from './form.js';
+import {
+  createPosting,
+  getPostingForEdit,
+  getPostingOrganisation,
+  getPostingPreview,
+  listOrganisationAssignments,
+  PostingFormError,
+  transitionAssignment,
+  updatePosting,
+  type PostingOrganisation,
+  type Transition,
+} from './posting.js';
+import { assignmentPath, excerpt } from './view-model.js';
+
+// Posting and the lifecycle, for an organisation's members; approval for
+// platform admins. Rights and states are decided in posting.ts.
+
+const LIST_DONE = new Set(['saved', 'published', 'pending_review', 'cancelled', 'closed']);
+
+const noStore = (res: Response) => res.set('Cache-Control', 'no-store');
+
+/** An id in a path: digits only, else NaN (the service answers 404 after deciding the right). */
+const idParam = (value: unknown): number => (typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : NaN);
+
+const base = (slug: string) => `/organisationer/${slug}/uppdrag`;
+
+export function postingRoutes(deps: AppDeps): Router {
+  const router = Router();
+
+  const formView = (
+    organisation: PostingOrganisation,
+    form: PostingForm,
+    errors: Record<string, string>,
+    assignmentId?: number,
+  ) => ({
+    organisation,
+    form,
+    errors,
+    action:
+      assignmentId === undefined ? `${base(organisation.slug)}/nytt` : `${base(organisation.slug)}/${assignmentId}/redigera`,
+    assignmentId,
+    categories: deps.reference.categories,
+    municipalities: deps.reference.municipalities,
+    compensationTypes: COMPENSATION_TYPES,
+  });
+
+  /** After saving: the preview when asked for, else the organisation's list. */
+  const afterSave = (res: Response, slug: string, id: number, intent: unknown) =>
+    res.redirect(303, intent === 'preview' ? `${base(slug)}/${id}/forhandsgranska` : `${base(slug)}?done=saved`);
+
+  router.get('/organisationer/:slug/uppdrag', async (req, res) => {
+    noStore(res);
+    const view = await listOrganisationAssignments(deps.db, req.actor, req.params.slug);
+    const done = typeof req.query.done === 'string' && LIST_DONE.has(req.query.done) ? req.query.done : undefined;
+    res.render('postings/list', { ...view, done });
+  });
+
+  router.get('/organisationer/:slug/uppdrag/nytt', async (req, res) => {
+    noStore(res);
+    const organisation = await getPostingOrganisation(deps.db, req.actor, req.params.slug);
+    res.render('postings/form', formView(organisation, emptyPostingForm(organisation.municipalityCode), {}));
+  });
+
+  router.post('/organisationer/:slug/uppdrag/nytt', async (req, res) => {
+    noStore(res);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      const id = await createPosting(deps.db, req.actor, req.params.slug, body, deps.reference);
+      afterSave(res, req.params.slug, id, body.intent);
+    } catch (error) {
+      if (!(error instanceof PostingFormError)) throw error;
+      const organisation = await getPostingOrganisation(deps.db, req.actor, req.params.slug);
+      res.status(400).render('postings/form', formView(organisation, error.form, error.fields));
+    }
+  });
+
+  router.get('/organisationer/:slug/uppdrag/:assignmentId/redigera', async (req, res) => {
+    noStore(res);
+    const id = idParam(req.params.assignmentId);
+    const { organisation, form } = await getPostingForEdit(deps.db, req.actor, req.params.slug, id);
+    res.render('postings/form', formView(organisation, form, {}, id));
+  });
+
+  router.post('/organisationer/:slug/uppdrag/:assignmentId/redigera', async (req, res) => {
+    noStore(res);
+    const id = idParam(req.params.assignmentId);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      await updatePosting(deps.db, req.actor, req.params.slug, id, body, deps.reference);
+      afterSave(res, req.params.slug, id, body.intent);
+    } catch (error) {
+      if (!(error instanceof PostingFormError)) throw error;
+      const organisation = await getPostingOrganisation(deps.db, req.actor, req.params.slug);
+      res.status(400).render('postings/form', formView(organisation, error.form, error.fields, id));
+    }
+  });
+
+  router.get('/organisationer/:slug/uppdrag/:assignmentId/forhandsgranska', async (req, res) => {
+    noStore(res);
+    const { organisation, assignment } = await getPostingPreview(
+      deps.db,
+      req.actor,
+      req.params.slug,
+      idParam(req.params.assignmentId),
+    );
+    res.render('postings/preview', {
+      organisation,
+      assignment,
+      preview: true,
+      publicPath: assignmentPath(assignment),
+      metaDescription: excerpt(assignment.description),
+      canonicalUrl: undefined,
+    });
+  });
+
+  const transition = (kind: Exclude<Transition, 'approve'>) => async (req: Request, res: Response) => {
+    noStore(res);
+    const slug = req.params.slug as string;
+    const status = await transitionAssignment(deps.db, req.actor, kind, idParam(req.params.assignmentId), slug);
+    res.redirect(303, `${base(slug)}?done=${status}`);
+  };
+  router.post('/organisationer/:slug/uppdrag/:assignmentId/publicera', transition('publish'));
+  router.post('/organisationer/:slug/uppdrag/:assignmentId/avbryt', transition('cancel'));
+  router.post('/organisationer/:slug/uppdrag/:assignmentId/stang', transition('close'));
+
+  router.post('/admin/uppdrag/:assignmentId/godkann', async (req, res) => {
+    noStore(res);
+    await transitionAssignment(deps.db, req.actor, 'approve', idParam(req.params.assignmentId));
+    res.redirect(303, '/admin');
+  });
+
+  return router;
+}
