@@ -200,4 +200,39 @@ describe('Browser: pages are accessible (WCAG 2.1 A/AA, axe in Chromium)', funct
     expect(await accessibilityViolations(page)).to.deep.equal([]);
     await page.close();
   });
+
+  it('when an organisation member posts an assignment (errors, preview, publish, list), then every page is accessible', async () => {
+    const member = await createUser(ctx.db, { name: 'Mats Medlem' });
+    const org = await createOrganisation(ctx.db, { name: 'Bastuträsk bygdegårdsförening', municipality_code: '2417' });
+    await ctx.db('organisation_members').insert({ organisation_id: org.id, user_id: member.id, role: 'admin' });
+    const slug = (await ctx.db('organisations').where('id', org.id).first('slug')).slug as string;
+    const page = await browser.newPage();
+    const check = async () => expect(await accessibilityViolations(page), page.url()).to.deep.equal([]);
+    await page.goto(browser.baseUrl + '/logga-in');
+    await page.getByLabel('E-postadress').fill(member.email);
+    await page.getByLabel('Lösenord').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Logga in' }).click();
+    await page.waitForURL(browser.baseUrl + '/');
+
+    await page.goto(`${browser.baseUrl}/organisationer/${slug}/uppdrag/nytt`);
+    await check();
+    await page.getByRole('button', { name: 'Spara utkast' }).click();
+    await page.locator('.field-error').first().waitFor();
+    await check();
+
+    await page.locator('#title').fill('Skotta taket på bygdegården');
+    await page.locator('#description').fill('Taket behöver skottas innan nästa snöfall.\n\n- stege finns\n- fika bjuds');
+    await page.locator('#category').selectOption('snorojning');
+    await page.locator('#municipality').selectOption('2417');
+    await page.getByLabel('Ideellt, utan ersättning').check();
+    await page.getByRole('button', { name: 'Förhandsgranska' }).click();
+    await page.getByRole('button', { name: 'Publicera' }).waitFor();
+    await check();
+    await page.getByRole('button', { name: 'Publicera' }).click();
+    await page.waitForLoadState();
+    await page.goto(`${browser.baseUrl}/organisationer/${slug}/uppdrag`);
+    expect(await page.textContent('main')).to.contain('Skotta taket på bygdegården');
+    await check();
+    await page.close();
+  });
 });
