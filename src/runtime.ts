@@ -6,6 +6,7 @@ import { createSearchClient, type Meilisearch } from './platform/meilisearch.js'
 import { migrateToLatest } from './platform/migrate.js';
 import { startWorker, type Runner } from './platform/jobs.js';
 import { mailSender, mailTasks } from './platform/mail.js';
+import { EXPIRY_CRONTAB, expiryTasks } from './modules/assignments/index.js';
 import { searchTasks, syncAssignmentIndex } from './modules/search/index.js';
 
 // What the web server and every CLI command share: configuration, the servers
@@ -58,7 +59,9 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
         taskList: {
           ...searchTasks({ db, search, indexPrefix: config.meili.indexPrefix, log }),
           ...mailTasks({ db, smtpUrl: config.smtpUrl, from: mailSender(config), log }),
+          ...expiryTasks({ db, log }),
         },
+        crontab: EXPIRY_CRONTAB,
         log,
       });
     },

@@ -52,6 +52,8 @@ export async function startWorker(options: {
   taskList: TaskList;
   log: Logger;
   concurrency?: number;
+  /** graphile-worker crontab lines for recurring jobs. */
+  crontab?: string;
 }): Promise<Runner> {
   return run({
     connectionString: options.connectionString,
@@ -60,6 +62,7 @@ export async function startWorker(options: {
     maxPoolSize: (options.concurrency ?? 2) + 2,
     noHandleSignals: true, // the process entry decides the order of shutdown
     pollInterval: 2000,
+    crontab: options.crontab ?? '',
     logger: workerLogger(options.log),
   });
 }

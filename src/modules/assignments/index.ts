@@ -24,3 +24,4 @@ export {
 } from './posting.js';
 export { emptyPostingForm, type PostingForm } from './form.js';
 export { postingRoutes } from './posting-routes.js';
+export { EXPIRE_ASSIGNMENTS_TASK, EXPIRY_CRONTAB, expireAssignments, expiryTasks } from './expiry.js';
