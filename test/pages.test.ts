@@ -77,7 +77,10 @@ function expectSafeHtml(html: string, where: string) {
     ).to.deep.equal([]);
     expect(names, `${where}: style attribute on <${tag.name}>`).not.to.include('style');
     expect(tag.name, `${where}: <style> element`).not.to.equal('style');
-    if (tag.name === 'script') expect(tag.attributes.get('src'), `${where}: inline <script>`).to.be.a('string').and.not.equal('');
+    // A JSON-LD data block is never executed; any other script must come from a file.
+    if (tag.name === 'script' && tag.attributes.get('type') !== 'application/ld+json') {
+      expect(tag.attributes.get('src'), `${where}: inline <script>`).to.be.a('string').and.not.equal('');
+    }
     for (const [name, value] of tag.attributes) {
       expect(value.trim().toLowerCase(), `${where}: ${name} on <${tag.name}>`).not.to.match(/^javascript:/);
     }
@@ -444,7 +447,8 @@ describe('HTML pages', () => {
       expect(html).to.include('<p>Det här ingår:</p>');
       expect(html).to.include('<ul><li>Trappan och rampen</li><li>Parkeringen &amp; infarten</li></ul>');
       expect(html).to.include('<p>Ring ordföranden om du undrar något.</p>');
-      expect(html).not.to.include('- Trappan');
+      // The visible page shows no raw list markers (the JSON-LD in <head> carries the text as written).
+      expect(html.slice(html.indexOf('<main'))).not.to.include('- Trappan');
 
       const facts = /<dl>([\s\S]*?)<\/dl>/.exec(html)?.[1] ?? '';
       const fact = (label: string) => new RegExp(`<dt>${label}</dt><dd>([\\s\\S]*?)</dd>`).exec(facts)?.[1];
@@ -544,6 +548,25 @@ describe('HTML pages', () => {
         expectSafeHtml(res.text, ref);
       });
     }
+
+    it('when opened, then it carries Open Graph tags and a schema.org JobPosting that parses and escapes markup', async () => {
+      for (const id of [snowId, xssId]) {
+        const detail = await request(ctx.app).get(`/uppdrag/${id}`).expect(301);
+        const res = await getPage(ctx.app, detail.headers.location!, 200);
+        const block = /<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(res.text)![1]!;
+        expect(block).to.not.match(/[<>]/);
+        const data = JSON.parse(block);
+        expect(data).to.include({ '@context': 'https://schema.org', '@type': 'JobPosting' });
+        const stored = await ctx.db('assignments').where({ id }).first('title', 'description');
+        expect(data).to.include({ title: stored.title, description: stored.description });
+        expect(data.hiringOrganization['@type']).to.equal('Organization');
+        expect(data.jobLocation.address.addressCountry).to.equal('SE');
+        expect(findTag(res.text, 'meta', { property: 'og:title' })?.attributes.get('content')).to.equal(stored.title);
+        expect(findTag(res.text, 'meta', { property: 'og:url' })?.attributes.get('content')).to.match(
+          /^http:\/\/uppdragsbanken\.test\/uppdrag\//,
+        );
+      }
+    });
 
     it('when title, description and organisation carry markup, then it is shown as text on every page', async () => {
       const detail = await request(ctx.app).get(`/uppdrag/${xssId}`).expect(301);

@@ -3,6 +3,7 @@ import type { AppDeps } from '../../app.js';
 import { notFound } from '../../platform/errors.js';
 import { getPublicAssignment, listOpenAssignments } from './service.js';
 import { textBlocks } from '../../web/text-blocks.js';
+import { jobPostingJsonLd } from './structured-data.js';
 import { assignmentPath, excerpt, parseAssignmentRef, summaryCard } from './view-model.js';
 
 export function assignmentRoutes(deps: AppDeps): Router {
@@ -28,6 +29,7 @@ export function assignmentRoutes(deps: AppDeps): Router {
     res.render('assignments/detail', {
       assignment,
       canonicalUrl: deps.config.publicUrl + canonical,
+      jsonLd: jobPostingJsonLd(assignment, deps.config.publicUrl + canonical),
       metaDescription: excerpt(firstParagraph?.type === 'paragraph' ? firstParagraph.lines.join(' ') : assignment.description),
     });
   });
