@@ -92,6 +92,17 @@ const ACCESS: Record<string, Rule> = {
   'POST /organisationer/:slug/uppdrag/:assignmentId/avbryt': { visitor: '401', memberA: 'ok', others: '403' },
   'POST /organisationer/:slug/uppdrag/:assignmentId/stang': { visitor: '401', memberA: 'ok', others: '403' },
   'POST /admin/uppdrag/:assignmentId/godkann': adminOnly, // 409 for the admin: nothing to approve
+  // Attachments. The upload answers 400 to members (no file); the removal names an
+  // attachment of the published assignment under the draft's id, so 404 for members.
+  'POST /organisationer/:slug/uppdrag/:assignmentId/bilagor': { visitor: '401', memberA: 'ok', others: '403' },
+  'POST /organisationer/:slug/uppdrag/:assignmentId/bilagor/:attachmentId/ta-bort': {
+    visitor: '401',
+    memberA: '404',
+    others: '403',
+  },
+  // An image attached to the published assignment: public, with its thumbnail.
+  'GET /uppdrag/:ref/bilagor/:attachmentId': everyone,
+  'GET /uppdrag/:ref/bilagor/:attachmentId/miniatyr': everyone,
   'GET /admin': adminOnly,
   'GET /admin/handlaggare': adminOnly,
   'POST /admin/handlaggare': adminOnly,
@@ -161,6 +172,20 @@ describe('Access: every route × every role', function () {
       .toBuffer();
     await ctx.deps.storage.put('logos/access-test.webp', logo, 'image/webp');
     await ctx.db('organisations').where('id', orgA.id).update({ logo_key: 'logos/access-test.webp' });
+    await ctx.deps.storage.put('attachments/access-full.webp', logo, 'image/webp');
+    await ctx.deps.storage.put('attachments/access-thumb.webp', logo, 'image/webp');
+    const [attachment] = await ctx
+      .db('assignment_attachments')
+      .insert({
+        assignment_id: assignment,
+        storage_key: 'attachments/access-full.webp',
+        thumbnail_key: 'attachments/access-thumb.webp',
+        kind: 'image',
+        byte_size: logo.length,
+        position: 1,
+      })
+      .returning('id');
+    params[':attachmentId'] = String(attachment.id);
 
     const users: Record<Exclude<Role, 'visitor'>, { id: number; email: string }> = {
       resident: await createUser(ctx.db),

@@ -233,6 +233,11 @@ describe('Browser: pages are accessible (WCAG 2.1 A/AA, axe in Chromium)', funct
     await page.goto(`${browser.baseUrl}/organisationer/${slug}/uppdrag`);
     expect(await page.textContent('main')).to.contain('Skotta taket på bygdegården');
     await check();
+    // The edit page, with its attachment form.
+    const { id } = await ctx.db('assignments').where('title', 'Skotta taket på bygdegården').first('id');
+    await page.goto(`${browser.baseUrl}/organisationer/${slug}/uppdrag/${id}/redigera`);
+    expect(await page.textContent('main')).to.contain('Bifoga fil');
+    await check();
     await page.close();
   });
 });

@@ -1,5 +1,17 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../app.js';
+import { AppError } from '../../platform/errors.js';
+import { isUploadError, uploadReceiver } from '../../web/uploads.js';
+import {
+  addAttachment,
+  ATTACHMENT_FIELD,
+  getAttachmentTarget,
+  listAttachments,
+  MAX_ATTACHMENTS,
+  PDF_MAX_BYTES,
+  removeAttachment,
+  type Attachment,
+} from './attachments.js';
 import { COMPENSATION_TYPES } from './schemas.js';
 import { emptyPostingForm, type PostingForm } from './form.js';
 import {
@@ -28,6 +40,16 @@ const idParam = (value: unknown): number => (typeof value === 'string' && /^\d{1
 
 const base = (slug: string) => `/organisationer/${slug}/uppdrag`;
 
+/** One file per request: images (re-encoded, at most 5 MB; checked in attachments.ts) or a PDF. */
+const receiveAttachment = uploadReceiver({
+  field: ATTACHMENT_FIELD,
+  maxBytes: PDF_MAX_BYTES,
+  types: ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'],
+  messages: { tooLarge: 'attachments.errors.tooLarge', type: 'attachments.errors.type' },
+});
+
+const EDIT_DONE = new Set(['attachmentSaved', 'attachmentRemoved']);
+
 export function postingRoutes(deps: AppDeps): Router {
   const router = Router();
 
@@ -36,10 +58,15 @@ export function postingRoutes(deps: AppDeps): Router {
     form: PostingForm,
     errors: Record<string, string>,
     assignmentId?: number,
+    attachments: Attachment[] = [],
+    done?: string,
   ) => ({
     organisation,
     form,
     errors,
+    attachments,
+    maxAttachments: MAX_ATTACHMENTS,
+    done,
     action:
       assignmentId === undefined ? `${base(organisation.slug)}/nytt` : `${base(organisation.slug)}/${assignmentId}/redigera`,
     assignmentId,
@@ -82,7 +109,8 @@ export function postingRoutes(deps: AppDeps): Router {
     noStore(res);
     const id = idParam(req.params.assignmentId);
     const { organisation, form } = await getPostingForEdit(deps.db, req.actor, req.params.slug, id);
-    res.render('postings/form', formView(organisation, form, {}, id));
+    const done = typeof req.query.done === 'string' && EDIT_DONE.has(req.query.done) ? req.query.done : undefined;
+    res.render('postings/form', formView(organisation, form, {}, id, await listAttachments(deps.db, id), done));
   });
 
   router.post('/organisationer/:slug/uppdrag/:assignmentId/redigera', async (req, res) => {
@@ -95,8 +123,44 @@ export function postingRoutes(deps: AppDeps): Router {
     } catch (error) {
       if (!(error instanceof PostingFormError)) throw error;
       const organisation = await getPostingOrganisation(deps.db, req.actor, req.params.slug);
-      res.status(400).render('postings/form', formView(organisation, error.form, error.fields, id));
+      res
+        .status(400)
+        .render('postings/form', formView(organisation, error.form, error.fields, id, await listAttachments(deps.db, id)));
     }
+  });
+
+  // --- attachments ----------------------------------------------------------
+
+  // Multipart: the CSRF token comes in the query string (web/csrf.ts). The
+  // right and the assignment's state are checked before the body is read.
+  router.post('/organisationer/:slug/uppdrag/:assignmentId/bilagor', async (req, res) => {
+    noStore(res);
+    const slug = req.params.slug as string;
+    const id = idParam(req.params.assignmentId);
+    await getAttachmentTarget(deps.db, req.actor, slug, id);
+    try {
+      const file = await receiveAttachment(req, res);
+      await addAttachment(deps.db, deps.storage, req.actor, slug, id, file);
+    } catch (error) {
+      const fieldProblem =
+        isUploadError(error, ATTACHMENT_FIELD) ||
+        (error instanceof AppError && error.status === 409 && ATTACHMENT_FIELD in error.fields);
+      if (!fieldProblem) throw error;
+      const { organisation, form } = await getPostingForEdit(deps.db, req.actor, slug, id);
+      res
+        .status(error.status)
+        .render('postings/form', formView(organisation, form, error.fields, id, await listAttachments(deps.db, id)));
+      return;
+    }
+    res.redirect(303, `${base(slug)}/${id}/redigera?done=attachmentSaved#bilagor`);
+  });
+
+  router.post('/organisationer/:slug/uppdrag/:assignmentId/bilagor/:attachmentId/ta-bort', async (req, res) => {
+    noStore(res);
+    const slug = req.params.slug as string;
+    const id = idParam(req.params.assignmentId);
+    await removeAttachment(deps.db, deps.storage, req.actor, slug, id, idParam(req.params.attachmentId));
+    res.redirect(303, `${base(slug)}/${id}/redigera?done=attachmentRemoved#bilagor`);
   });
 
   router.get('/organisationer/:slug/uppdrag/:assignmentId/forhandsgranska', async (req, res) => {
@@ -110,6 +174,8 @@ export function postingRoutes(deps: AppDeps): Router {
     res.render('postings/preview', {
       organisation,
       assignment,
+      attachments: await listAttachments(deps.db, assignment.id),
+      attachmentBase: `${assignmentPath(assignment)}/bilagor`,
       preview: true,
       publicPath: assignmentPath(assignment),
       metaDescription: excerpt(assignment.description),

@@ -1,6 +1,7 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../app.js';
 import { notFound } from '../../platform/errors.js';
+import { getAttachmentFile, listAttachments } from './attachments.js';
 import { getPublicAssignment, listOpenAssignments } from './service.js';
 import { textBlocks } from '../../web/text-blocks.js';
 import { jobPostingJsonLd } from './structured-data.js';
@@ -28,11 +29,38 @@ export function assignmentRoutes(deps: AppDeps): Router {
     const firstParagraph = textBlocks(assignment.description).find((block) => block.type === 'paragraph');
     res.render('assignments/detail', {
       assignment,
+      attachments: await listAttachments(deps.db, assignment.id),
+      attachmentBase: `${canonical}/bilagor`,
       canonicalUrl: deps.config.publicUrl + canonical,
       jsonLd: jobPostingJsonLd(assignment, deps.config.publicUrl + canonical),
       metaDescription: excerpt(firstParagraph?.type === 'paragraph' ? firstParagraph.lines.join(' ') : assignment.description),
     });
   });
+
+  // Attachments: public with a public assignment, else only to the members of
+  // its organisation (404 to everyone else). Files, never documents.
+  const serveAttachment = (variant: 'full' | 'thumbnail') => async (req: Request, res: Response) => {
+    const id = parseAssignmentRef(req.params.ref as string);
+    const attachmentId =
+      typeof req.params.attachmentId === 'string' && /^\d{1,15}$/.test(req.params.attachmentId)
+        ? Number(req.params.attachmentId)
+        : NaN;
+    if (id === undefined) throw notFound();
+    const file = await getAttachmentFile(deps.db, deps.storage, req.actor, id, attachmentId, variant);
+    res.set({
+      'Content-Type': file.contentType,
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Disposition':
+        file.contentType === 'application/pdf'
+          ? `attachment; filename="bilaga-${file.position}.pdf"`
+          : `inline; filename="bild-${file.position}.webp"`,
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+      'Cache-Control': file.isPublic ? 'public, max-age=300' : 'private, no-store',
+    });
+    res.send(file.bytes);
+  };
+  router.get('/uppdrag/:ref/bilagor/:attachmentId', serveAttachment('full'));
+  router.get('/uppdrag/:ref/bilagor/:attachmentId/miniatyr', serveAttachment('thumbnail'));
 
   return router;
 }
