@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import request from 'supertest';
 import { assignmentPath } from '../src/modules/assignments/index.js';
 import { createOrganisation, createTestAssignment } from './support/factories.js';
+import { fileOptions, filesUnder, HTML, jpegWithExif, MB, minimalPdf, png } from './support/files.js';
 import { useTestApp } from './support/test-app.js';
 import { createUser, csrfFrom, logInAs, type LoggedIn } from './support/users.js';
 
@@ -13,52 +14,6 @@ import { createUser, csrfFrom, logInAs, type LoggedIn } from './support/users.js
 // thumbnail made) and PDFs to an editable assignment; at most six, also when
 // uploads race; every refused upload stores nothing; drafts' files are only
 // the members', published ones everyone's.
-
-const MB = 1024 * 1024;
-const HTML = Buffer.from('<html><body><script>alert(document.cookie)</script></body></html>');
-
-async function png(width = 800, height = 600): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: '#37a' } })
-    .png()
-    .toBuffer();
-}
-
-async function jpegWithExif(): Promise<Buffer> {
-  return sharp({ create: { width: 300, height: 100, channels: 3, background: '#c33' } })
-    .jpeg()
-    .withExif({
-      IFD0: { Make: 'Spionkamera', Copyright: 'Hemligt foto' },
-      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '64/1 34/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '18/1 40/1 0/1' },
-    })
-    .toBuffer();
-}
-
-/** A small valid one-page PDF with a correct cross-reference table. */
-function minimalPdf(text = 'Karta'): Buffer {
-  const content = `BT /F1 18 Tf 20 150 Td (${text}) Tj ET`;
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-  ];
-  let pdf = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objects.forEach((object, i) => {
-    offsets.push(pdf.length);
-    pdf += `${i + 1} 0 obj\n${object}\nendobj\n`;
-  });
-  const xref = pdf.length;
-  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  pdf += offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('');
-  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(pdf, 'latin1');
-}
-
-/** form-data cuts a file name to its last "/" part unless it is given as `filepath`. */
-const fileOptions = (name: string, contentType: string) =>
-  name.includes('/') ? { filepath: name, contentType } : { filename: name, contentType };
 
 describe('Attachments of an assignment', function () {
   this.timeout(120_000);
@@ -70,13 +25,7 @@ describe('Attachments of an assignment', function () {
     return { ...user, ...(await logInAs(ctx.app, user.email)) };
   };
 
-  async function filesOnDisk(): Promise<string[]> {
-    const entries = await fs.readdir(ctx.uploadsDir, { recursive: true, withFileTypes: true }).catch(() => []);
-    return entries
-      .filter((entry) => entry.isFile())
-      .map((entry) => path.relative(ctx.uploadsDir, path.join(entry.parentPath, entry.name)))
-      .sort();
-  }
+  const filesOnDisk = () => filesUnder(ctx.uploadsDir);
 
   let member: Client;
   let resident: Client;

@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import request from 'supertest';
 import { contentTypeOfKey, createFileStorage } from '../src/platform/storage.js';
 import { createOrganisation } from './support/factories.js';
+import { fileOptions, filesUnder, HTML, jpegWithExif, MB, minimalPdf, png } from './support/files.js';
 import { useTestApp } from './support/test-app.js';
 import { createUser, csrfFrom, logInAs, TEST_PASSWORD, type LoggedIn } from './support/users.js';
 
@@ -13,56 +14,8 @@ import { createUser, csrfFrom, logInAs, TEST_PASSWORD, type LoggedIn } from './s
 // a polyglot, an oversized file, two files, a path in the file name, no CSRF
 // token, someone else's file — ends in a clear 4xx with nothing on disk.
 
-const MB = 1024 * 1024;
-const HTML = Buffer.from('<html><body><script>alert(document.cookie)</script></body></html>');
-
-async function png(width = 800, height = 600): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: '#2a7' } })
-    .png()
-    .toBuffer();
-}
-
-/** A JPEG with camera, copyright and GPS EXIF, stored rotated (orientation 6: turn 90° clockwise to view). */
-async function jpegWithExif(): Promise<Buffer> {
-  return sharp({ create: { width: 300, height: 100, channels: 3, background: '#c33' } })
-    .jpeg()
-    .withMetadata({ orientation: 6 })
-    .withExif({
-      IFD0: { Make: 'Spionkamera', Copyright: 'Hemligt foto' },
-      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '64/1 34/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '18/1 40/1 0/1' },
-    })
-    .toBuffer();
-}
-
 /** The EXIF tag that points at the GPS block (0x8825), in either byte order. */
 const hasGpsPointer = (exif: Buffer) => exif.includes(Buffer.from([0x88, 0x25])) || exif.includes(Buffer.from([0x25, 0x88]));
-
-/** A small valid one-page PDF, written by hand with a correct cross-reference table. */
-function minimalPdf(text = 'Mitt CV'): Buffer {
-  const content = `BT /F1 18 Tf 20 150 Td (${text}) Tj ET`;
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-  ];
-  let pdf = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objects.forEach((object, i) => {
-    offsets.push(pdf.length);
-    pdf += `${i + 1} 0 obj\n${object}\nendobj\n`;
-  });
-  const xref = pdf.length;
-  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  pdf += offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('');
-  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(pdf, 'latin1');
-}
-
-/** form-data cuts a file name to its last "/" part unless it is given as `filepath`. */
-const fileOptions = (name: string, contentType: string) =>
-  name.includes('/') ? { filepath: name, contentType } : { filename: name, contentType };
 
 describe('Uploads: organisation logo and resident CV', function () {
   this.timeout(60_000);
@@ -74,14 +27,7 @@ describe('Uploads: organisation logo and resident CV', function () {
     return { ...user, ...(await logInAs(ctx.app, user.email)) };
   };
 
-  /** Every file under this test file's upload folder, relative to it. */
-  async function filesOnDisk(): Promise<string[]> {
-    const entries = await fs.readdir(ctx.uploadsDir, { recursive: true, withFileTypes: true }).catch(() => []);
-    return entries
-      .filter((entry) => entry.isFile())
-      .map((entry) => path.relative(ctx.uploadsDir, path.join(entry.parentPath, entry.name)))
-      .sort();
-  }
+  const filesOnDisk = () => filesUnder(ctx.uploadsDir);
 
   let orgAdmin: Client;
   let orgMember: Client;
@@ -163,7 +109,7 @@ describe('Uploads: organisation logo and resident CV', function () {
     });
 
     it('when a JPEG carries EXIF with GPS, then the stored logo has no EXIF left and is turned the right way up', async () => {
-      const jpeg = await jpegWithExif();
+      const jpeg = await jpegWithExif({ orientation: 6 });
       const input = await sharp(jpeg).metadata();
       expect(input.orientation).to.equal(6);
       expect(input.exif!.includes('Spionkamera')).to.equal(true);
