@@ -6,7 +6,7 @@ import {
   luhnCheckDigit,
   parseOrganisationNumber,
 } from '../src/modules/organisations/organisation-number.js';
-import { accessibilityViolations, useBrowser } from './support/browser.js';
+import { accessibilityViolations, logInWithForm, useBrowser } from './support/browser.js';
 import { createTestAssignment, isoDay } from './support/factories.js';
 import { useTestApp } from './support/test-app.js';
 import { createUser, csrfFrom, logInAs, TEST_PASSWORD, type LoggedIn } from './support/users.js';
@@ -1097,11 +1097,7 @@ describe('Organisations in the browser (axe, WCAG 2.1 A/AA)', function () {
   it('when an organisation admin goes through every organisation page, then axe finds no violations', async () => {
     const user = await createUser(ctx.db, { name: 'Greta Ordförande' });
     const page = await browser.newPage();
-    await page.goto(browser.baseUrl + '/logga-in');
-    await page.getByLabel('E-postadress', { exact: true }).fill(user.email);
-    await page.getByLabel('Lösenord', { exact: true }).fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Logga in' }).click();
-    await page.waitForURL(browser.baseUrl + '/');
+    await logInWithForm(page, browser.baseUrl, user.email);
     const check = async (what: string) => expect(await accessibilityViolations(page), what).to.deep.equal([]);
 
     await page.goto(browser.baseUrl + '/organisationer/ny');

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import sharp from 'sharp';
-import { accessibilityViolations, useBrowser } from '../support/browser.js';
+import { accessibilityViolations, logInWithForm, useBrowser } from '../support/browser.js';
 import { createOrganisation, createTestAssignment } from '../support/factories.js';
 import { useTestApp } from '../support/test-app.js';
-import { createUser, TEST_PASSWORD } from '../support/users.js';
+import { createUser } from '../support/users.js';
 
 describe('Browser: pages are accessible (WCAG 2.1 A/AA, axe in Chromium)', function () {
   this.timeout(60_000);
@@ -135,11 +135,7 @@ describe('Browser: pages are accessible (WCAG 2.1 A/AA, axe in Chromium)', funct
   it('when a signed-in admin opens the account, profile, my-data and admin pages, then axe finds no violations', async () => {
     const admin = await createUser(ctx.db, { isAdmin: true, name: 'Greta Granskare' });
     const page = await browser.newPage();
-    await page.goto(browser.baseUrl + '/logga-in');
-    await page.getByLabel('E-postadress').fill(admin.email);
-    await page.getByLabel('Lösenord').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Logga in' }).click();
-    await page.waitForURL(browser.baseUrl + '/');
+    await logInWithForm(page, browser.baseUrl, admin.email);
     for (const path of ['/konto', '/konto/profil', '/konto/mina-uppgifter', '/admin', '/admin/handlaggare']) {
       await page.goto(browser.baseUrl + path);
       expect(await accessibilityViolations(page), path).to.deep.equal([]);
@@ -159,11 +155,7 @@ describe('Browser: pages are accessible (WCAG 2.1 A/AA, axe in Chromium)', funct
     await ctx.db('organisation_members').insert({ organisation_id: org.id, user_id: admin.id, role: 'admin' });
     const slug = (await ctx.db('organisations').where('id', org.id).first('slug')).slug as string;
     const page = await browser.newPage();
-    await page.goto(browser.baseUrl + '/logga-in');
-    await page.getByLabel('E-postadress').fill(admin.email);
-    await page.getByLabel('Lösenord').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Logga in' }).click();
-    await page.waitForURL(browser.baseUrl + '/');
+    await logInWithForm(page, browser.baseUrl, admin.email);
 
     await page.goto(`${browser.baseUrl}/organisationer/${slug}/redigera`);
     expect(await accessibilityViolations(page)).to.deep.equal([]);
@@ -208,11 +200,7 @@ describe('Browser: pages are accessible (WCAG 2.1 A/AA, axe in Chromium)', funct
     const slug = (await ctx.db('organisations').where('id', org.id).first('slug')).slug as string;
     const page = await browser.newPage();
     const check = async () => expect(await accessibilityViolations(page), page.url()).to.deep.equal([]);
-    await page.goto(browser.baseUrl + '/logga-in');
-    await page.getByLabel('E-postadress').fill(member.email);
-    await page.getByLabel('Lösenord').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Logga in' }).click();
-    await page.waitForURL(browser.baseUrl + '/');
+    await logInWithForm(page, browser.baseUrl, member.email);
 
     await page.goto(`${browser.baseUrl}/organisationer/${slug}/uppdrag/nytt`);
     await check();

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { TestApp } from './test-app.js';
+import { TEST_PASSWORD } from './users.js';
 
 // Browser tests drive Debian's Chromium through playwright-core (Playwright's
 // own browser download is not available here). Without Chromium they are
@@ -69,4 +70,13 @@ export async function accessibilityViolations(page: Page): Promise<string[]> {
     (violation) =>
       `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
   );
+}
+
+/** Logs in through the real login form, as a person would. */
+export async function logInWithForm(page: Page, baseUrl: string, email: string, password = TEST_PASSWORD): Promise<void> {
+  await page.goto(baseUrl + '/logga-in');
+  await page.getByLabel('E-postadress', { exact: true }).fill(email);
+  await page.getByLabel('Lösenord', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Logga in' }).click();
+  await page.waitForURL(baseUrl + '/');
 }
