@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
-import fs from 'node:fs';
 import request from 'supertest';
+import { readResource } from '../src/platform/i18n.js';
 import { createSearchClient } from '../src/platform/meilisearch.js';
 import { createOrganisation, createTestAssignment, isoDay } from './support/factories.js';
 import { useTestApp, type TestApp } from './support/test-app.js';
@@ -10,7 +10,7 @@ import { useTestApp, type TestApp } from './support/test-app.js';
 // passes through getPage: no inline scripts, styles or event handlers
 // (the CSP forbids them), and the security headers.
 
-const sv = JSON.parse(fs.readFileSync(new URL('../src/locales/sv.json', import.meta.url), 'utf8')) as {
+const sv = readResource('sv') as {
   search: { unavailable: string };
   errors: { notFoundTitle: string; notFound: string };
 };

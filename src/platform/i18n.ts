@@ -1,15 +1,30 @@
 import fs from 'node:fs';
 import i18next, { type i18n, type TFunction } from 'i18next';
 
-// Swedish first, English second. Texts live in src/locales/<lang>.json.
+// Swedish first, English second. Texts live in src/locales/<lang>/*.json: one
+// file per feature area, each owning its own top-level sections, merged into
+// one resource per language (a section defined in two files stops the start).
 
 export const LANGUAGES = ['sv', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export const DEFAULT_LANGUAGE: Language = 'sv';
 export type { TFunction };
 
-function readResource(language: Language): Record<string, unknown> {
-  return JSON.parse(fs.readFileSync(new URL(`../locales/${language}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
+export function readResource(language: Language): Record<string, unknown> {
+  const dir = new URL(`../locales/${language}/`, import.meta.url);
+  const resource: Record<string, unknown> = {};
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .sort()) {
+    const sections = JSON.parse(fs.readFileSync(new URL(file, dir), 'utf8')) as Record<string, unknown>;
+    for (const [section, texts] of Object.entries(sections)) {
+      if (section in resource)
+        throw new Error(`i18n: section "${section}" of ${language}/${file} is already defined in another file`);
+      resource[section] = texts;
+    }
+  }
+  return resource;
 }
 
 export async function createI18n(): Promise<i18n> {

@@ -25,6 +25,12 @@ export async function migrateJobQueue(connectionString: string, log: Logger): Pr
 export interface EnqueueOptions {
   /** Jobs with the same key collapse into one (the latest payload wins). */
   jobKey?: string;
+  /**
+   * What a job with the same key does to the waiting one: 'replace' (default)
+   * takes the new run time too; 'preserve_run_at' keeps the earlier run time,
+   * so a burst becomes one job at the time the first one asked for.
+   */
+  jobKeyMode?: 'replace' | 'preserve_run_at';
   runAt?: Date;
   maxAttempts?: number;
 }
@@ -36,13 +42,14 @@ export async function enqueueJob(
   options: EnqueueOptions = {},
 ): Promise<void> {
   await db.raw(
-    `SELECT graphile_worker.add_job(:task, CAST(:payload AS json), job_key => :jobKey, run_at => :runAt, max_attempts => :maxAttempts)`,
+    `SELECT graphile_worker.add_job(:task, CAST(:payload AS json), job_key => :jobKey, run_at => :runAt, max_attempts => :maxAttempts, job_key_mode => :jobKeyMode)`,
     {
       task,
       payload: JSON.stringify(payload),
       jobKey: options.jobKey ?? null,
       runAt: options.runAt ?? null,
       maxAttempts: options.maxAttempts ?? null,
+      jobKeyMode: options.jobKeyMode ?? null,
     },
   );
 }

@@ -17,7 +17,7 @@ import type { Logger } from './logger.js';
 //
 // Templates live in views/mail: <template>.text.ejs and <template>.html.ejs,
 // each placed in layout.text.ejs / layout.html.ejs. The words come from the
-// "mail" section of src/locales/<lang>.json; the subject is a plain i18n text.
+// "mail" section of src/locales/<lang>/core.json; the subject is a plain i18n text.
 
 export const SEND_MAIL_TASK = 'send_mail';
 

@@ -46,3 +46,27 @@ export async function createTestAssignment(
     ...overrides,
   });
 }
+
+/** An application written straight to the database (tests of what follows an application). */
+export async function createApplication(
+  db: DbOrTrx,
+  overrides: {
+    assignmentId: number;
+    applicantId: number;
+    status?: 'submitted' | 'shortlisted' | 'accepted' | 'declined' | 'withdrawn';
+    message?: string;
+    shareProfile?: boolean;
+  },
+): Promise<number> {
+  const [row] = await db('applications')
+    .insert({
+      assignment_id: overrides.assignmentId,
+      applicant_id: overrides.applicantId,
+      message: overrides.message ?? 'Hej! Jag kan göra det här, jag bor nära och har gjort liknande förut.',
+      share_profile: overrides.shareProfile ?? true,
+      status: overrides.status ?? 'submitted',
+      decided_at: ['accepted', 'declined'].includes(overrides.status ?? '') ? new Date() : null,
+    })
+    .returning<{ id: number }[]>('id');
+  return row!.id;
+}

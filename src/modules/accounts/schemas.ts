@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isCommonPassword } from './common-passwords.js';
 
-// Messages are i18n keys (src/locales/*.json, "accounts.errors"): the views
+// Messages are i18n keys (src/locales/<lang>/*.json, "accounts.errors"): the views
 // translate them, so a field error reads in the user's language.
 
 export const PASSWORD_MIN = 8;

@@ -104,4 +104,58 @@ export const USER_REFERENCES: readonly UserReference[] = [
     onDelete: 'keep-without-person',
     exportRows: all('organisation_invites', 'accepted_by', { createdAt: 'created_at', acceptedAt: 'accepted_at' }),
   },
+  {
+    table: 'applications',
+    column: 'applicant_id',
+    onDelete: 'delete',
+    exportRows: (db, userId) =>
+      db('applications as ap').join('assignments as a', 'a.id', 'ap.assignment_id').where('ap.applicant_id', userId).select({
+        assignment: 'a.title',
+        message: 'ap.message',
+        shareProfile: 'ap.share_profile',
+        status: 'ap.status',
+        declineMessage: 'ap.decline_message',
+        createdAt: 'ap.created_at',
+        decidedAt: 'ap.decided_at',
+      }),
+  },
+  {
+    table: 'application_messages',
+    column: 'sender_id',
+    // The other side keeps the conversation; the text stays without its author.
+    onDelete: 'keep-without-person',
+    exportRows: all('application_messages', 'sender_id', { applicationId: 'application_id', body: 'body', sentAt: 'created_at' }),
+  },
+  { table: 'application_reads', column: 'user_id', onDelete: 'delete' },
+  {
+    table: 'notifications',
+    column: 'user_id',
+    onDelete: 'delete',
+    exportRows: all('notifications', 'user_id', ['type', 'params', 'link', 'created_at', 'read_at', 'emailed_at']),
+  },
+  {
+    table: 'notification_preferences',
+    column: 'user_id',
+    onDelete: 'delete',
+    exportRows: all('notification_preferences', 'user_id', ['type', 'email']),
+  },
+  {
+    table: 'feedback',
+    column: 'author_id',
+    // Feedback is part of the other side's record; it stays without its author.
+    onDelete: 'keep-without-person',
+    exportRows: all('feedback', 'author_id', ['direction', 'rating', 'comment', 'created_at']),
+  },
+  {
+    table: 'assignment_reports',
+    column: 'reporter_id',
+    onDelete: 'keep-without-person',
+    exportRows: all('assignment_reports', 'reporter_id', {
+      assignmentId: 'assignment_id',
+      reason: 'reason',
+      details: 'details',
+      createdAt: 'created_at',
+    }),
+  },
+  { table: 'assignment_reports', column: 'handled_by', onDelete: 'keep-without-person' },
 ];

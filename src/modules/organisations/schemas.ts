@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { MemberRole } from '../access/index.js';
 import { parseOrganisationNumber } from './organisation-number.js';
 
-// Messages are i18n keys (src/locales/*.json, "organisations.errors"): the
+// Messages are i18n keys (src/locales/<lang>/*.json, "organisations.errors"): the
 // views translate them, so a field error reads in the user's language.
 
 export const ORGANISATION_TYPES = ['forening', 'kommun', 'socialt_foretag', 'foretag'] as const;

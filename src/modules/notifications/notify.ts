@@ -1,0 +1,81 @@
+import type { DbOrTrx } from '../../platform/db.js';
+import { enqueueJob } from '../../platform/jobs.js';
+
+// Telling people what happened: one in-app notification per recipient, and,
+// when the recipient wants e-mail for that type, a place in their next
+// notification mail. Called inside the transaction of the change it reports,
+// so a rolled-back change notifies nobody.
+//
+// Mails are batched per person: one send_notification_mail job per recipient
+// (job key), which mails every notification not yet mailed. Most types ask for
+// the mail at once; new messages wait MESSAGE_MAIL_DELAY_MS and keep the
+// earlier time when more arrive (preserve_run_at), so a conversation gives
+// one mail, not one per message.
+
+export const NOTIFICATION_TYPES = [
+  'application_received', // to the organisation's members
+  'application_withdrawn', // to the organisation's members
+  'application_accepted', // to the resident
+  'application_declined', // to the resident
+  'message_received', // to the other side of the thread
+  'assignment_expiring', // to the organisation's members, the day before the last day to apply
+  'assignment_completed', // to the accepted residents
+  'feedback_received', // to the one the feedback is about
+  'moderation_notice', // to the organisation's members: hidden, restored, warned, suspended
+] as const;
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+export const SEND_NOTIFICATION_MAIL_TASK = 'send_notification_mail';
+export const MESSAGE_MAIL_DELAY_MS = 10 * 60_000;
+
+export interface Notification {
+  /** Everyone to tell; duplicates and the actor themself should be left out by the caller. */
+  userIds: readonly number[];
+  type: NotificationType;
+  /** A path inside the site, e.g. /ansokningar/12. */
+  link: string;
+  /** Texts the message needs (i18n interpolation), e.g. { assignment: 'Snöskottning' }. */
+  params?: Record<string, string | number>;
+  /** Makes a scheduled notice idempotent: one row per user and key. */
+  dedupeKey?: string;
+}
+
+export async function notify(trx: DbOrTrx, notification: Notification): Promise<void> {
+  const userIds = [...new Set(notification.userIds)];
+  if (userIds.length === 0) return;
+  const optedOut = new Set(
+    (await trx('notification_preferences')
+      .whereIn('user_id', userIds)
+      .where({ type: notification.type, email: false })
+      .pluck('user_id')) as number[],
+  );
+  const inserted = (await trx('notifications')
+    .insert(
+      userIds.map((userId) => ({
+        user_id: userId,
+        type: notification.type,
+        params: JSON.stringify(notification.params ?? {}),
+        link: notification.link,
+        dedupe_key: notification.dedupeKey ?? null,
+        email_wanted: !optedOut.has(userId),
+      })),
+    )
+    .onConflict(['user_id', 'dedupe_key'])
+    .ignore()
+    .returning(['user_id', 'email_wanted'])) as Array<{ user_id: number; email_wanted: boolean }>;
+  const batched = notification.type === 'message_received';
+  for (const row of inserted.filter((r) => r.email_wanted)) {
+    await enqueueJob(
+      trx,
+      SEND_NOTIFICATION_MAIL_TASK,
+      { userId: row.user_id },
+      batched
+        ? {
+            jobKey: `${SEND_NOTIFICATION_MAIL_TASK}:${row.user_id}`,
+            jobKeyMode: 'preserve_run_at',
+            runAt: new Date(Date.now() + MESSAGE_MAIL_DELAY_MS),
+          }
+        : { jobKey: `${SEND_NOTIFICATION_MAIL_TASK}:${row.user_id}` },
+    );
+  }
+}
