@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import sharp from 'sharp';
 import request from 'supertest';
-import { createOrganisation, createTestAssignment } from './support/factories.js';
+import { createApplication, createOrganisation, createTestAssignment } from './support/factories.js';
 import { useTestApp } from './support/test-app.js';
 import { createUser, csrfFrom, logInAs } from './support/users.js';
 
@@ -203,6 +203,10 @@ describe('Access: every route × every role', function () {
       { user_id: users.officerX.id, municipality_code: '2481' },
       { user_id: users.officerY.id, municipality_code: '0188' },
     ]);
+    // An application by the resident to organisation A's published assignment.
+    params[':applicationId'] = String(
+      await createApplication(ctx.db, { assignmentId: assignment, applicantId: users.resident.id }),
+    );
     agents.visitor = await visitorAgent();
     await ctx.syncIndex();
     for (const [role, user] of Object.entries(users)) {
