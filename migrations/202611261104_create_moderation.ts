@@ -24,6 +24,12 @@ export async function up(knex: Knex): Promise<void> {
       ADD CONSTRAINT assignment_reports_status CHECK (status IN ('open', 'resolved', 'dismissed')),
       ADD CONSTRAINT assignment_reports_details_length CHECK (char_length(details) <= 2000)
   `);
+  // A logged-in person has at most one open report per assignment (visitors,
+  // reporter_id null, are held back by the per-address rate limit instead).
+  await knex.raw(`
+    CREATE UNIQUE INDEX assignment_reports_one_open_per_reporter
+      ON assignment_reports (assignment_id, reporter_id) WHERE status = 'open'
+  `);
   await knex.schema.alterTable('assignments', (t) => {
     t.text('hidden_reason');
   });

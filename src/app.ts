@@ -10,8 +10,13 @@ import type { Meilisearch } from './platform/meilisearch.js';
 import type { Storage } from './platform/storage.js';
 import { accountRoutes } from './modules/accounts/index.js';
 import { adminRoutes } from './modules/admin/index.js';
+import { applicationRoutes } from './modules/applications/index.js';
 import { assignmentRoutes, postingRoutes } from './modules/assignments/index.js';
+import { feedbackRoutes } from './modules/feedback/index.js';
+import { messageRoutes } from './modules/messages/index.js';
+import { moderationRoutes } from './modules/moderation/index.js';
 import { myDataRoutes } from './modules/my-data/index.js';
+import { notificationRoutes } from './modules/notifications/index.js';
 import { organisationRoutes } from './modules/organisations/index.js';
 import { profileRoutes } from './modules/profiles/index.js';
 import type { ReferenceData } from './modules/reference/index.js';
@@ -50,7 +55,7 @@ export function buildApp(deps: AppDeps): Express {
   useViews(app, { cache: deps.config.isProduction });
 
   app.use(requestLogger(deps.log));
-  app.use(securityHeaders({ production: deps.config.isProduction }));
+  app.use(securityHeaders({ production: deps.config.isProduction, mapTileOrigin: deps.config.map?.tileOrigin }));
   app.use(compression());
   app.use(
     express.static(path.resolve(import.meta.dirname, '..', 'public'), {
@@ -81,6 +86,11 @@ export function buildApp(deps: AppDeps): Express {
   app.use(profileRoutes(deps));
   // Mails are only stored without SMTP_URL; this page shows them. Never in production.
   if (!deps.config.isProduction) app.use(devMailRoutes(deps));
+  app.use(feedbackRoutes(deps));
+  app.use(messageRoutes(deps));
+  app.use(notificationRoutes(deps));
+  app.use(moderationRoutes(deps));
+  app.use(applicationRoutes(deps));
   app.use(assignmentRoutes(deps));
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -37,6 +37,31 @@ const urlWithProtocols = (protocols: string[], example: string) =>
       .optional(),
   );
 
+const OPENSTREETMAP_TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
+
+// Unset means OpenStreetMap's tiles; a blank value turns the map off (unlike the
+// other settings, where blank means unset), for a site that may not use them.
+// One server only: the CSP allows images from exactly its origin.
+const tileUrl = z.preprocess(
+  (value) => (value === undefined ? OPENSTREETMAP_TILES : typeof value === 'string' ? value.trim() : value),
+  z.string().refine((value) => {
+    if (value === '') return true;
+    try {
+      const url = new URL(value);
+      return (
+        ['http:', 'https:'].includes(url.protocol) &&
+        // A plain host name keeps the origin a valid CSP source ({s} or ; would not be).
+        /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])$/.test(url.hostname) &&
+        !url.username &&
+        !url.password &&
+        ['{z}', '{x}', '{y}'].every((part) => value.slice(url.origin.length).includes(part))
+      );
+    } catch {
+      return false;
+    }
+  }, `must be empty (no map) or an http(s) URL of one tile server with {z}, {x} and {y} in its path (e.g. ${OPENSTREETMAP_TILES})`),
+);
+
 const booleanFlag = (fallback: boolean) =>
   z.preprocess(
     (value) => (blankToUndefined(value) === undefined ? String(fallback) : value),
@@ -78,6 +103,11 @@ const schema = z.object({
     z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   ),
   RUN_WORKER: booleanFlag(true),
+  MAP_TILE_URL: tileUrl,
+  MAP_TILE_ATTRIBUTION: z.preprocess(
+    blankToUndefined,
+    z.string().max(200, 'must be at most 200 characters').default('© OpenStreetMap contributors'),
+  ),
 });
 
 export interface Config {
@@ -103,6 +133,15 @@ export interface Config {
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** Run the job worker inside the web process (default) or only via `npm run worker`. */
   readonly runWorker: boolean;
+  /** The map on the posting form; undefined when MAP_TILE_URL is blank. */
+  readonly map?: {
+    /** A Leaflet tile URL template ({z}/{x}/{y}). */
+    readonly tileUrl: string;
+    /** The only origin the CSP lets images come from besides the site itself. */
+    readonly tileOrigin: string;
+    /** Plain text shown on the map, as the tile server's licence asks. */
+    readonly attribution: string;
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -141,6 +180,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: v.SMTP_URL,
     logLevel: v.LOG_LEVEL,
     runWorker: v.RUN_WORKER,
+    map: v.MAP_TILE_URL
+      ? Object.freeze({
+          tileUrl: v.MAP_TILE_URL,
+          tileOrigin: new URL(v.MAP_TILE_URL).origin,
+          attribution: v.MAP_TILE_ATTRIBUTION,
+        })
+      : undefined,
   });
 }
 

@@ -7,6 +7,7 @@ import { migrateToLatest } from './platform/migrate.js';
 import { startWorker, type Runner } from './platform/jobs.js';
 import { mailSender, mailTasks } from './platform/mail.js';
 import { EXPIRY_CRONTAB, expiryTasks } from './modules/assignments/index.js';
+import { NOTIFICATIONS_CRONTAB, notificationTasks } from './modules/notifications/index.js';
 import { searchTasks, syncAssignmentIndex } from './modules/search/index.js';
 
 // What the web server and every CLI command share: configuration, the servers
@@ -60,8 +61,9 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
           ...searchTasks({ db, search, indexPrefix: config.meili.indexPrefix, log }),
           ...mailTasks({ db, smtpUrl: config.smtpUrl, from: mailSender(config), log }),
           ...expiryTasks({ db, log }),
+          ...notificationTasks({ db, publicUrl: config.publicUrl, log }),
         },
-        crontab: EXPIRY_CRONTAB,
+        crontab: [EXPIRY_CRONTAB, NOTIFICATIONS_CRONTAB].join('\n'),
         log,
       });
     },

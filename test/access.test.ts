@@ -91,6 +91,37 @@ const ACCESS: Record<string, Rule> = {
   'POST /organisationer/:slug/uppdrag/:assignmentId/publicera': { visitor: '401', memberA: 'ok', others: '403' },
   'POST /organisationer/:slug/uppdrag/:assignmentId/avbryt': { visitor: '401', memberA: 'ok', others: '403' },
   'POST /organisationer/:slug/uppdrag/:assignmentId/stang': { visitor: '401', memberA: 'ok', others: '403' },
+  // Registered after the others: the draft is cancelled by then, so 409 for members ("ok").
+  'POST /organisationer/:slug/uppdrag/:assignmentId/klar': { visitor: '401', memberA: 'ok', others: '403' },
+  // Feedback: the two sides of the application only (409 for them: not accepted, not completed);
+  // everyone else, platform admins too, 404.
+  'GET /ansokningar/:applicationId/omdome': { visitor: 'login', resident: 'ok', memberA: 'ok', others: '404' },
+  'POST /ansokningar/:applicationId/omdome': { visitor: '401', resident: 'ok', memberA: 'ok', others: '404' },
+  // Messages: the two sides of the application only; everyone else, platform admins too, 404.
+  // The empty form is a 400 (or 409 once the application is no longer open): "ok".
+  'GET /ansokningar/:applicationId/meddelanden': { visitor: 'login', resident: 'ok', memberA: 'ok', others: '404' },
+  'POST /ansokningar/:applicationId/meddelanden': { visitor: '401', resident: 'ok', memberA: 'ok', others: '404' },
+  // Notifications: one's own. :notificationId is the resident's; anyone else's is a 404.
+  'GET /konto/notiser': loggedIn,
+  'POST /konto/notiser/lasta': { visitor: '401', others: 'ok' },
+  'POST /konto/notiser/:notificationId/oppna': { visitor: '401', resident: 'ok', others: '404' },
+  'GET /konto/notiser/installningar': loggedIn,
+  'POST /konto/notiser/installningar': { visitor: '401', others: 'ok' },
+  // Applications. The resident has applied to :ref already (400 for the empty form before that
+  // 409); members of its organisation may not apply (403); anyone else gets 400 for the empty form.
+  'GET /konto/ansokningar': loggedIn,
+  'POST /uppdrag/:ref/ansok': { visitor: '401', memberA: '403', others: 'ok' },
+  // :applicationId is the resident's application to :ref: its two sides only, 404 for all others.
+  'GET /ansokningar/:applicationId': { visitor: 'login', resident: 'ok', memberA: 'ok', others: '404' },
+  // The CV is for the organisation's members (the resident has none here: 404); the applicant has /konto/profil/cv.
+  'GET /ansokningar/:applicationId/cv': { visitor: 'login', resident: '403', others: '404' },
+  // Decisions run in this order: shortlisted, accepted (:ref fills up), declined → 409, withdrawn by
+  // the resident (:ref opens again).
+  'POST /ansokningar/:applicationId/kortlista': { visitor: '401', resident: '403', memberA: 'ok', others: '404' },
+  'POST /ansokningar/:applicationId/acceptera': { visitor: '401', resident: '403', memberA: 'ok', others: '404' },
+  'POST /ansokningar/:applicationId/avboj': { visitor: '401', resident: '403', memberA: 'ok', others: '404' },
+  'POST /ansokningar/:applicationId/aterkalla': { visitor: '401', resident: 'ok', memberA: '403', others: '404' },
+  'GET /organisationer/:slug/uppdrag/:assignmentId/ansokningar': { visitor: 'login', memberA: 'ok', others: '403' },
   'POST /admin/uppdrag/:assignmentId/godkann': adminOnly, // 409 for the admin: nothing to approve
   // Attachments. The upload answers 400 to members (no file); the removal names an
   // attachment of the published assignment under the draft's id, so 404 for members.
@@ -103,6 +134,19 @@ const ACCESS: Record<string, Rule> = {
   // An image attached to the published assignment: public, with its thumbnail.
   'GET /uppdrag/:ref/bilagor/:attachmentId': everyone,
   'GET /uppdrag/:ref/bilagor/:attachmentId/miniatyr': everyone,
+  // Moderation. Reporting is for everyone (400 for the empty form); the queue and its actions
+  // for platform admins only. Empty forms: hide, warn and suspend 400; restore and lift 409
+  // (nothing hidden or suspended); :reportId is an open report on :ref, dismissed by the admin.
+  'GET /uppdrag/:ref/rapportera': everyone,
+  'POST /uppdrag/:ref/rapportera': everyone,
+  'GET /uppdrag/:ref/rapportera/tack': everyone,
+  'GET /admin/moderering': adminOnly,
+  'POST /admin/uppdrag/:assignmentId/dolj': adminOnly,
+  'POST /admin/uppdrag/:assignmentId/aterstall': adminOnly,
+  'POST /admin/rapporter/:reportId/avfarda': adminOnly,
+  'POST /admin/organisationer/:slug/varna': adminOnly,
+  'POST /admin/organisationer/:slug/stang-av': adminOnly,
+  'POST /admin/organisationer/:slug/oppna': adminOnly,
   'GET /admin': adminOnly,
   'GET /admin/handlaggare': adminOnly,
   'POST /admin/handlaggare': adminOnly,
@@ -207,6 +251,13 @@ describe('Access: every route × every role', function () {
     params[':applicationId'] = String(
       await createApplication(ctx.db, { assignmentId: assignment, applicantId: users.resident.id }),
     );
+    const [notification] = await ctx
+      .db('notifications')
+      .insert({ user_id: users.resident.id, type: 'message_received', link: '/konto', email_wanted: false })
+      .returning('id');
+    params[':notificationId'] = String(notification.id);
+    const [report] = await ctx.db('assignment_reports').insert({ assignment_id: assignment, reason: 'spam' }).returning('id');
+    params[':reportId'] = String(report.id);
     agents.visitor = await visitorAgent();
     await ctx.syncIndex();
     for (const [role, user] of Object.entries(users)) {

@@ -139,6 +139,12 @@ describe('loadConfig(env)', () => {
       ['SMTP_URL', 'http://x'],
       ['RUN_WORKER', 'maybe'],
       ['RUN_WORKER', 'yes'],
+      ['MAP_TILE_URL', 'tiles.example.se/{z}/{x}/{y}.png'],
+      ['MAP_TILE_URL', 'ftp://tiles.example.se/{z}/{x}/{y}.png'],
+      ['MAP_TILE_URL', 'https://tiles.example.se/tile.png'],
+      ['MAP_TILE_URL', 'https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png'],
+      ['MAP_TILE_URL', 'https://user:pw@tiles.example.se/{z}/{x}/{y}.png'],
+      ['MAP_TILE_ATTRIBUTION', 'x'.repeat(201)],
     ];
     for (const [variable, value] of cases) {
       it(`${variable}=${JSON.stringify(value)}`, () => {
@@ -208,6 +214,35 @@ describe('loadConfig(env)', () => {
 
     it('then embedded Meilisearch (no MEILI_HOST) needs no key', () => {
       expect(loadConfig(PRODUCTION_BASE).meili.apiKey).to.equal(undefined);
+    });
+  });
+
+  describe('the map (MAP_TILE_URL, MAP_TILE_ATTRIBUTION)', () => {
+    it("when unset, then OpenStreetMap's tiles, their origin for the CSP and their attribution", () => {
+      expect(loadConfig({}).map).to.deep.equal({
+        tileUrl: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+        tileOrigin: 'https://tile.openstreetmap.org',
+        attribution: '© OpenStreetMap contributors',
+      });
+      expect(Object.isFrozen(loadConfig({}).map)).to.equal(true);
+    });
+
+    for (const value of ['', '  ']) {
+      it(`when MAP_TILE_URL=${JSON.stringify(value)} (blank), then there is no map`, () => {
+        expect(loadConfig({ MAP_TILE_URL: value }).map).to.equal(undefined);
+      });
+    }
+
+    it('when another tile server is given, then its origin alone (port kept, path dropped) is the one for the CSP', () => {
+      const config = loadConfig({
+        MAP_TILE_URL: ' https://Kartor.example.se:8443/tiles/{z}/{x}/{y}.png?key=abc ',
+        MAP_TILE_ATTRIBUTION: '© Kartor AB',
+      });
+      expect(config.map).to.deep.equal({
+        tileUrl: 'https://Kartor.example.se:8443/tiles/{z}/{x}/{y}.png?key=abc',
+        tileOrigin: 'https://kartor.example.se:8443',
+        attribution: '© Kartor AB',
+      });
     });
   });
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
-import { readResource } from '../src/platform/i18n.js';
+import { createI18n, readResource } from '../src/platform/i18n.js';
+import { NOTIFICATION_TYPES, notificationText } from '../src/modules/notifications/index.js';
 
 // Swedish is the first language and English the second: every text exists in
 // both, so no page ever shows a bare key or silently falls back to Swedish.
@@ -33,5 +34,24 @@ describe('i18n resources', () => {
         .filter((name) => name.endsWith('.json'))
         .sort();
     expect(files('en')).to.deep.equal(files('sv'));
+  });
+
+  it('when a notification of any type is shown, then it has its own text and settings label in both languages', async () => {
+    const i18n = await createI18n();
+    for (const lng of ['sv', 'en']) {
+      const t = i18n.getFixedT(lng);
+      for (const type of NOTIFICATION_TYPES) {
+        expect(i18n.exists(`notifications.types.${type}`, { lng }), `${lng} text of ${type}`).to.equal(true);
+        expect(i18n.exists(`notifications.settings.types.${type}`, { lng }), `${lng} label of ${type}`).to.equal(true);
+      }
+      // Moderation's notices differ by what was done (i18next context).
+      for (const context of ['hidden', 'restored', 'warned', 'suspended', 'reinstated'])
+        expect(
+          notificationText(t, 'moderation_notice', { context, organisation: 'Byaföreningen', assignment: 'Skotta' }),
+        ).to.match(/Byaföreningen|Skotta/);
+    }
+    expect(
+      notificationText(i18n.getFixedT('sv'), 'moderation_notice', { context: 'suspended', organisation: 'Byaföreningen' }),
+    ).to.equal('Byaföreningen är avstängd av moderatorerna');
   });
 });

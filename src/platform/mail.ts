@@ -17,20 +17,22 @@ import type { Logger } from './logger.js';
 //
 // Templates live in views/mail: <template>.text.ejs and <template>.html.ejs,
 // each placed in layout.text.ejs / layout.html.ejs. The words come from the
-// "mail" section of src/locales/<lang>/core.json; the subject is a plain i18n text.
+// "mail" section of src/locales/<lang>/core.json (a feature's own mail may use
+// its own section, see TEXT_KEYS); the subject is a plain i18n text.
 
 export const SEND_MAIL_TASK = 'send_mail';
 
-export type MailTemplate = 'verify-email' | 'reset-password' | 'invite' | 'email-changed';
+export type MailTemplate = 'verify-email' | 'reset-password' | 'invite' | 'email-changed' | 'notifications';
 
 const MAIL_VIEWS = path.resolve(import.meta.dirname, '..', '..', 'views', 'mail');
 
-/** The i18n key under "mail" for each template (JSON keys stay camelCase). */
+/** The i18n key of each template's texts (JSON keys stay camelCase). */
 const TEXT_KEYS: Record<MailTemplate, string> = {
-  'verify-email': 'verifyEmail',
-  'reset-password': 'resetPassword',
-  invite: 'invite',
-  'email-changed': 'emailChanged',
+  'verify-email': 'mail.verifyEmail',
+  'reset-password': 'mail.resetPassword',
+  invite: 'mail.invite',
+  'email-changed': 'mail.emailChanged',
+  notifications: 'notificationMail', // src/locales/<lang>/notifications.json
 };
 
 // ---------------------------------------------------------------------------
@@ -82,6 +84,17 @@ const DATA_SCHEMAS = {
     ...common,
     /** The new address, told to the old one; left out when not given. */
     newEmail: z.preprocess(blankToUndefined, oneLine.optional()),
+  }),
+  /** Notifications not yet mailed, one line each (texts already in the mail's language); `url` is the in-app list. */
+  notifications: z.strictObject({
+    ...common,
+    count: z.number().int().positive(),
+    items: z
+      .array(z.strictObject({ text: oneLine, url: absoluteUrl }))
+      .min(1)
+      .max(100),
+    /** Left out of the mail (see the list for them). */
+    moreCount: z.number().int().nonnegative(),
   }),
 } satisfies Record<MailTemplate, z.ZodType>;
 
@@ -143,7 +156,7 @@ export async function renderMail(
     validity: values.expiresInHours ? t('mail.validFor', { count: values.expiresInHours }) : '',
   };
 
-  const subject = t(`mail.${TEXT_KEYS[template]}.subject`, values).replace(/\s+/g, ' ').trim();
+  const subject = t(`${TEXT_KEYS[template]}.subject`, values).replace(/\s+/g, ' ').trim();
   const textBody = await renderView(`${template}.text.ejs`, locals, plainText);
   const text = tidyText(await renderView('layout.text.ejs', { ...locals, body: textBody }, plainText));
   const htmlBody = await renderView(`${template}.html.ejs`, locals);

@@ -4,6 +4,7 @@ import { Strategy as LocalStrategy } from 'passport-local';
 import type { Db } from '../platform/db.js';
 import { loadActor, type Actor } from '../modules/access/index.js';
 import { authenticate, getSessionUser, type SessionUser } from '../modules/accounts/index.js';
+import { unreadNotificationCount } from '../modules/notifications/index.js';
 import { SESSION_ABSOLUTE_MS } from './session.js';
 
 // passport with a local (e-mail + password) strategy; the session keeps only
@@ -60,6 +61,8 @@ export function actorLocals(db: Db): RequestHandler {
     req.actor = await loadActor(db, req.user);
     res.locals.user = req.user;
     res.locals.actor = req.actor;
+    // The header's "Notiser (3 olästa)": one small indexed count per request of a logged-in user.
+    res.locals.unreadNotifications = req.user ? await unreadNotificationCount(db, req.user.id) : 0;
     next();
   };
 }

@@ -59,7 +59,10 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _nex
       { event: 'authorisation_failed', action: refusedAction, userId: req.user?.id, status: appError.status },
       'Refused',
     );
-  const messageKey = appError.message.startsWith('errors.') ? appError.message : 'errors.error';
+  // Services throw i18n keys ("applications.errors.full") for messages meant for
+  // the user, plain English for the log; only keys are shown (the view falls
+  // back to the generic text when a key has no translation).
+  const messageKey = /^[a-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)+$/.test(appError.message) ? appError.message : 'errors.error';
   res.render(view, { status: appError.status, requestId: req.id, messageKey }, (renderError, html) => {
     if (renderError) {
       req.log.error({ err: renderError }, 'Could not render the error page');

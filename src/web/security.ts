@@ -3,8 +3,10 @@ import helmet from 'helmet';
 /**
  * Strict headers: no inline scripts or styles anywhere (style attributes
  * included), no framing, no plugins; HSTS only in production (behind TLS).
+ * Images may also come from the map's tile server (`mapTileOrigin`), exactly
+ * that origin and nothing else.
  */
-export function securityHeaders(options: { production: boolean }) {
+export function securityHeaders(options: { production: boolean; mapTileOrigin?: string }) {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -12,7 +14,7 @@ export function securityHeaders(options: { production: boolean }) {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        imgSrc: ["'self'", 'data:', ...(options.mapTileOrigin ? [options.mapTileOrigin] : [])],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
         objectSrc: ["'none'"],

@@ -13,6 +13,7 @@ import { createLogger } from '../../src/platform/logger.js';
 import { createSearchClient, type Meilisearch } from '../../src/platform/meilisearch.js';
 import { createFileStorage } from '../../src/platform/storage.js';
 import { loadReferenceData } from '../../src/modules/reference/index.js';
+import { notificationTasks } from '../../src/modules/notifications/index.js';
 import { searchTasks, syncAssignmentIndex } from '../../src/modules/search/index.js';
 import { createSessionStore, type SessionStore } from '../../src/web/session.js';
 import { testServices } from './root-hooks.js';
@@ -96,7 +97,11 @@ export function useTestApp(overrides: (deps: AppDeps) => Partial<AppDeps> = () =
       runJobs: () =>
         runOnce({
           connectionString: url,
-          taskList: { ...searchTasks(syncDeps), ...mailTasks({ db, from: mailSender(config), log }) },
+          taskList: {
+            ...searchTasks(syncDeps),
+            ...mailTasks({ db, from: mailSender(config), log }),
+            ...notificationTasks({ db, publicUrl: config.publicUrl, log }),
+          },
           logger: workerLogger(log),
         }),
       syncIndex: async () => {

@@ -37,12 +37,22 @@ export type Action =
   | 'assignment.create' // post an assignment for an organisation
   | 'assignment.edit' // edit, preview, publish, cancel, close the organisation's assignments
   | 'assignment.review' // approve an unverified organisation's assignment
+  | 'assignment.report' // report an assignment to the moderators (anyone, visitors too)
+  | 'moderation.manage' // the moderation queue: hide/restore assignments, dismiss reports, warn/suspend organisations
   | 'officer.appoint'
-  | 'statistics.view';
+  | 'statistics.view'
+  | 'feedback.aboutResident' // rate the resident of an accepted application (the organisation's members)
+  | 'feedback.aboutOrganisation' // rate the organisation of an accepted application (the applicant)
+  | 'application.create' // apply to an assignment of another organisation
+  | 'application.view' // an application's page and its message thread: the applicant and the organisation's members
+  | 'application.withdraw' // the applicant's own application
+  | 'application.review'; // the organisation's members: applicant list, applicant's shared profile and CV, shortlist, accept, decline
 
 export interface Resource {
   organisationId?: number;
   municipalityCode?: string;
+  /** The person an application (and its thread) belongs to. */
+  applicantId?: number;
 }
 
 export function can(actor: Actor, action: Action, resource: Resource = {}): boolean {
@@ -69,7 +79,26 @@ export function can(actor: Actor, action: Action, resource: Resource = {}): bool
     case 'admin.view':
     case 'officer.appoint':
     case 'assignment.review':
+    case 'moderation.manage':
       return actor.isAdmin;
+    case 'assignment.report':
+      // Anyone who can see an assignment may report it; abuse is held back by rate limits.
+      return true;
+    case 'application.create':
+      // A verified e-mail: the organisation will contact the applicant by it. Never to one's own organisation.
+      return actor.userId !== undefined && actor.emailVerified && member === undefined;
+    // Applications are private between the applicant and the organisation: platform admins are no party.
+    case 'application.view':
+      return member !== undefined || (actor.userId !== undefined && actor.userId === resource.applicantId);
+    case 'application.withdraw':
+      return actor.userId !== undefined && actor.userId === resource.applicantId;
+    case 'application.review':
+      return member !== undefined;
+    // Only the two sides of the work: platform admins did not take part and give no feedback.
+    case 'feedback.aboutResident':
+      return member !== undefined;
+    case 'feedback.aboutOrganisation':
+      return actor.userId !== undefined && actor.userId === resource.applicantId;
     case 'statistics.view':
       if (actor.isAdmin) return true;
       return resource.municipalityCode === undefined ? actor.officerOf.size > 0 : actor.officerOf.has(resource.municipalityCode);
@@ -81,9 +110,11 @@ export function can(actor: Actor, action: Action, resource: Resource = {}): bool
 const HIDDEN_WHEN_FORBIDDEN: ReadonlySet<Action> = new Set([
   'admin.view',
   'assignment.review',
+  'moderation.manage',
   'officer.appoint',
   'organisation.verify',
   'statistics.view',
+  'application.view', // whether an application exists is nobody else's business
 ]);
 
 /** Throws unless `can` says yes: 404 for hidden areas, 401-like redirect is the route's job for visitors, 403 otherwise. */

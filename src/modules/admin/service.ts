@@ -3,14 +3,16 @@ import type { DbOrTrx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { fieldErrors } from '../../platform/validation.js';
 import { authorize, type Actor } from '../access/index.js';
+import { getOpenReportCount } from '../moderation/index.js';
 import type { ReferenceData } from '../reference/index.js';
 import { deleteOfficer, insertOfficer, selectOfficers, selectOverview, type OfficerRow, type Overview } from './queries.js';
 
 export type { OfficerRow, Overview };
 
-export async function getOverview(db: DbOrTrx, actor: Actor): Promise<Overview> {
+export async function getOverview(db: DbOrTrx, actor: Actor): Promise<Overview & { openReports: number }> {
   authorize(actor, 'admin.view');
-  return selectOverview(db);
+  const [overview, openReports] = await Promise.all([selectOverview(db), getOpenReportCount(db, actor)]);
+  return { ...overview, openReports };
 }
 
 export async function listOfficers(db: DbOrTrx, actor: Actor): Promise<OfficerRow[]> {

@@ -185,7 +185,7 @@ export interface AttachmentFile extends StoredFile {
 
 /**
  * An attachment's file (or its thumbnail) for the serving route: only when
- * the assignment is public and not hidden, or the requester is a member of
+ * the assignment is public, not hidden and its organisation not suspended, or the requester is a member of
  * its organisation; otherwise 404, as if it did not exist.
  */
 export async function getAttachmentFile(
@@ -199,9 +199,10 @@ export async function getAttachmentFile(
   if (!validId(assignmentId) || !validId(attachmentId)) throw notFound();
   const row = (await db('assignment_attachments as f')
     .join('assignments as a', 'a.id', 'f.assignment_id')
+    .join('organisations as o', 'o.id', 'a.organisation_id')
     .where({ 'f.id': attachmentId, 'a.id': assignmentId })
     .whereNull('a.hidden_at')
-    .first('f.kind', 'f.position', 'f.storage_key', 'f.thumbnail_key', 'a.status', 'a.organisation_id')) as
+    .first('f.kind', 'f.position', 'f.storage_key', 'f.thumbnail_key', 'a.status', 'a.organisation_id', 'o.suspended_at')) as
     | {
         kind: AttachmentKind;
         position: number;
@@ -209,10 +210,11 @@ export async function getAttachmentFile(
         thumbnail_key: string | null;
         status: string;
         organisation_id: number;
+        suspended_at: Date | null;
       }
     | undefined;
   if (!row) throw notFound();
-  const isPublic = (PUBLIC_STATUSES as readonly string[]).includes(row.status);
+  const isPublic = (PUBLIC_STATUSES as readonly string[]).includes(row.status) && row.suspended_at === null;
   if (!isPublic && !can(actor, 'assignment.edit', { organisationId: row.organisation_id })) throw notFound();
   const key = variant === 'thumbnail' ? row.thumbnail_key : row.storage_key;
   const file = key ? await storage.get(key) : undefined;

@@ -5,10 +5,16 @@ export {
   INDEX_ASSIGNMENT_TASK,
   listOpenAssignments,
 } from './service.js';
-export { openAssignments, type AssignmentDetail, type AssignmentSummary } from './queries.js';
+export {
+  openAssignments,
+  PUBLIC_STATUSES,
+  type AssignmentDetail,
+  type AssignmentStatus,
+  type AssignmentSummary,
+} from './queries.js';
 export { COMPENSATION_TYPES, type CompensationType, type NewAssignment } from './schemas.js';
 export { assignmentRoutes } from './routes.js';
-export { assignmentPath, excerpt, summaryCard, type AssignmentCard } from './view-model.js';
+export { assignmentPath, excerpt, parseAssignmentRef, summaryCard, type AssignmentCard } from './view-model.js';
 export {
   createPosting,
   getPostingForEdit,

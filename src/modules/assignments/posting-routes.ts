@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../app.js';
 import { AppError } from '../../platform/errors.js';
 import { isUploadError, uploadReceiver } from '../../web/uploads.js';
+import { acceptedApplicants } from '../feedback/index.js';
 import {
   addAttachment,
   ATTACHMENT_FIELD,
@@ -14,8 +15,10 @@ import {
 } from './attachments.js';
 import { COMPENSATION_TYPES } from './schemas.js';
 import { emptyPostingForm, type PostingForm } from './form.js';
+import { mapPickerView } from './map-picker.js';
 import {
   createPosting,
+  getOrganisationForNewPosting,
   getPostingForEdit,
   getPostingOrganisation,
   getPostingPreview,
@@ -31,7 +34,7 @@ import { assignmentPath, excerpt } from './view-model.js';
 // Posting and the lifecycle, for an organisation's members; approval for
 // platform admins. Rights and states are decided in posting.ts.
 
-const LIST_DONE = new Set(['saved', 'published', 'pending_review', 'cancelled', 'closed']);
+const LIST_DONE = new Set(['saved', 'published', 'pending_review', 'cancelled', 'closed', 'completed']);
 
 const noStore = (res: Response) => res.set('Cache-Control', 'no-store');
 
@@ -73,6 +76,7 @@ export function postingRoutes(deps: AppDeps): Router {
     categories: deps.reference.categories,
     municipalities: deps.reference.municipalities,
     compensationTypes: COMPENSATION_TYPES,
+    map: mapPickerView(deps.config.map, deps.reference, form.municipality),
   });
 
   /** After saving: the preview when asked for, else the organisation's list. */
@@ -83,12 +87,17 @@ export function postingRoutes(deps: AppDeps): Router {
     noStore(res);
     const view = await listOrganisationAssignments(deps.db, req.actor, req.params.slug);
     const done = typeof req.query.done === 'string' && LIST_DONE.has(req.query.done) ? req.query.done : undefined;
-    res.render('postings/list', { ...view, done });
+    // Who did the work: completion needs someone accepted, feedback is given per person.
+    const accepted = await acceptedApplicants(
+      deps.db,
+      view.groups.flatMap((group) => group.assignments.map((assignment) => assignment.id)),
+    );
+    res.render('postings/list', { ...view, done, accepted });
   });
 
   router.get('/organisationer/:slug/uppdrag/nytt', async (req, res) => {
     noStore(res);
-    const organisation = await getPostingOrganisation(deps.db, req.actor, req.params.slug);
+    const organisation = await getOrganisationForNewPosting(deps.db, req.actor, req.params.slug);
     res.render('postings/form', formView(organisation, emptyPostingForm(organisation.municipalityCode), {}));
   });
 
@@ -192,6 +201,7 @@ export function postingRoutes(deps: AppDeps): Router {
   router.post('/organisationer/:slug/uppdrag/:assignmentId/publicera', transition('publish'));
   router.post('/organisationer/:slug/uppdrag/:assignmentId/avbryt', transition('cancel'));
   router.post('/organisationer/:slug/uppdrag/:assignmentId/stang', transition('close'));
+  router.post('/organisationer/:slug/uppdrag/:assignmentId/klar', transition('complete'));
 
   router.post('/admin/uppdrag/:assignmentId/godkann', async (req, res) => {
     noStore(res);

@@ -1,6 +1,9 @@
 import type { DbOrTrx } from '../../platform/db.js';
 import { AppError, notFound, translateDatabaseError } from '../../platform/errors.js';
 import { authorize, type Actor } from '../access/index.js';
+import { selectHiddenAssignments, type HiddenAssignment } from '../moderation/queries.js';
+import { OrganisationSuspendedError } from '../moderation/suspension.js';
+import { recordCompletion } from '../feedback/index.js';
 import type { ReferenceData } from '../reference/index.js';
 import { validatePostingForm, type PostingForm, type PostingValues } from './form.js';
 import { selectAssignmentDetail, type AssignmentDetail, type AssignmentStatus } from './queries.js';
@@ -17,9 +20,11 @@ export interface PostingOrganisation {
   name: string;
   municipalityCode: string;
   verified: boolean;
+  /** Suspended by a moderator: no new assignments, nothing published. */
+  suspended: boolean;
 }
 
-export type Transition = 'publish' | 'cancel' | 'close' | 'approve';
+export type Transition = 'publish' | 'cancel' | 'close' | 'approve' | 'complete';
 
 /** From which states each transition may start. */
 export const TRANSITIONS: Record<Transition, readonly AssignmentStatus[]> = {
@@ -27,6 +32,8 @@ export const TRANSITIONS: Record<Transition, readonly AssignmentStatus[]> = {
   cancel: ['draft', 'pending_review', 'published', 'closed'],
   close: ['published'],
   approve: ['pending_review'],
+  // From published or closed only when someone was accepted (checked in recordCompletion).
+  complete: ['published', 'closed', 'assigned'],
 };
 
 /** States in which the organisation may still edit the assignment. */
@@ -43,7 +50,9 @@ export class PostingFormError extends AppError {
 
 async function organisationBySlug(db: DbOrTrx, slug: string): Promise<PostingOrganisation> {
   const row = /^[a-z0-9-]{1,100}$/.test(slug)
-    ? await db('organisations').where('slug', slug).first('id', 'slug', 'name', 'municipality_code', 'verified_at')
+    ? await db('organisations')
+        .where('slug', slug)
+        .first('id', 'slug', 'name', 'municipality_code', 'verified_at', 'suspended_at')
     : undefined;
   if (!row) throw notFound();
   return {
@@ -52,6 +61,7 @@ async function organisationBySlug(db: DbOrTrx, slug: string): Promise<PostingOrg
     name: row.name as string,
     municipalityCode: row.municipality_code as string,
     verified: row.verified_at != null,
+    suspended: row.suspended_at != null,
   };
 }
 
@@ -59,6 +69,13 @@ async function organisationBySlug(db: DbOrTrx, slug: string): Promise<PostingOrg
 export async function getPostingOrganisation(db: DbOrTrx, actor: Actor, slug: string): Promise<PostingOrganisation> {
   const organisation = await organisationBySlug(db, slug);
   authorize(actor, 'assignment.create', { organisationId: organisation.id });
+  return organisation;
+}
+
+/** The organisation a new assignment is written for: as getPostingOrganisation, and 403 while it is suspended. */
+export async function getOrganisationForNewPosting(db: DbOrTrx, actor: Actor, slug: string): Promise<PostingOrganisation> {
+  const organisation = await getPostingOrganisation(db, actor, slug);
+  if (organisation.suspended) throw new OrganisationSuspendedError();
   return organisation;
 }
 
@@ -105,7 +122,7 @@ export async function createPosting(
   body: Record<string, unknown>,
   reference: ReferenceData,
 ): Promise<number> {
-  const organisation = await getPostingOrganisation(db, actor, slug);
+  const organisation = await getOrganisationForNewPosting(db, actor, slug);
   const values = validOrThrow(body, reference);
   return inTransaction(db, async (trx) => {
     const [row] = await trx('assignments')
@@ -230,10 +247,15 @@ export async function transitionAssignment(
     if (!TRANSITIONS[transition].includes(row.status)) throw conflict(row.status);
     let status: AssignmentStatus;
     const changes: Record<string, unknown> = { updated_at: trx.fn.now() };
+    // Read under a share lock: verification may have changed since the page, and
+    // a suspension running now waits for this publish (or this for it).
+    const owner =
+      transition === 'publish' || transition === 'approve'
+        ? await trx('organisations').where('id', row.organisation_id).forShare().first('verified_at', 'suspended_at')
+        : undefined;
+    if (owner?.suspended_at != null) throw new OrganisationSuspendedError();
     switch (transition) {
       case 'publish': {
-        // Read again under the lock's transaction: verification may have changed since the page.
-        const owner = await trx('organisations').where('id', row.organisation_id).first('verified_at');
         status = owner?.verified_at != null ? 'published' : 'pending_review';
         break;
       }
@@ -245,6 +267,11 @@ export async function transitionAssignment(
         break;
       case 'close':
         status = 'closed';
+        break;
+      case 'complete':
+        await recordCompletion(trx, actor, row.id);
+        status = 'completed';
+        changes.completed_at = trx.fn.now();
         break;
     }
     changes.status = status;
@@ -261,9 +288,12 @@ export interface OrganisationAssignment {
   status: AssignmentStatus;
   applyBy: string | null;
   updatedAt: Date;
+  /** Applications not withdrawn, and of those the ones nobody has handled yet (submitted). */
+  activeApplications: number;
+  newApplications: number;
 }
 
-/** "Mina uppdrag": the organisation's assignments grouped by status. */
+/** "Mina uppdrag": the organisation's assignments grouped by status, with their applicant counts. */
 export async function listOrganisationAssignments(
   db: DbOrTrx,
   actor: Actor,
@@ -271,6 +301,8 @@ export async function listOrganisationAssignments(
 ): Promise<{
   organisation: PostingOrganisation;
   groups: Array<{ status: AssignmentStatus; assignments: OrganisationAssignment[] }>;
+  /** Hidden by a moderator: listed only here, with the moderator's reason (the notice links here). */
+  hiddenByModerators: HiddenAssignment[];
 }> {
   const organisation = await organisationBySlug(db, slug);
   authorize(actor, 'assignment.edit', { organisationId: organisation.id });
@@ -288,6 +320,12 @@ export async function listOrganisationAssignments(
       status: 'status',
       applyBy: 'apply_by',
       updatedAt: 'updated_at',
+      activeApplications: db.raw(
+        `(SELECT count(*)::int FROM applications ap WHERE ap.assignment_id = assignments.id AND ap.status <> 'withdrawn')`,
+      ),
+      newApplications: db.raw(
+        `(SELECT count(*)::int FROM applications ap WHERE ap.assignment_id = assignments.id AND ap.status = 'submitted')`,
+      ),
     })) as OrganisationAssignment[];
   const order: AssignmentStatus[] = [
     'draft',
@@ -302,7 +340,7 @@ export async function listOrganisationAssignments(
   const groups = order
     .map((status) => ({ status, assignments: rows.filter((row) => row.status === status) }))
     .filter((group) => group.assignments.length > 0);
-  return { organisation, groups };
+  return { organisation, groups, hiddenByModerators: await selectHiddenAssignments(db, { organisationId: organisation.id }) };
 }
 
 export interface PendingAssignment {

@@ -3,7 +3,8 @@ import type { CompensationType } from './schemas.js';
 
 // Statuses in which an assignment page is public (a closed or finished
 // assignment keeps its page so shared links still work). Drafts, assignments
-// waiting for review and hidden ones are not public.
+// waiting for review, hidden ones and those of a suspended organisation
+// (moderation) are not public.
 export const PUBLIC_STATUSES = ['published', 'closed', 'assigned', 'completed', 'expired'] as const;
 
 export interface AssignmentRow {
@@ -133,17 +134,19 @@ export async function selectOpenAssignments(
 }
 
 /**
- * Open for applications: published, not hidden, last day to apply not passed.
- * The one definition, used by the lists and by what goes into the search index.
+ * Open for applications: published, not hidden, its organisation not
+ * suspended, last day to apply not passed. The one definition, used by the
+ * lists and by what goes into the search index.
  */
 export function openAssignments(db: DbOrTrx) {
   return assignmentsWithContext(db)
+    .whereNull('o.suspended_at')
     .where('a.status', 'published')
     .where((q) => q.whereNull('a.apply_by').orWhereRaw('a.apply_by >= CURRENT_DATE'));
 }
 
 export async function selectPublicAssignment(db: DbOrTrx, id: number): Promise<AssignmentDetail | undefined> {
-  return selectAssignmentDetail(db, id, PUBLIC_STATUSES);
+  return selectAssignmentDetail(db, id, PUBLIC_STATUSES, { publicOnly: true });
 }
 
 /** One assignment with its context in any of `statuses` (the preview shows drafts too). */
@@ -151,8 +154,12 @@ export async function selectAssignmentDetail(
   db: DbOrTrx,
   id: number,
   statuses: readonly string[] = ASSIGNMENT_STATUSES,
+  options: { publicOnly?: boolean } = {},
 ): Promise<AssignmentDetail | undefined> {
-  const row = await assignmentsWithContext(db)
+  const query = assignmentsWithContext(db);
+  // A suspended organisation's assignments stay visible to its members (preview), never to the public.
+  if (options.publicOnly) query.whereNull('o.suspended_at');
+  const row = await query
     .whereIn('a.status', statuses)
     .where('a.id', id)
     .first({

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../app.js';
 import { notFound } from '../../platform/errors.js';
+import { getApplyBox } from '../applications/index.js';
 import { getAttachmentFile, listAttachments } from './attachments.js';
 import { getPublicAssignment, listOpenAssignments } from './service.js';
 import { textBlocks } from '../../web/text-blocks.js';
@@ -31,6 +32,7 @@ export function assignmentRoutes(deps: AppDeps): Router {
       assignment,
       attachments: await listAttachments(deps.db, assignment.id),
       attachmentBase: `${canonical}/bilagor`,
+      applyBox: await getApplyBox(deps.db, req.actor, assignment),
       canonicalUrl: deps.config.publicUrl + canonical,
       jsonLd: jobPostingJsonLd(assignment, deps.config.publicUrl + canonical),
       metaDescription: excerpt(firstParagraph?.type === 'paragraph' ? firstParagraph.lines.join(' ') : assignment.description),

@@ -6,3 +6,9 @@ export {
   type Notification,
   type NotificationType,
 } from './notify.js';
+export { notificationRoutes } from './routes.js';
+export { unreadNotificationCount } from './service.js';
+export { dateTimeFormatter, notificationText } from './texts.js';
+export { MAIL_ITEMS_MAX, sendNotificationMail } from './mail-task.js';
+export { NOTIFY_EXPIRING_TASK, notifyExpiringAssignments } from './expiring.js';
+export { NOTIFICATIONS_CRONTAB, notificationTasks } from './tasks.js';

@@ -17,6 +17,8 @@ export interface Organisation {
   verifiedAt: Date | null;
   /** Storage key of the logo (src/platform/storage.ts), or null. */
   logoKey: string | null;
+  /** Suspended by a moderator (src/modules/moderation): its page shows only that. */
+  suspendedAt: Date | null;
 }
 
 const ORGANISATION_COLUMNS = {
@@ -33,6 +35,7 @@ const ORGANISATION_COLUMNS = {
   website: 'o.website',
   verifiedAt: 'o.verified_at',
   logoKey: 'o.logo_key',
+  suspendedAt: 'o.suspended_at',
 };
 
 export async function selectOrganisationBySlug(db: DbOrTrx, slug: string): Promise<Organisation | undefined> {

@@ -4,6 +4,7 @@ import { AppError } from '../../platform/errors.js';
 import { isUploadError, uploadReceiver } from '../../web/uploads.js';
 import { authorize, can } from '../access/index.js';
 import { excerpt, summaryCard } from '../assignments/index.js';
+import { feedbackAboutOrganisation } from '../feedback/index.js';
 import { formatOrganisationNumber } from './organisation-number.js';
 import { FORM_FIELDS, MEMBER_ROLES, normaliseWebsite, ORGANISATION_TYPES, type OrganisationForm } from './schemas.js';
 import {
@@ -182,7 +183,9 @@ export function organisationRoutes(deps: AppDeps): Router {
       done: done(req, ORGANISATION_DONE),
       canonicalUrl: deps.config.publicUrl + organisationPath(organisation.slug),
       logoVersion: logoVersion(organisation.logoKey),
-      metaDescription: excerpt(organisation.description),
+      // A suspended organisation's own texts are not shown, not even in the page's head.
+      metaDescription: organisation.suspendedAt ? undefined : excerpt(organisation.description),
+      organisationFeedback: await feedbackAboutOrganisation(deps.db, organisation.id),
     });
   });
 

@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import type { AppDeps } from '../../app.js';
 import { AppError } from '../../platform/errors.js';
 import { isUploadError, uploadReceiver } from '../../web/uploads.js';
+import { feedbackAboutResident } from '../feedback/index.js';
 import { getOwnCv, getProfile, localityChoices, removeCv, saveCv, saveProfile, type Profile } from './service.js';
 
 /** A PDF up to 5 MB, decided by the bytes. */
@@ -24,6 +25,8 @@ export function profileRoutes(deps: AppDeps): Router {
     cvDone: typeof req.query.done === 'string' && CV_DONE.has(req.query.done) ? req.query.done : undefined,
     categories: deps.reference.categories,
     localities: await localityChoices(deps.db, req.actor, deps.reference, profile.localities),
+    // Shown only after the login was checked (getProfile or saveProfile ran first).
+    residentFeedback: await feedbackAboutResident(deps.db, req.actor.userId!),
   });
 
   router.get('/konto/profil', async (req, res) => {

@@ -1,0 +1,288 @@
+import type { DbOrTrx } from '../../platform/db.js';
+import { PUBLIC_STATUSES, type AssignmentStatus } from '../assignments/index.js';
+
+export const APPLICATION_STATUSES = ['submitted', 'shortlisted', 'accepted', 'declined', 'withdrawn'] as const;
+export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
+
+export interface Application {
+  id: number;
+  assignmentId: number;
+  applicantId: number;
+  applicantName: string;
+  message: string;
+  shareProfile: boolean;
+  status: ApplicationStatus;
+  declineMessage: string | null;
+  decidedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ApplicationAssignment {
+  id: number;
+  title: string;
+  status: AssignmentStatus;
+  peopleNeeded: number;
+  applyBy: string | null;
+  organisationId: number;
+  /** Hidden by the moderators: its applications stay readable to both sides. */
+  hidden: boolean;
+}
+
+export interface ApplicationOrganisation {
+  id: number;
+  slug: string;
+  name: string;
+}
+
+const APPLICATION_COLUMNS = {
+  id: 'ap.id',
+  assignmentId: 'ap.assignment_id',
+  applicantId: 'ap.applicant_id',
+  applicantName: 'u.name',
+  message: 'ap.message',
+  shareProfile: 'ap.share_profile',
+  status: 'ap.status',
+  declineMessage: 'ap.decline_message',
+  decidedAt: 'ap.decided_at',
+  createdAt: 'ap.created_at',
+  updatedAt: 'ap.updated_at',
+};
+
+const applications = (db: DbOrTrx) => db('applications as ap').join('users as u', 'u.id', 'ap.applicant_id');
+
+/** One application with its assignment and the assignment's organisation. */
+export async function selectApplicationContext(
+  db: DbOrTrx,
+  id: number,
+): Promise<{ application: Application; assignment: ApplicationAssignment; organisation: ApplicationOrganisation } | undefined> {
+  const row = await applications(db)
+    .join('assignments as a', 'a.id', 'ap.assignment_id')
+    .join('organisations as o', 'o.id', 'a.organisation_id')
+    .where('ap.id', id)
+    .first({
+      ...APPLICATION_COLUMNS,
+      assignmentTitle: 'a.title',
+      assignmentStatus: 'a.status',
+      peopleNeeded: 'a.people_needed',
+      applyBy: 'a.apply_by',
+      organisationId: 'o.id',
+      hidden: db.raw('a.hidden_at IS NOT NULL'),
+      organisationSlug: 'o.slug',
+      organisationName: 'o.name',
+    });
+  if (!row) return undefined;
+  const {
+    assignmentTitle,
+    assignmentStatus,
+    peopleNeeded,
+    applyBy,
+    organisationId,
+    hidden,
+    organisationSlug,
+    organisationName,
+    ...application
+  } = row;
+  return {
+    application: application as Application,
+    assignment: {
+      id: application.assignmentId,
+      title: assignmentTitle,
+      status: assignmentStatus,
+      peopleNeeded,
+      applyBy,
+      organisationId,
+      hidden,
+    },
+    organisation: { id: organisationId, slug: organisationSlug, name: organisationName },
+  };
+}
+
+/**
+ * The assignment's state as applications see it; inside a transaction locked
+ * for a change of its applications ('update') or to keep its state while
+ * applying ('share').
+ */
+export async function selectAssignmentState(
+  trx: DbOrTrx,
+  id: number,
+  lock?: 'update' | 'share',
+): Promise<{ id: number; status: AssignmentStatus; peopleNeeded: number; open: boolean; applyByPassed: boolean } | undefined> {
+  const query = trx('assignments')
+    .where('id', id)
+    .first({
+      id: 'id',
+      status: 'status',
+      peopleNeeded: 'people_needed',
+      // The last day to apply is a Swedish calendar day (as in expiry.ts).
+      applyByPassed: trx.raw(`coalesce(apply_by < (now() AT TIME ZONE 'Europe/Stockholm')::date, false)`),
+      open: trx.raw(
+        `status = 'published' AND hidden_at IS NULL AND (apply_by IS NULL OR apply_by >= (now() AT TIME ZONE 'Europe/Stockholm')::date)`,
+      ),
+    });
+  if (lock === 'update') query.forUpdate();
+  if (lock === 'share') query.forShare();
+  return query;
+}
+
+export async function lockApplication(trx: DbOrTrx, id: number): Promise<{ status: ApplicationStatus } | undefined> {
+  return trx('applications').where('id', id).forUpdate().first('status');
+}
+
+export async function countAccepted(db: DbOrTrx, assignmentId: number): Promise<number> {
+  const [row] = await db('applications')
+    .where({ assignment_id: assignmentId, status: 'accepted' })
+    .count<{ count: string }[]>({ count: '*' });
+  return Number(row?.count ?? 0);
+}
+
+/**
+ * A new application, or a withdrawn one sent again (the same row comes back
+ * as submitted). Undefined when the resident has an application that is not
+ * withdrawn: the unique index decides, so two submits at once cannot both pass.
+ */
+export async function upsertApplication(
+  trx: DbOrTrx,
+  values: { assignmentId: number; applicantId: number; message: string; shareProfile: boolean },
+): Promise<number | undefined> {
+  const [row] = (await trx('applications')
+    .insert({
+      assignment_id: values.assignmentId,
+      applicant_id: values.applicantId,
+      message: values.message,
+      share_profile: values.shareProfile,
+      status: 'submitted',
+    })
+    .onConflict(['assignment_id', 'applicant_id'])
+    .merge({
+      message: values.message,
+      share_profile: values.shareProfile,
+      status: 'submitted',
+      decline_message: null,
+      decided_at: null,
+      created_at: trx.fn.now(),
+      updated_at: trx.fn.now(),
+    })
+    .where('applications.status', 'withdrawn')
+    .returning('id')) as Array<{ id: number }>;
+  return row?.id;
+}
+
+export async function updateApplication(
+  trx: DbOrTrx,
+  id: number,
+  changes: { status: ApplicationStatus; declineMessage?: string | null; decided?: boolean },
+): Promise<void> {
+  await trx('applications')
+    .where('id', id)
+    .update({
+      status: changes.status,
+      ...(changes.declineMessage !== undefined ? { decline_message: changes.declineMessage } : {}),
+      ...(changes.decided ? { decided_at: trx.fn.now() } : {}),
+      updated_at: trx.fn.now(),
+    });
+}
+
+export async function setAssignmentStatus(trx: DbOrTrx, id: number, status: AssignmentStatus): Promise<void> {
+  await trx('assignments').where('id', id).update({ status, updated_at: trx.fn.now() });
+}
+
+export async function selectMemberIds(db: DbOrTrx, organisationId: number): Promise<number[]> {
+  return (await db('organisation_members').where('organisation_id', organisationId).pluck('user_id')) as number[];
+}
+
+/** The actor's own application to an assignment, if any. */
+export async function selectOwnApplication(
+  db: DbOrTrx,
+  assignmentId: number,
+  applicantId: number,
+): Promise<{ id: number; status: ApplicationStatus } | undefined> {
+  return db('applications').where({ assignment_id: assignmentId, applicant_id: applicantId }).first('id', 'status');
+}
+
+/** Every application to an assignment, oldest first (the order they came in). */
+export async function selectApplicationsOf(db: DbOrTrx, assignmentId: number): Promise<Application[]> {
+  return (await applications(db)
+    .where('ap.assignment_id', assignmentId)
+    .orderBy([
+      { column: 'ap.created_at', order: 'asc' },
+      { column: 'ap.id', order: 'asc' },
+    ])
+    .select(APPLICATION_COLUMNS)) as Application[];
+}
+
+export interface OwnApplication {
+  id: number;
+  status: ApplicationStatus;
+  createdAt: Date;
+  assignmentId: number;
+  assignmentTitle: string;
+  assignmentStatus: AssignmentStatus;
+  /** Whether the assignment's public page can be opened. */
+  assignmentPublic: boolean;
+  organisationName: string;
+}
+
+/** "Mina ansökningar": the resident's applications, newest first. */
+export async function selectApplicationsBy(db: DbOrTrx, applicantId: number): Promise<OwnApplication[]> {
+  return (await db('applications as ap')
+    .join('assignments as a', 'a.id', 'ap.assignment_id')
+    .join('organisations as o', 'o.id', 'a.organisation_id')
+    .where('ap.applicant_id', applicantId)
+    .orderBy([
+      { column: 'ap.created_at', order: 'desc' },
+      { column: 'ap.id', order: 'desc' },
+    ])
+    .limit(500)
+    .select({
+      id: 'ap.id',
+      status: 'ap.status',
+      createdAt: 'ap.created_at',
+      assignmentId: 'a.id',
+      assignmentTitle: 'a.title',
+      assignmentStatus: 'a.status',
+      assignmentPublic: db.raw(`a.hidden_at IS NULL AND a.status = ANY(?)`, [PUBLIC_STATUSES as unknown as string[]]),
+      organisationName: 'o.name',
+    })) as OwnApplication[];
+}
+
+export interface SharedProfile {
+  bio: string;
+  skillTags: string[];
+  availability: string;
+  drivingLicence: boolean;
+  categorySlugs: string[];
+  localityNames: string[];
+  hasCv: boolean;
+}
+
+/** What an applicant shares with the organisation along with the application. */
+export async function selectSharedProfile(db: DbOrTrx, userId: number): Promise<SharedProfile> {
+  const [row, categorySlugs, localityNames] = await Promise.all([
+    db('resident_profiles').where('user_id', userId).first('bio', 'skill_tags', 'availability', 'driving_licence', 'cv_key'),
+    db('resident_categories as rc')
+      .join('categories as c', 'c.id', 'rc.category_id')
+      .where('rc.user_id', userId)
+      .orderBy('c.slug')
+      .pluck('c.slug'),
+    db('resident_localities as rl')
+      .join('localities as l', 'l.id', 'rl.locality_id')
+      .where('rl.user_id', userId)
+      .orderBy('l.name')
+      .pluck('l.name'),
+  ]);
+  return {
+    bio: row?.bio ?? '',
+    skillTags: row?.skill_tags ?? [],
+    availability: row?.availability ?? '',
+    drivingLicence: row?.driving_licence ?? false,
+    categorySlugs: categorySlugs as string[],
+    localityNames: localityNames as string[],
+    hasCv: row?.cv_key != null,
+  };
+}
+
+export async function selectCvKey(db: DbOrTrx, userId: number): Promise<string | undefined> {
+  const row = (await db('resident_profiles').where('user_id', userId).first('cv_key')) as { cv_key: string | null } | undefined;
+  return row?.cv_key ?? undefined;
+}

@@ -1,0 +1,132 @@
+import type { DbOrTrx } from '../../platform/db.js';
+
+export const REPORT_REASONS = ['spam', 'fraud', 'offensive', 'discriminatory', 'illegal', 'wrong_information', 'other'] as const;
+export type ReportReason = (typeof REPORT_REASONS)[number];
+
+export interface QueuedReport {
+  id: number;
+  reason: ReportReason;
+  details: string;
+  createdAt: Date;
+  /** Only whether a logged-in person sent it; who it was is not shown. */
+  fromVisitor: boolean;
+}
+
+export interface ReportedAssignment {
+  id: number;
+  title: string;
+  status: string;
+  hidden: boolean;
+  organisationName: string;
+  organisationSlug: string;
+  organisationSuspended: boolean;
+  reports: QueuedReport[];
+  /** reason → number of open reports giving it */
+  reasons: Partial<Record<ReportReason, number>>;
+}
+
+export interface HiddenAssignment {
+  id: number;
+  title: string;
+  organisationName: string;
+  organisationSlug: string;
+  hiddenAt: Date;
+  hiddenReason: string | null;
+}
+
+export interface SuspendedOrganisation {
+  name: string;
+  slug: string;
+  suspendedAt: Date;
+  suspendedReason: string | null;
+}
+
+/** How many open reports the queue shows at most (the oldest first). */
+const QUEUE_LIMIT = 500;
+
+/** Open reports grouped by assignment, the assignment with the oldest report first. */
+export async function selectOpenReports(db: DbOrTrx): Promise<ReportedAssignment[]> {
+  const rows = (await db('assignment_reports as r')
+    .join('assignments as a', 'a.id', 'r.assignment_id')
+    .join('organisations as o', 'o.id', 'a.organisation_id')
+    .where('r.status', 'open')
+    .orderBy([{ column: 'r.created_at' }, { column: 'r.id' }])
+    .limit(QUEUE_LIMIT)
+    .select({
+      id: 'r.id',
+      reason: 'r.reason',
+      details: 'r.details',
+      createdAt: 'r.created_at',
+      fromVisitor: db.raw('r.reporter_id IS NULL'),
+      assignmentId: 'a.id',
+      title: 'a.title',
+      status: 'a.status',
+      hidden: db.raw('a.hidden_at IS NOT NULL'),
+      organisationName: 'o.name',
+      organisationSlug: 'o.slug',
+      organisationSuspended: db.raw('o.suspended_at IS NOT NULL'),
+    })) as Array<QueuedReport & Omit<ReportedAssignment, 'id' | 'reports' | 'reasons'> & { assignmentId: number }>;
+  const byAssignment = new Map<number, ReportedAssignment>();
+  for (const { id, reason, details, createdAt, fromVisitor, assignmentId, ...assignment } of rows) {
+    let group = byAssignment.get(assignmentId);
+    if (!group) {
+      group = { id: assignmentId, ...assignment, reports: [], reasons: {} };
+      byAssignment.set(assignmentId, group);
+    }
+    group.reports.push({ id, reason, details, createdAt, fromVisitor });
+    group.reasons[reason] = (group.reasons[reason] ?? 0) + 1;
+  }
+  return [...byAssignment.values()];
+}
+
+/** Hidden assignments, newest first; of one organisation when given (its members see them in their list). */
+export async function selectHiddenAssignments(
+  db: DbOrTrx,
+  filter: { organisationId?: number } = {},
+): Promise<HiddenAssignment[]> {
+  const query = db('assignments as a').join('organisations as o', 'o.id', 'a.organisation_id').whereNotNull('a.hidden_at');
+  if (filter.organisationId !== undefined) query.where('a.organisation_id', filter.organisationId);
+  return query.orderBy('a.hidden_at', 'desc').limit(QUEUE_LIMIT).select({
+    id: 'a.id',
+    title: 'a.title',
+    organisationName: 'o.name',
+    organisationSlug: 'o.slug',
+    hiddenAt: 'a.hidden_at',
+    hiddenReason: 'a.hidden_reason',
+  });
+}
+
+export async function selectSuspendedOrganisations(db: DbOrTrx): Promise<SuspendedOrganisation[]> {
+  return db('organisations')
+    .whereNotNull('suspended_at')
+    .orderBy('suspended_at', 'desc')
+    .limit(QUEUE_LIMIT)
+    .select({ name: 'name', slug: 'slug', suspendedAt: 'suspended_at', suspendedReason: 'suspended_reason' });
+}
+
+export async function countOpenReports(db: DbOrTrx): Promise<number> {
+  const [row] = await db('assignment_reports').where('status', 'open').count<{ count: string }[]>({ count: '*' });
+  return Number(row?.count ?? 0);
+}
+
+/** Marks the open reports of these assignments as dealt with by `adminId`. */
+export async function resolveOpenReports(db: DbOrTrx, assignmentIds: readonly number[], adminId: number): Promise<void> {
+  if (assignmentIds.length === 0) return;
+  await db('assignment_reports')
+    .whereIn('assignment_id', assignmentIds)
+    .where('status', 'open')
+    .update({ status: 'resolved', handled_by: adminId, handled_at: db.fn.now() });
+}
+
+/** Marks the open reports on any of the organisation's assignments as dealt with by `adminId`. */
+export async function resolveOpenReportsOfOrganisation(db: DbOrTrx, organisationId: number, adminId: number): Promise<void> {
+  await db('assignment_reports')
+    .whereIn('assignment_id', db('assignments').select('id').where('organisation_id', organisationId))
+    .where('status', 'open')
+    .update({ status: 'resolved', handled_by: adminId, handled_at: db.fn.now() });
+}
+
+/** The organisation's members: the people a moderation notice goes to. */
+export async function selectMemberIds(db: DbOrTrx, organisationId: number): Promise<number[]> {
+  return db('organisation_members').where('organisation_id', organisationId).pluck('user_id') as Promise<number[]>;
+}

@@ -1,0 +1,67 @@
+import { Router, type Response } from 'express';
+import type { AppDeps } from '../../app.js';
+import { AppError } from '../../platform/errors.js';
+import { NOTIFICATION_TYPES } from './notify.js';
+import { getEmailPreferences, listNotifications, markAllRead, openNotification, saveEmailPreferences } from './service.js';
+import { dateTimeFormatter, notificationText } from './texts.js';
+
+// The person's notifications (/konto/notiser): the list, "open" (marks one
+// read and goes to what it is about), "mark all read", and the e-mail choices.
+// The list's items are buttons in small forms, so reading a notice is a POST
+// and works without JavaScript; merely looking at the list changes nothing.
+
+const noStore = (res: Response) => res.set('Cache-Control', 'no-store');
+
+const idParam = (value: unknown): number => (typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : NaN);
+
+const pageParam = (value: unknown): number =>
+  typeof value === 'string' && /^\d{1,6}$/.test(value) ? Math.max(1, Number(value)) : 1;
+
+export function notificationRoutes(deps: AppDeps): Router {
+  const router = Router();
+
+  router.get('/konto/notiser', async (req, res) => {
+    noStore(res);
+    // `page` is the layout's own local (its title and the like): the number travels as currentPage.
+    const { page: currentPage, ...list } = await listNotifications(deps.db, req.actor, pageParam(req.query.page));
+    const t = res.locals.t as Parameters<typeof notificationText>[0];
+    res.render('notifications/list', {
+      ...list,
+      currentPage,
+      items: list.items.map((item) => ({ ...item, text: notificationText(t, item.type, item.params) })),
+      formatDateTime: dateTimeFormatter(res.locals.lang as string),
+      done: req.query.done === 'allRead' ? 'allRead' : undefined,
+    });
+  });
+
+  router.post('/konto/notiser/lasta', async (req, res) => {
+    noStore(res);
+    await markAllRead(deps.db, req.actor);
+    res.redirect(303, '/konto/notiser?done=allRead');
+  });
+
+  router.post('/konto/notiser/:notificationId/oppna', async (req, res) => {
+    noStore(res);
+    res.redirect(303, await openNotification(deps.db, req.actor, idParam(req.params.notificationId)));
+  });
+
+  router.get('/konto/notiser/installningar', async (req, res) => {
+    noStore(res);
+    const email = await getEmailPreferences(deps.db, req.actor);
+    res.render('notifications/settings', { types: NOTIFICATION_TYPES, email, errors: {}, saved: req.query.done === 'saved' });
+  });
+
+  router.post('/konto/notiser/installningar', async (req, res) => {
+    noStore(res);
+    try {
+      await saveEmailPreferences(deps.db, req.actor, req.body);
+      res.redirect(303, '/konto/notiser/installningar?done=saved');
+    } catch (error) {
+      if (!(error instanceof AppError) || !('email' in error.fields)) throw error;
+      const email = await getEmailPreferences(deps.db, req.actor);
+      res.status(400).render('notifications/settings', { types: NOTIFICATION_TYPES, email, errors: error.fields, saved: false });
+    }
+  });
+
+  return router;
+}
