@@ -20,7 +20,7 @@ import { notificationRoutes } from './modules/notifications/index.js';
 import { organisationRoutes } from './modules/organisations/index.js';
 import { profileRoutes } from './modules/profiles/index.js';
 import type { ReferenceData } from './modules/reference/index.js';
-import { searchRoutes } from './modules/search/index.js';
+import { searchApiRoutes, searchPageRoutes } from './modules/search/index.js';
 import { actorLocals, configurePassport, enforceAbsoluteTimeout } from './web/auth.js';
 import { csrfLocals, csrfProtection } from './web/csrf.js';
 import { devMailRoutes } from './web/dev-mail.js';
@@ -77,7 +77,8 @@ export function buildApp(deps: AppDeps): Express {
   app.use(csrfProtection);
   app.use(csrfLocals);
   app.use(actorLocals(deps.db));
-  app.use(searchRoutes(deps));
+  app.use(searchApiRoutes(deps));
+  app.use(searchPageRoutes(deps));
   app.use(accountRoutes(deps, auth));
   app.use(postingRoutes(deps));
   app.use(organisationRoutes(deps));

@@ -1,3 +1,4 @@
-export { searchRoutes } from './routes.js';
+export { searchApiRoutes } from './api-routes.js';
+export { searchPageRoutes } from './page-routes.js';
 export { searchTasks, syncAssignment, syncAssignmentIndex, type SearchSyncDeps } from './sync.js';
 export { assignmentIndexName } from './assignment-index.js';

@@ -6,26 +6,11 @@ import { assignmentPath, listOpenAssignments, summaryCard, type AssignmentCard }
 import { parseSearchParams, SORTS } from './params.js';
 import { searchAssignments, type SearchHit } from './service.js';
 
-export function searchRoutes(deps: AppDeps): Router {
+// The search page, GET /uppdrag: an ordinary GET form whose every state is in the URL.
+
+export function searchPageRoutes(deps: AppDeps): Router {
   const router = Router();
   const options = { publicUrl: deps.config.publicUrl, reference: deps.reference };
-
-  router.get('/api/v1/assignments', async (req, res) => {
-    const parsed = parseSearchParams(req.query as Record<string, unknown>, deps.reference);
-    if (!parsed.ok) {
-      const [parameter] = Object.keys(parsed.errors);
-      throw new AppError('bad_request', `Invalid parameter: ${parameter}`, parsed.errors);
-    }
-    let result;
-    try {
-      result = await searchAssignments(deps.search, deps.config.meili.indexPrefix, parsed.params, options);
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'unavailable') req.log.warn({ err: error.cause }, 'Search unavailable');
-      throw error;
-    }
-    res.set('Cache-Control', 'public, max-age=30');
-    res.json(result);
-  });
 
   router.get('/uppdrag', async (req, res) => {
     const parsed = parseSearchParams(req.query as Record<string, unknown>, deps.reference);
