@@ -93,6 +93,8 @@ const ACCESS: Record<string, Rule> = {
   'POST /organisationer/:slug/uppdrag/:assignmentId/stang': { visitor: '401', memberA: 'ok', others: '403' },
   // Registered after the others: the draft is cancelled by then, so 409 for members ("ok").
   'POST /organisationer/:slug/uppdrag/:assignmentId/klar': { visitor: '401', memberA: 'ok', others: '403' },
+  // By now the draft is cancelled: 409 for members (deletion is for drafts only).
+  'POST /organisationer/:slug/uppdrag/:assignmentId/ta-bort': { visitor: '401', memberA: 'ok', others: '403' },
   // Feedback: the two sides of the application only (409 for them: not accepted, not completed);
   // everyone else, platform admins too, 404.
   'GET /ansokningar/:applicationId/omdome': { visitor: 'login', resident: 'ok', memberA: 'ok', others: '404' },

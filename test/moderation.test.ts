@@ -454,6 +454,9 @@ describe('Moderation', function () {
         })
         .returning('id');
       await request(ctx.app).get(`/uppdrag/${first}/bilagor/${attachment.id}`).expect(200);
+      await ctx.deps.storage.put('logos/moderation-test.webp', image, 'image/webp');
+      await ctx.db('organisations').where('id', org.id).update({ logo_key: 'logos/moderation-test.webp' });
+      await request(ctx.app).get(`/organisationer/${slug}/logo`).expect(200);
       const bystander = await published('Grannens uppdrag', otherOrgId);
       await createReport(ctx.db, { assignmentId: first, reason: 'fraud' });
       expect(await apiIds()).to.include.members([first, second, bystander]);
@@ -484,6 +487,10 @@ describe('Moderation', function () {
       await request(ctx.app).get(`/uppdrag/${first}/bilagor/${attachment.id}`).expect(404);
       const own = await suspendedMember.agent.get(`/uppdrag/${first}/bilagor/${attachment.id}`).expect(200);
       expect(own.headers['cache-control']).to.equal('private, no-store');
+      // The logo too: gone for the public, still there for the members.
+      await request(ctx.app).get(`/organisationer/${slug}/logo`).expect(404);
+      const ownLogo = await suspendedMember.agent.get(`/organisationer/${slug}/logo`).expect(200);
+      expect(ownLogo.headers['cache-control']).to.equal('private, no-store');
       await suspendedMember.agent.get(`/organisationer/${slug}/uppdrag/${first}/forhandsgranska`).expect(200);
       const search = await request(ctx.app).get('/uppdrag?q=Skojarbolagets').expect(200);
       expect(search.text).not.to.contain('Skojarbolagets första').and.not.to.contain('Skojarbolagets andra');
@@ -528,6 +535,7 @@ describe('Moderation', function () {
       await ctx.runJobs();
       expect(await apiIds()).to.include.members([first, second]);
       await request(ctx.app).get(`/uppdrag/${first}`).redirects(1).expect(200);
+      await request(ctx.app).get(`/organisationer/${slug}/logo`).expect(200);
       expect((await request(ctx.app).get(`/organisationer/${slug}`).expect(200)).text).to.contain('Skojarbolagets andra');
       await suspendedMember.agent.get(`/organisationer/${slug}/uppdrag/nytt`).expect(200);
       await postForm(suspendedMember, `/organisationer/${slug}/uppdrag/${draft}/publicera`).expect(303);

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { createOrganisation, isoDay } from './support/factories.js';
+import { fileOptions, filesUnder, png } from './support/files.js';
 import { useTestApp } from './support/test-app.js';
 import { createUser, logInAs, type LoggedIn } from './support/users.js';
 
@@ -272,6 +273,31 @@ describe('Posting assignments', () => {
       await ctx.runJobs();
       expect(await searchIds()).to.not.include(id);
       await request(ctx.app).get(`/uppdrag/${id}`).expect(404);
+    });
+
+    it('when a draft with an attachment is deleted, then the row and its files are gone; anything else is 409', async () => {
+      const id = await createDraft();
+      const filesBefore = await filesUnder(ctx.uploadsDir);
+      await member.agent
+        .post(`/organisationer/${slug}/uppdrag/${id}/bilagor?_csrf=${encodeURIComponent(member.csrf)}`)
+        .attach('attachment', await png(), fileOptions('trappan.png', 'image/png'))
+        .expect(303);
+      expect(await filesUnder(ctx.uploadsDir)).to.have.length(filesBefore.length + 2); // the image and its thumbnail
+      await post(otherMember, `/organisationer/${slug}/uppdrag/${id}/ta-bort`).expect(403);
+      await request(ctx.app).post(`/organisationer/${slug}/uppdrag/${id}/ta-bort`).type('form').send({}).expect(403); // no CSRF
+      const res = await act(id, 'ta-bort').expect(303);
+      expect(res.headers.location).to.equal(`/organisationer/${slug}/uppdrag?done=deleted`);
+      expect(await ctx.db('assignments').where('id', id).first()).to.equal(undefined);
+      expect(await ctx.db('assignment_attachments').where('assignment_id', id).first()).to.equal(undefined);
+      expect(await filesUnder(ctx.uploadsDir)).to.deep.equal(filesBefore);
+      await act(id, 'ta-bort').expect(404);
+      await ctx.runJobs(); // the index job of a deleted row is a harmless delete
+
+      const published = await createDraft();
+      await act(published, 'publicera').expect(303);
+      await act(published, 'ta-bort').expect(409);
+      expect(await statusOf(published)).to.equal('published');
+      await post(member, `/organisationer/${slug}/uppdrag/x/ta-bort`).expect(404);
     });
 
     it('when an assignment of another organisation is named under this one, then 404', async () => {

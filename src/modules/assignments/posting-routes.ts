@@ -18,6 +18,7 @@ import { emptyPostingForm, type PostingForm } from './form.js';
 import { mapPickerView } from './map-picker.js';
 import {
   createPosting,
+  deleteDraft,
   getOrganisationForNewPosting,
   getPostingForEdit,
   getPostingOrganisation,
@@ -34,7 +35,7 @@ import { assignmentPath, excerpt } from './view-model.js';
 // Posting and the lifecycle, for an organisation's members; approval for
 // platform admins. Rights and states are decided in posting.ts.
 
-const LIST_DONE = new Set(['saved', 'published', 'pending_review', 'cancelled', 'closed', 'completed']);
+const LIST_DONE = new Set(['saved', 'published', 'pending_review', 'cancelled', 'closed', 'completed', 'deleted']);
 
 const noStore = (res: Response) => res.set('Cache-Control', 'no-store');
 
@@ -202,6 +203,12 @@ export function postingRoutes(deps: AppDeps): Router {
   router.post('/organisationer/:slug/uppdrag/:assignmentId/avbryt', transition('cancel'));
   router.post('/organisationer/:slug/uppdrag/:assignmentId/stang', transition('close'));
   router.post('/organisationer/:slug/uppdrag/:assignmentId/klar', transition('complete'));
+  router.post('/organisationer/:slug/uppdrag/:assignmentId/ta-bort', async (req, res) => {
+    noStore(res);
+    const slug = req.params.slug as string;
+    await deleteDraft(deps.db, deps.storage, req.actor, slug, idParam(req.params.assignmentId));
+    res.redirect(303, `${base(slug)}?done=deleted`);
+  });
 
   router.post('/admin/uppdrag/:assignmentId/godkann', async (req, res) => {
     noStore(res);

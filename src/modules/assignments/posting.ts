@@ -1,5 +1,6 @@
 import type { DbOrTrx } from '../../platform/db.js';
 import { AppError, notFound, translateDatabaseError } from '../../platform/errors.js';
+import type { Storage } from '../../platform/storage.js';
 import { authorize, type Actor } from '../access/index.js';
 import { selectHiddenAssignments, type HiddenAssignment } from '../moderation/queries.js';
 import { OrganisationSuspendedError } from '../moderation/suspension.js';
@@ -280,6 +281,29 @@ export async function transitionAssignment(
     await enqueueIndexUpdate(trx, row.id);
     return status;
   });
+}
+
+/**
+ * Deletes a draft for good, with its attachments' files. Only drafts: anything
+ * that was ever public may have applicants, links and search hits, and is
+ * cancelled instead.
+ */
+export async function deleteDraft(db: DbOrTrx, storage: Storage, actor: Actor, slug: string, id: number): Promise<void> {
+  const organisation = await organisationBySlug(db, slug);
+  authorize(actor, 'assignment.edit', { organisationId: organisation.id });
+  const keys = await inTransaction(db, async (trx) => {
+    const row = await lockAssignment(trx, organisation.id, id);
+    if (row.status !== 'draft') throw conflict(row.status);
+    const files = (await trx('assignment_attachments')
+      .where('assignment_id', row.id)
+      .select('storage_key', 'thumbnail_key')) as Array<{ storage_key: string; thumbnail_key: string | null }>;
+    await trx('assignments').where('id', row.id).delete(); // attachments rows go by cascade
+    // A draft is never in the index; the job makes sure of it all the same.
+    await enqueueIndexUpdate(trx, row.id);
+    return files.flatMap((file) => [file.storage_key, file.thumbnail_key]).filter((key): key is string => key !== null);
+  });
+  // The rows are gone; a file that fails to go is unreferenced, not a broken page.
+  await Promise.all(keys.map((key) => storage.delete(key).catch(() => {})));
 }
 
 export interface OrganisationAssignment {

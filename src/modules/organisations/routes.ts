@@ -211,7 +211,7 @@ export function organisationRoutes(deps: AppDeps): Router {
   // --- logo ---------------------------------------------------------------
 
   router.get('/organisationer/:slug/logo', async (req, res) => {
-    const logo = await getOrganisationLogo(deps.db, deps.storage, req.params.slug);
+    const logo = await getOrganisationLogo(deps.db, deps.storage, req.actor, req.params.slug);
     res.set({
       'Content-Type': logo.contentType,
       'X-Content-Type-Options': 'nosniff',
@@ -219,7 +219,11 @@ export function organisationRoutes(deps: AppDeps): Router {
       // A file, never a document: nothing in it may run or load anything.
       'Content-Security-Policy': "default-src 'none'; sandbox",
       // Public, like the page; pages link it with ?v=<key> so a new logo shows at once.
-      'Cache-Control': logoVersion(logo.key) === req.query.v ? 'public, max-age=604800, immutable' : 'public, max-age=300',
+      'Cache-Control': !logo.isPublic
+        ? 'private, no-store'
+        : logoVersion(logo.key) === req.query.v
+          ? 'public, max-age=604800, immutable'
+          : 'public, max-age=300',
     });
     res.send(logo.bytes);
   });

@@ -232,15 +232,22 @@ export async function removeOrganisationLogo(db: Db, storage: Storage, actor: Ac
 }
 
 /**
- * The logo file. Organisation pages are public, and so are their logos.
- * (When organisations can be suspended — assignments issue, moderation — this
- * is where a suspended one's logo stops being served.)
+ * The logo file. Organisation pages are public, and so are their logos —
+ * except a suspended organisation's, which only its members and platform
+ * admins still get (its page shows no logo to anyone else).
  */
-export async function getOrganisationLogo(db: DbOrTrx, storage: Storage, slug: string): Promise<StoredFile & { key: string }> {
+export async function getOrganisationLogo(
+  db: DbOrTrx,
+  storage: Storage,
+  actor: Actor,
+  slug: string,
+): Promise<StoredFile & { key: string; isPublic: boolean }> {
   const organisation = await organisationBySlug(db, slug);
+  const isPublic = organisation.suspendedAt === null;
+  if (!isPublic && !can(actor, 'organisation.members.view', { organisationId: organisation.id })) throw notFound();
   const file = organisation.logoKey ? await storage.get(organisation.logoKey) : undefined;
   if (!organisation.logoKey || !file) throw notFound();
-  return { ...file, key: organisation.logoKey };
+  return { ...file, key: organisation.logoKey, isPublic };
 }
 
 /**
