@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { createApplication, createOrganisation, createTestAssignment } from './support/factories.js';
 import { useTestApp } from './support/test-app.js';
-import { createUser, csrfFrom, logInAs, type LoggedIn } from './support/users.js';
+import { createUser, csrfFrom, type LoggedIn, logInAs, postForm } from './support/users.js';
 
 // Completion and feedback through HTTP (PRODUCT.md flow 4): which states may
 // be completed and by whom, who is told, the feedback form for each side,
@@ -28,11 +28,7 @@ describe('Completion and feedback', () => {
   let otherOrganisationId: number;
   let slug: string;
 
-  const post = (client: LoggedIn, path: string, fields: Record<string, unknown> = {}) =>
-    client.agent
-      .post(path)
-      .type('form')
-      .send({ ...fields, _csrf: client.csrf });
+  const post = postForm;
 
   const visitor = async () => {
     const agent = request.agent(ctx.app);

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { expireAssignments } from '../src/modules/assignments/index.js';
 import { createApplication, createOrganisation, isoDay } from './support/factories.js';
 import { useTestApp } from './support/test-app.js';
-import { createUser, logInAs, type LoggedIn } from './support/users.js';
+import { createUser, type LoggedIn, logInAs, postForm } from './support/users.js';
 
 // Issue 4 item 10: the search index follows every change of an assignment's
 // life — publish, edit, close, assign, withdraw, complete, expire, hide,
@@ -18,11 +18,7 @@ describe('Search index through the whole life of an assignment', () => {
   let residentId: number;
   let slug: string;
 
-  const post = (client: LoggedIn, path: string, fields: Record<string, unknown> = {}) =>
-    client.agent
-      .post(path)
-      .type('form')
-      .send({ ...fields, _csrf: client.csrf });
+  const post = postForm;
 
   /** The titles the public search finds for a word, after the queued jobs ran. */
   const searchTitles = async (q: string) => {

@@ -13,7 +13,7 @@ import {
 import { createApplication, createOrganisation, createTestAssignment, isoDay } from './support/factories.js';
 import { makeJobsDue } from './support/messages-factories.js';
 import { useTestApp } from './support/test-app.js';
-import { createUser, logInAs, type LoggedIn } from './support/users.js';
+import { createUser, logInAs, postForm } from './support/users.js';
 
 // Notifications through HTTP and the jobs: the in-app list (newest first,
 // unread marked, paging, open one, mark all read), the header's count, the
@@ -26,11 +26,7 @@ const XSS_ESCAPED = '&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;';
 describe('Notifications', () => {
   const ctx = useTestApp();
 
-  const post = (client: LoggedIn, path: string, fields: Record<string, unknown> = {}) =>
-    client.agent
-      .post(path)
-      .type('form')
-      .send({ ...fields, _csrf: client.csrf });
+  const post = postForm;
 
   const mailsTo = (email: string) =>
     ctx

@@ -9,7 +9,7 @@ import {
 import { accessibilityViolations, logInWithForm, useBrowser } from './support/browser.js';
 import { createTestAssignment, isoDay } from './support/factories.js';
 import { useTestApp } from './support/test-app.js';
-import { createUser, csrfFrom, logInAs, TEST_PASSWORD, type LoggedIn } from './support/users.js';
+import { createUser, csrfFrom, type LoggedIn, logInAs, postForm, TEST_PASSWORD } from './support/users.js';
 
 // Organisations through HTTP against the real database: creating, the public
 // page, editing, members and invitations, the last-admin rule under
@@ -59,11 +59,7 @@ describe('Organisations', () => {
     return { id, email, name: 'Plattformsadmin', ...(await logInAs(ctx.app, email)) };
   }
 
-  const post = (client: LoggedIn, path: string, fields: Record<string, string> = {}) =>
-    client.agent
-      .post(path)
-      .type('form')
-      .send({ ...fields, _csrf: client.csrf });
+  const post = postForm;
 
   /** Creates an organisation through the form; returns its slug and id. */
   async function createThroughForm(client: LoggedIn, overrides: Record<string, string> = {}) {

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { createOrganisation, isoDay } from './support/factories.js';
 import { fileOptions, filesUnder, png } from './support/files.js';
 import { useTestApp } from './support/test-app.js';
-import { createUser, logInAs, type LoggedIn } from './support/users.js';
+import { createUser, type LoggedIn, logInAs, postForm } from './support/users.js';
 
 // Posting and the lifecycle through HTTP: the form with every field, each bad
 // input beside its field with the input kept, every transition allowed and
@@ -43,11 +43,7 @@ describe('Posting assignments', () => {
   let slug: string;
   let unverifiedSlug: string;
 
-  const post = (client: LoggedIn, path: string, fields: Record<string, unknown> = {}) =>
-    client.agent
-      .post(path)
-      .type('form')
-      .send({ ...fields, _csrf: client.csrf });
+  const post = postForm;
 
   const slugOf = async (id: number) => (await ctx.db('organisations').where('id', id).first('slug')).slug as string;
 

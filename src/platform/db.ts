@@ -1,6 +1,7 @@
 import knex, { type Knex } from 'knex';
 import pg from 'pg';
 import { migrations } from '../../knexfile.js';
+import { AppError, translateDatabaseError } from './errors.js';
 
 export type Db = Knex;
 export type DbOrTrx = Knex | Knex.Transaction;
@@ -36,5 +37,27 @@ export async function isDatabaseUp(db: Db, timeoutMs = 2000): Promise<boolean> {
     return false;
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Runs `run` in a transaction; a database error (unique, foreign key, check)
+ * comes out as the AppError translateDatabaseError makes of it, so a service
+ * never leaks a raw driver error as a 500. AppErrors thrown inside pass as they
+ * are. `constraints` names the AppError for a constraint whose meaning the
+ * caller knows better (e.g. a trigger's "all places are taken").
+ */
+export async function inTransaction<T>(
+  db: DbOrTrx,
+  run: (trx: Knex.Transaction) => Promise<T>,
+  constraints: Record<string, () => AppError> = {},
+): Promise<T> {
+  try {
+    return await db.transaction(run);
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    const constraint = (error as { constraint?: string }).constraint;
+    if (constraint !== undefined && Object.hasOwn(constraints, constraint)) throw constraints[constraint]!();
+    throw translateDatabaseError(error);
   }
 }

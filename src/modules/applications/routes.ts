@@ -20,6 +20,7 @@ import {
   toggleShortlist,
   withdrawApplication,
 } from './service.js';
+import { sendStoredFile } from '../../web/files.js';
 
 // Applying, the application page, the organisation's applicant list and
 // decisions, and "Mina ansökningar". Rights and states are decided in
@@ -116,14 +117,7 @@ export function applicationRoutes(deps: AppDeps): Router {
   // The applicant's CV, for the organisation's members while the application shares it.
   router.get('/ansokningar/:applicationId/cv', async (req, res) => {
     const cv = await getApplicantCv(deps.db, deps.storage, req.actor, idParam(req.params.applicationId));
-    res.set({
-      'Content-Type': cv.contentType,
-      'Content-Disposition': 'attachment; filename="cv.pdf"',
-      'X-Content-Type-Options': 'nosniff',
-      'Content-Security-Policy': "default-src 'none'; sandbox",
-      'Cache-Control': 'no-store',
-    });
-    res.send(cv.bytes);
+    sendStoredFile(res, cv, { filename: 'cv.pdf', download: true, cacheControl: 'no-store' });
   });
 
   // --- decisions (order matters to test/access.test.ts: shortlist, accept, decline, withdraw) ---

@@ -1,5 +1,5 @@
-import type { DbOrTrx } from '../../platform/db.js';
-import { AppError, notFound, translateDatabaseError } from '../../platform/errors.js';
+import { inTransaction, type DbOrTrx } from '../../platform/db.js';
+import { AppError, notFound } from '../../platform/errors.js';
 import type { Storage, StoredFile } from '../../platform/storage.js';
 import { authorize, can, type Actor } from '../access/index.js';
 import {
@@ -144,7 +144,7 @@ export async function applyToAssignment(
   if (!values) throw new ApplyFormError(errors, form);
   const applicantId = actor.userId;
 
-  const applicationId = await inTransaction(db, async (trx) => {
+  const applicationId = await inApplicationTransaction(db, async (trx) => {
     const state = await selectAssignmentState(trx, assignment.id, 'share');
     if (!state?.open) throw conflict('notOpen');
     const id = await upsertApplication(trx, { assignmentId: assignment.id, applicantId, ...values });
@@ -172,7 +172,7 @@ export async function withdrawApplication(db: DbOrTrx, actor: Actor, application
   const context = await getApplicationForActor(db, actor, applicationId);
   const { application, assignment, organisation } = context;
   authorize(actor, 'application.withdraw', { applicantId: application.applicantId });
-  await inTransaction(db, async (trx) => {
+  await inApplicationTransaction(db, async (trx) => {
     const state = await selectAssignmentState(trx, assignment.id, 'update');
     const current = await lockApplication(trx, application.id);
     if (!state || !current || !['submitted', 'shortlisted', 'accepted'].includes(current.status)) throw conflict('state');
@@ -211,7 +211,7 @@ export async function toggleShortlist(
 ): Promise<ApplicationContext & { status: ApplicationStatus }> {
   const context = await forReview(db, actor, applicationId);
   const { application, assignment } = context;
-  const status = await inTransaction(db, async (trx) => {
+  const status = await inApplicationTransaction(db, async (trx) => {
     await selectAssignmentState(trx, assignment.id, 'update');
     const current = await lockApplication(trx, application.id);
     const next = current?.status === 'submitted' ? 'shortlisted' : current?.status === 'shortlisted' ? 'submitted' : undefined;
@@ -231,7 +231,7 @@ export async function toggleShortlist(
 export async function acceptApplication(db: DbOrTrx, actor: Actor, applicationId: number): Promise<ApplicationContext> {
   const context = await forReview(db, actor, applicationId);
   const { application, assignment, organisation } = context;
-  await inTransaction(db, async (trx) => {
+  await inApplicationTransaction(db, async (trx) => {
     const state = await selectAssignmentState(trx, assignment.id, 'update');
     const current = await lockApplication(trx, application.id);
     if (!state || !current) throw notFound();
@@ -277,7 +277,7 @@ export async function declineApplication(
   const { application, assignment, organisation } = context;
   const { form, values, errors } = parseDeclineForm(body);
   if (!values) throw new DeclineFormError(errors, form);
-  await inTransaction(db, async (trx) => {
+  await inApplicationTransaction(db, async (trx) => {
     await selectAssignmentState(trx, assignment.id, 'update');
     const current = await lockApplication(trx, application.id);
     if (current?.status !== 'submitted' && current?.status !== 'shortlisted') throw conflict('state');
@@ -355,13 +355,6 @@ export async function getApplicantCv(db: DbOrTrx, storage: Storage, actor: Actor
   return file;
 }
 
-async function inTransaction<T>(db: DbOrTrx, run: (trx: DbOrTrx) => Promise<T>): Promise<T> {
-  try {
-    return await db.transaction(run);
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    // The database's own guard against more accepted than places (trigger applications_within_places).
-    if ((error as { constraint?: string }).constraint === 'applications_places') throw conflict('full');
-    throw translateDatabaseError(error);
-  }
-}
+/** A transaction whose trigger refusal (more accepted than places, applications_within_places) reads as "full". */
+const inApplicationTransaction = <T>(db: DbOrTrx, run: (trx: DbOrTrx) => Promise<T>): Promise<T> =>
+  inTransaction(db, run, { applications_places: () => conflict('full') });

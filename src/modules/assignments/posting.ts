@@ -1,5 +1,5 @@
-import type { DbOrTrx } from '../../platform/db.js';
-import { AppError, notFound, translateDatabaseError } from '../../platform/errors.js';
+import { inTransaction, type DbOrTrx } from '../../platform/db.js';
+import { AppError, notFound } from '../../platform/errors.js';
 import type { Storage } from '../../platform/storage.js';
 import { authorize, type Actor } from '../access/index.js';
 import { selectHiddenAssignments, type HiddenAssignment } from '../moderation/queries.js';
@@ -104,15 +104,6 @@ function validOrThrow(body: Record<string, unknown>, reference: ReferenceData): 
   const { values, errors, form } = validatePostingForm(body, reference);
   if (!values) throw new PostingFormError(errors, form);
   return values;
-}
-
-async function inTransaction<T>(db: DbOrTrx, run: (trx: DbOrTrx) => Promise<T>): Promise<T> {
-  try {
-    return await db.transaction(run);
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw translateDatabaseError(error);
-  }
 }
 
 /** Saves a new draft; returns its id. */

@@ -7,6 +7,7 @@ import { getPublicAssignment, listOpenAssignments } from './service.js';
 import { textBlocks } from '../../web/text-blocks.js';
 import { jobPostingJsonLd } from './structured-data.js';
 import { assignmentPath, excerpt, parseAssignmentRef, summaryCard } from './view-model.js';
+import { sendStoredFile } from '../../web/files.js';
 
 export function assignmentRoutes(deps: AppDeps): Router {
   const router = Router();
@@ -49,17 +50,12 @@ export function assignmentRoutes(deps: AppDeps): Router {
         : NaN;
     if (id === undefined) throw notFound();
     const file = await getAttachmentFile(deps.db, deps.storage, req.actor, id, attachmentId, variant);
-    res.set({
-      'Content-Type': file.contentType,
-      'X-Content-Type-Options': 'nosniff',
-      'Content-Disposition':
-        file.contentType === 'application/pdf'
-          ? `attachment; filename="bilaga-${file.position}.pdf"`
-          : `inline; filename="bild-${file.position}.webp"`,
-      'Content-Security-Policy': "default-src 'none'; sandbox",
-      'Cache-Control': file.isPublic ? 'public, max-age=300' : 'private, no-store',
+    const pdf = file.contentType === 'application/pdf';
+    sendStoredFile(res, file, {
+      filename: pdf ? `bilaga-${file.position}.pdf` : `bild-${file.position}.webp`,
+      download: pdf,
+      cacheControl: file.isPublic ? 'public, max-age=300' : 'private, no-store',
     });
-    res.send(file.bytes);
   };
   router.get('/uppdrag/:ref/bilagor/:attachmentId', serveAttachment('full'));
   router.get('/uppdrag/:ref/bilagor/:attachmentId/miniatyr', serveAttachment('thumbnail'));

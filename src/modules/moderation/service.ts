@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DbOrTrx } from '../../platform/db.js';
+import { inTransaction, type DbOrTrx } from '../../platform/db.js';
 import { AppError, notFound, translateDatabaseError } from '../../platform/errors.js';
 import { fieldErrors } from '../../platform/validation.js';
 import { authorize, type Actor } from '../access/index.js';
@@ -146,15 +146,6 @@ function moderatorText(input: Record<string, unknown>, field: 'reason' | 'messag
     );
   }
   return parsed.data;
-}
-
-async function inTransaction<T>(db: DbOrTrx, run: (trx: DbOrTrx) => Promise<T>): Promise<T> {
-  try {
-    return await db.transaction(run);
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw translateDatabaseError(error);
-  }
 }
 
 const validId = (id: number) => Number.isSafeInteger(id) && id > 0;

@@ -26,6 +26,7 @@ import {
   verifyOrganisation,
   type Organisation,
 } from './service.js';
+import { sendStoredFile } from '../../web/files.js';
 
 // Status messages after a redirect (?done=…): only these values are shown.
 const ORGANISATION_DONE = new Set(['created', 'saved', 'savedUnverified', 'verified', 'joined', 'alreadyMember']);
@@ -212,20 +213,16 @@ export function organisationRoutes(deps: AppDeps): Router {
 
   router.get('/organisationer/:slug/logo', async (req, res) => {
     const logo = await getOrganisationLogo(deps.db, deps.storage, req.actor, req.params.slug);
-    res.set({
-      'Content-Type': logo.contentType,
-      'X-Content-Type-Options': 'nosniff',
-      'Content-Disposition': 'inline; filename="logo.webp"',
-      // A file, never a document: nothing in it may run or load anything.
-      'Content-Security-Policy': "default-src 'none'; sandbox",
+    sendStoredFile(res, logo, {
+      filename: 'logo.webp',
+      download: false,
       // Public, like the page; pages link it with ?v=<key> so a new logo shows at once.
-      'Cache-Control': !logo.isPublic
+      cacheControl: !logo.isPublic
         ? 'private, no-store'
         : logoVersion(logo.key) === req.query.v
           ? 'public, max-age=604800, immutable'
           : 'public, max-age=300',
     });
-    res.send(logo.bytes);
   });
 
   // Multipart: the CSRF token comes in the query string (web/csrf.ts). The

@@ -4,6 +4,7 @@ import { AppError } from '../../platform/errors.js';
 import { isUploadError, uploadReceiver } from '../../web/uploads.js';
 import { feedbackAboutResident } from '../feedback/index.js';
 import { getOwnCv, getProfile, localityChoices, removeCv, saveCv, saveProfile, type Profile } from './service.js';
+import { sendStoredFile } from '../../web/files.js';
 
 /** A PDF up to 5 MB, decided by the bytes. */
 const receiveCv = uploadReceiver({
@@ -74,14 +75,7 @@ export function profileRoutes(deps: AppDeps): Router {
   // The owner's own CV, as a download under a fixed name.
   router.get('/konto/profil/cv', async (req, res) => {
     const cv = await getOwnCv(deps.db, deps.storage, req.actor);
-    res.set({
-      'Content-Type': cv.contentType,
-      'Content-Disposition': 'attachment; filename="cv.pdf"',
-      'X-Content-Type-Options': 'nosniff',
-      'Content-Security-Policy': "default-src 'none'; sandbox",
-      'Cache-Control': 'no-store',
-    });
-    res.send(cv.bytes);
+    sendStoredFile(res, cv, { filename: 'cv.pdf', download: true, cacheControl: 'no-store' });
   });
 
   return router;
