@@ -19,6 +19,7 @@ import { myDataRoutes } from './modules/my-data/index.js';
 import { notificationRoutes } from './modules/notifications/index.js';
 import { organisationRoutes } from './modules/organisations/index.js';
 import { profileRoutes } from './modules/profiles/index.js';
+import { oneClickUnsubscribeRoutes, savedSearchRoutes } from './modules/saved-searches/index.js';
 import type { ReferenceData } from './modules/reference/index.js';
 import { searchApiRoutes, searchPageRoutes } from './modules/search/index.js';
 import { actorLocals, configurePassport, enforceAbsoluteTimeout } from './web/auth.js';
@@ -69,6 +70,7 @@ export function buildApp(deps: AppDeps): Express {
   // Everything below may read or change a session.
   // 200 kB: a 10 000-character description in Swedish is about 60 kB when form-encoded.
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 300 }));
+  app.use(oneClickUnsubscribeRoutes(deps)); // signed link, no session: before sessions and CSRF (see there)
   app.use(sessions({ store: deps.sessionStore, secret: deps.sessionSecret, production: deps.config.isProduction }));
   const auth = configurePassport(deps.db);
   app.use(auth.initialize());
@@ -92,6 +94,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(notificationRoutes(deps));
   app.use(moderationRoutes(deps));
   app.use(applicationRoutes(deps));
+  app.use(savedSearchRoutes(deps));
   app.use(assignmentRoutes(deps));
   app.use(notFoundHandler);
   app.use(errorHandler);

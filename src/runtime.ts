@@ -8,7 +8,8 @@ import { startWorker, type Runner } from './platform/jobs.js';
 import { mailSender, mailTasks } from './platform/mail.js';
 import { EXPIRY_CRONTAB, expiryTasks } from './modules/assignments/index.js';
 import { NOTIFICATIONS_CRONTAB, notificationTasks } from './modules/notifications/index.js';
-import { searchTasks, syncAssignmentIndex } from './modules/search/index.js';
+import { SEARCH_CRONTAB, searchTasks, syncAssignmentIndex } from './modules/search/index.js';
+import { SAVED_SEARCH_CRONTAB, savedSearchTasks } from './modules/saved-searches/index.js';
 
 // What the web server and every CLI command share: configuration, the servers
 // (external or embedded, started or found), a migrated database and a search
@@ -62,8 +63,16 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
           ...mailTasks({ db, smtpUrl: config.smtpUrl, from: mailSender(config), log }),
           ...expiryTasks({ db, log }),
           ...notificationTasks({ db, publicUrl: config.publicUrl, log }),
+          ...savedSearchTasks({
+            db,
+            search,
+            indexPrefix: config.meili.indexPrefix,
+            publicUrl: config.publicUrl,
+            secret: infra.sessionSecret,
+            log,
+          }),
         },
-        crontab: [EXPIRY_CRONTAB, NOTIFICATIONS_CRONTAB].join('\n'),
+        crontab: [EXPIRY_CRONTAB, NOTIFICATIONS_CRONTAB, SEARCH_CRONTAB, SAVED_SEARCH_CRONTAB].join('\n'),
         log,
       });
     },

@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import sharp from 'sharp';
 import request from 'supertest';
 import { createApplication, createOrganisation, createTestAssignment } from './support/factories.js';
+import { createSavedSearch } from './support/saved-search-factories.js';
 import { useTestApp } from './support/test-app.js';
 import { createUser, csrfFrom, logInAs } from './support/users.js';
 
@@ -26,6 +27,8 @@ const loggedIn: Rule = { visitor: 'login', others: 'ok' };
 const ACCESS: Record<string, Rule> = {
   'GET /healthz': everyone,
   'GET /api/v1/assignments': everyone,
+  'GET /api/v1/openapi.json': everyone,
+  'GET /uppdrag.atom': everyone,
   'GET /uppdrag': everyone,
   'GET /': everyone,
   'GET /uppdrag/:ref': everyone,
@@ -109,6 +112,18 @@ const ACCESS: Record<string, Rule> = {
   'POST /konto/notiser/:notificationId/oppna': { visitor: '401', resident: 'ok', others: '404' },
   'GET /konto/notiser/installningar': loggedIn,
   'POST /konto/notiser/installningar': { visitor: '401', others: 'ok' },
+  // Saved searches: one's own. :savedSearchId is the resident's (deleted last); anyone else's is a 404.
+  // The unsubscribe link needs no login: without a token it is a 400 page for everyone.
+  'GET /konto/bevakningar': loggedIn,
+  'GET /konto/bevakningar/ny': loggedIn,
+  'POST /konto/bevakningar/ny': { visitor: '401', others: 'ok' }, // 400: the empty form
+  'GET /konto/bevakningar/:savedSearchId/redigera': { visitor: 'login', resident: 'ok', others: '404' },
+  'POST /konto/bevakningar/:savedSearchId/redigera': { visitor: '401', resident: 'ok', others: '404' },
+  'POST /konto/bevakningar/:savedSearchId/ta-bort': { visitor: '401', resident: 'ok', others: '404' },
+  'GET /bevakningar/avsluta': everyone,
+  'POST /bevakningar/avsluta': everyone,
+  'GET /bevakningar/avsluta/ett-klick': everyone, // → the page with the button
+  'POST /bevakningar/avsluta/ett-klick': everyone, // 400: no token
   // Applications. The resident has applied to :ref already (400 for the empty form before that
   // 409); members of its organisation may not apply (403); anyone else gets 400 for the empty form.
   'GET /konto/ansokningar': loggedIn,
@@ -258,6 +273,7 @@ describe('Access: every route × every role', function () {
       .insert({ user_id: users.resident.id, type: 'message_received', link: '/konto', email_wanted: false })
       .returning('id');
     params[':notificationId'] = String(notification.id);
+    params[':savedSearchId'] = String(await createSavedSearch(ctx.db, { userId: users.resident.id }));
     const [report] = await ctx.db('assignment_reports').insert({ assignment_id: assignment, reason: 'spam' }).returning('id');
     params[':reportId'] = String(report.id);
     agents.visitor = await visitorAgent();

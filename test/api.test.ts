@@ -1,5 +1,11 @@
 import { expect } from 'chai';
+import net from 'node:net';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import request from 'supertest';
+import { createSearchClient } from '../src/platform/meilisearch.js';
+import { MAX_QUERY_LENGTH, SEARCH_PARAMETERS } from '../src/modules/search/params.js';
+import { SEARCH_TIMEOUT_MS } from '../src/modules/search/service.js';
 import { createOrganisation, createTestAssignment, isoDay } from './support/factories.js';
 import { useTestApp } from './support/test-app.js';
 
@@ -154,5 +160,208 @@ describe('GET /api/v1/assignments', () => {
   it('when an unknown parameter is given, then it is ignored', async () => {
     const res = await request(ctx.app).get('/api/v1/assignments?utm_source=newsletter').expect(200);
     expect(res.body.totalHits).to.equal(2);
+  });
+});
+
+describe('GET /api/v1/assignments from other sites (CORS)', () => {
+  const ctx = useTestApp();
+
+  it('when any site reads the API, then GETs carry Access-Control-Allow-Origin: * and no credentials or session', async () => {
+    const ok = await request(ctx.app).get('/api/v1/assignments').set('Origin', 'https://example.org').expect(200);
+    expect(ok.headers['access-control-allow-origin']).to.equal('*');
+    expect(ok.headers).not.to.have.property('access-control-allow-credentials');
+    expect(ok.headers).not.to.have.property('set-cookie');
+    const bad = await request(ctx.app).get('/api/v1/assignments?perPage=0').set('Origin', 'https://example.org').expect(400);
+    expect(bad.headers['access-control-allow-origin'], 'the error is readable too').to.equal('*');
+    const spec = await request(ctx.app).get('/api/v1/openapi.json').expect(200);
+    expect(spec.headers['access-control-allow-origin']).to.equal('*');
+  });
+
+  it('when a browser asks first (preflight), then 204 allowing GET only', async () => {
+    const res = await request(ctx.app)
+      .options('/api/v1/assignments')
+      .set('Origin', 'https://example.org')
+      .set('Access-Control-Request-Method', 'GET')
+      .set('Access-Control-Request-Headers', 'Accept-Language')
+      .expect(204);
+    expect(res.headers['access-control-allow-origin']).to.equal('*');
+    expect(res.headers['access-control-allow-methods']).to.equal('GET, HEAD, OPTIONS');
+    expect(res.headers['access-control-allow-headers']).to.include('Accept-Language');
+    expect(res.headers).not.to.have.property('access-control-allow-credentials');
+  });
+
+  it('when the site’s own pages answer, then they allow no other origin', async () => {
+    const res = await request(ctx.app).get('/uppdrag').set('Origin', 'https://example.org').expect(200);
+    expect(res.headers).not.to.have.property('access-control-allow-origin');
+  });
+
+  it('when something other than GET is sent to the API, then it is not allowed', async () => {
+    const res = await request(ctx.app).post('/api/v1/assignments').set('Origin', 'https://example.org');
+    expect(res.status).to.be.oneOf([403, 404]);
+  });
+});
+
+describe('GET /api/v1/openapi.json', () => {
+  const ctx = useTestApp();
+  type Parameter = { name: string; in: string; schema: { maximum?: number; enum?: string[] } };
+  let spec: {
+    openapi: string;
+    paths: Record<string, { get: { parameters: Parameter[]; responses: Record<string, unknown> } }>;
+    components: { schemas: Record<string, { required?: string[]; properties: Record<string, unknown> }> };
+  };
+  const operation = () => spec.paths['/api/v1/assignments']!.get;
+
+  before(async () => {
+    const res = await request(ctx.app).get('/api/v1/openapi.json').expect(200);
+    expect(res.type).to.equal('application/json');
+    spec = res.body;
+  });
+
+  it('when read, then it is OpenAPI 3.1 describing the search, its 200 and its 400', () => {
+    expect(spec.openapi).to.equal('3.1.0');
+    expect(operation().responses).to.have.keys(['200', '400']);
+    expect(spec.components.schemas.SearchResult!.required).to.have.members([
+      'hits',
+      'totalHits',
+      'page',
+      'totalPages',
+      'facets',
+      'engine',
+    ]);
+    expect(spec.components.schemas.Hit!.required).to.include.members([
+      'id',
+      'title',
+      'url',
+      'category',
+      'municipality',
+      'locality',
+      'compensation',
+      'publishedAt',
+      'applyBy',
+    ]);
+  });
+
+  it('when compared with what the API reads, then the documented parameters are exactly those', async () => {
+    const documented = operation().parameters.map((parameter) => parameter.name);
+    expect(documented).to.have.members([...SEARCH_PARAMETERS]);
+    // Each documented parameter is read: a bad value is refused naming it …
+    const bad: Record<string, string> = {
+      q: 'x'.repeat(MAX_QUERY_LENGTH + 1),
+      category: 'finns-inte',
+      municipality: '0000',
+      locality: 'ingenstans',
+      compensation: 'gratis',
+      workTraining: 'kanske',
+      near: 'norr',
+      radiusKm: '5',
+      sort: 'slump',
+      page: '0',
+      perPage: '0',
+    };
+    expect(Object.keys(bad)).to.have.members(documented);
+    for (const name of documented) {
+      const res = await request(ctx.app)
+        .get('/api/v1/assignments')
+        .query({ [name]: bad[name] })
+        .expect(400);
+      expect(res.body.error.parameter).to.equal(name);
+    }
+    // … and one that is not documented is not read at all.
+    await request(ctx.app)
+      .get('/api/v1/assignments')
+      .query({ limit: 'x'.repeat(500) })
+      .expect(200);
+  });
+
+  it('when the limits are documented, then they are the limits the API keeps', async () => {
+    const perPage = operation().parameters.find((parameter) => parameter.name === 'perPage')!;
+    expect(perPage.schema.maximum).to.equal(100);
+    await request(ctx.app).get('/api/v1/assignments?perPage=100').expect(200);
+    await request(ctx.app).get('/api/v1/assignments?perPage=101').expect(400);
+    const sort = operation().parameters.find((parameter) => parameter.name === 'sort')!;
+    expect(sort.schema.enum).to.deep.equal(['relevance', 'newest', 'pay', 'distance', 'deadline']);
+  });
+});
+
+describe('GET /api/v1/assignments while Meilisearch cannot answer', () => {
+  const lines: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  // Port 9 (discard) has nothing listening here: connections are refused at once.
+  const ctx = useTestApp(() => ({
+    search: createSearchClient({ host: 'http://127.0.0.1:9', timeoutMs: 500 }),
+    log: pino({ level: 'info' }, sink),
+  }));
+  let id: number;
+
+  before(async () => {
+    const org = await createOrganisation(ctx.db);
+    id = await createTestAssignment(ctx.db, { organisationId: org.id, title: 'Snöskottning vid kyrkan' });
+  });
+
+  it('when Meilisearch is unreachable, then PostgreSQL answers with engine "postgres", and one warning without the words is logged', async () => {
+    for (let i = 0; i < 3; i++) {
+      const res = await request(ctx.app).get('/api/v1/assignments').query({ q: 'snöskottning hemligtord' }).expect(200);
+      expect(res.body.engine).to.equal('postgres');
+    }
+    const res = await request(ctx.app).get('/api/v1/assignments').query({ q: 'snöskottning' }).expect(200);
+    expect(res.body.hits.map((hit: { id: number }) => hit.id)).to.deep.equal([id]);
+    const warnings = lines.filter((line) => String(line.msg).includes('answered from PostgreSQL'));
+    expect(warnings).to.have.length(1);
+    expect(warnings[0]).to.include({ level: 40 });
+    expect(JSON.stringify(lines)).not.to.include('hemligtord');
+  });
+});
+
+describe('GET /api/v1/assignments without Meilisearch, or before its index exists', () => {
+  describe('when no search client exists at all', () => {
+    const ctx = useTestApp(() => ({ search: undefined }));
+
+    it('then PostgreSQL answers', async () => {
+      const org = await createOrganisation(ctx.db);
+      const id = await createTestAssignment(ctx.db, { organisationId: org.id, title: 'Vedhuggning vid skolan' });
+      const res = await request(ctx.app).get('/api/v1/assignments').query({ q: 'vedhuggning' }).expect(200);
+      expect(res.body).to.include({ engine: 'postgres', totalHits: 1 });
+      expect(res.body.hits[0].id).to.equal(id);
+    });
+  });
+
+  describe('when the index does not exist yet', () => {
+    const ctx = useTestApp();
+
+    it('then PostgreSQL answers', async () => {
+      const org = await createOrganisation(ctx.db);
+      await createTestAssignment(ctx.db, { organisationId: org.id, title: 'Vedhuggning vid kyrkan' });
+      const res = await request(ctx.app).get('/api/v1/assignments').query({ q: 'vedhuggning' }).expect(200);
+      expect(res.body).to.include({ engine: 'postgres', totalHits: 1 });
+    });
+  });
+
+  describe('when Meilisearch accepts the connection but never answers', () => {
+    const hanging = net.createServer(() => {
+      // Accept and say nothing: a Meilisearch that hangs.
+    });
+    // Listening before the test app is built, which needs the port.
+    before((done) => {
+      hanging.listen(0, '127.0.0.1', done);
+    });
+    const ctx = useTestApp(() => ({
+      search: createSearchClient({ host: `http://127.0.0.1:${(hanging.address() as net.AddressInfo).port}`, timeoutMs: 10_000 }),
+    }));
+    after(() => {
+      hanging.close();
+    });
+
+    it('then PostgreSQL answers after the short search timeout, not the client’s long one', async () => {
+      const started = Date.now();
+      const res = await request(ctx.app).get('/api/v1/assignments').expect(200);
+      const elapsed = Date.now() - started;
+      expect(res.body.engine).to.equal('postgres');
+      expect(elapsed).to.be.within(SEARCH_TIMEOUT_MS - 50, SEARCH_TIMEOUT_MS + 1500);
+    });
   });
 });

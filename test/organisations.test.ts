@@ -617,6 +617,23 @@ describe('Organisations', () => {
       expect((await ctx.db('organisations').where({ id: verified.id }).first()).verified_at).to.equal(null);
     });
 
+    it('when an organisation is renamed, then its public assignments are found under the new name', async () => {
+      const renamed = await organisationWith([{ client: orgAdmin, role: 'admin' }], true);
+      const assignmentId = await createTestAssignment(ctx.db, { organisationId: renamed.id, title: 'Måla staketet vid skolan' });
+      await ctx.syncIndex();
+      const number = (await ctx.db('organisations').where({ id: renamed.id }).first()).organisation_number as string;
+      await post(
+        orgAdmin,
+        `/organisationer/${renamed.slug}/redigera`,
+        validForm({ name: 'Kvarnbyns hembygdsgille', organisationNumber: number }),
+      ).expect(303);
+      await ctx.runJobs();
+      const res = await request(ctx.app).get('/api/v1/assignments').query({ q: 'hembygdsgille' }).expect(200);
+      expect(
+        (res.body.hits as Array<{ id: number; organisation: string }>).map((hit) => [hit.id, hit.organisation]),
+      ).to.deep.equal([[assignmentId, 'Kvarnbyns hembygdsgille']]);
+    });
+
     it('when posted without a CSRF token, then 403', async () => {
       await orgAdmin.agent
         .post(editPath())

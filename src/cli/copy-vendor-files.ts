@@ -8,6 +8,7 @@ import path from 'node:path';
 
 const VENDORED: Record<string, string[]> = {
   leaflet: ['dist/leaflet.js', 'dist/leaflet.css', 'dist/images', 'LICENSE'],
+  'htmx.org': ['dist/htmx.min.js', 'LICENSE'],
 };
 
 const require = createRequire(import.meta.url);

@@ -22,7 +22,7 @@ import type { Logger } from './logger.js';
 
 export const SEND_MAIL_TASK = 'send_mail';
 
-export type MailTemplate = 'verify-email' | 'reset-password' | 'invite' | 'email-changed' | 'notifications';
+export type MailTemplate = 'verify-email' | 'reset-password' | 'invite' | 'email-changed' | 'notifications' | 'saved-search';
 
 const MAIL_VIEWS = path.resolve(import.meta.dirname, '..', '..', 'views', 'mail');
 
@@ -33,6 +33,7 @@ const TEXT_KEYS: Record<MailTemplate, string> = {
   invite: 'mail.invite',
   'email-changed': 'mail.emailChanged',
   notifications: 'notificationMail', // src/locales/<lang>/notifications.json
+  'saved-search': 'savedSearchMail', // src/locales/<lang>/saved-searches.json
 };
 
 // ---------------------------------------------------------------------------
@@ -96,7 +97,34 @@ const DATA_SCHEMAS = {
     /** Left out of the mail (see the list for them). */
     moreCount: z.number().int().nonnegative(),
   }),
+  /** New assignments for saved searches (src/modules/saved-searches); `url` is the list of saved searches. */
+  'saved-search': z.strictObject({
+    ...common,
+    /** A digest (one mail a day) or one saved search's alert. */
+    daily: z.boolean(),
+    /** Assignments in the mail, all searches together (the subject says it). */
+    count: z.number().int().positive(),
+    searches: z
+      .array(
+        z.strictObject({
+          name: oneLine,
+          searchUrl: absoluteUrl,
+          unsubscribeUrl: absoluteUrl,
+          items: z
+            .array(z.strictObject({ title: oneLine, place: z.string().max(300), url: absoluteUrl }))
+            .min(1)
+            .max(100),
+          moreCount: z.number().int().nonnegative(),
+        }),
+      )
+      .min(1)
+      .max(50),
+  }),
 } satisfies Record<MailTemplate, z.ZodType>;
+
+/** Headers a mail may carry besides the usual ones: RFC 2369 / RFC 8058 unsubscribe links for alert mails. */
+export const EXTRA_HEADERS = ['List-Unsubscribe', 'List-Unsubscribe-Post'] as const;
+export type ExtraHeader = (typeof EXTRA_HEADERS)[number];
 
 // A header-safe address: no whitespace (so no header injection), one @.
 const ADDRESS = /^[^\s@<>",;]+@[^\s@<>",;]+$/;
@@ -174,10 +202,22 @@ export async function renderMail(
  */
 export async function queueMail(
   db: DbOrTrx,
-  mail: { to: string; template: MailTemplate; data: Record<string, unknown>; language?: 'sv' | 'en' },
+  mail: {
+    to: string;
+    template: MailTemplate;
+    data: Record<string, unknown>;
+    language?: 'sv' | 'en';
+    /** Extra headers, only those in EXTRA_HEADERS (e.g. the unsubscribe link of an alert). */
+    headers?: Partial<Record<ExtraHeader, string>>;
+  },
 ): Promise<number> {
   const to = mail.to.trim();
   if (to.length > 254 || !ADDRESS.test(to)) throw new Error(`Mail ${mail.template}: not a usable recipient address`);
+  for (const [name, value] of Object.entries(mail.headers ?? {})) {
+    // No line breaks (header injection) and nothing unexpected.
+    if (!(EXTRA_HEADERS as readonly string[]).includes(name) || typeof value !== 'string' || !/^[\x20-\x7e]{1,998}$/.test(value))
+      throw new Error(`Mail ${mail.template}: header ${name} is not allowed or not valid`);
+  }
   const rendered = await renderMail(mail.template, mail.data, mail.language ?? DEFAULT_LANGUAGE);
   const [row] = (await db('mails')
     .insert({
@@ -186,6 +226,7 @@ export async function queueMail(
       text_body: rendered.text,
       html_body: rendered.html,
       template: mail.template,
+      headers: mail.headers && Object.keys(mail.headers).length ? JSON.stringify(mail.headers) : null,
     })
     .returning('id')) as Array<{ id: number }>;
   await enqueueJob(db, SEND_MAIL_TASK, { id: row!.id });
@@ -219,6 +260,7 @@ interface MailRow {
   template: string;
   sent_at: Date | null;
   attempts: number;
+  headers: Partial<Record<ExtraHeader, string>> | null;
 }
 
 // One transport per SMTP URL and process. Not pooled: a connection per mail is
@@ -280,7 +322,8 @@ export function mailTasks(deps: { db: Db; smtpUrl?: string; from: string; log: L
     }
     const mail = (await db('mails')
       .where({ id })
-      .first('id', 'to_address', 'subject', 'text_body', 'html_body', 'template', 'sent_at', 'attempts')) as MailRow | undefined;
+      .first('id', 'to_address', 'subject', 'text_body', 'html_body', 'template', 'sent_at', 'attempts', 'headers')) as
+      MailRow | undefined;
     if (!mail) {
       // Deleted since (e.g. with the account): nothing to send, nothing to retry.
       log.warn({ mailId: id }, `${SEND_MAIL_TASK}: mail no longer exists; dropped`);
@@ -306,7 +349,7 @@ export function mailTasks(deps: { db: Db; smtpUrl?: string; from: string; log: L
         text: mail.text_body,
         html: mail.html_body,
         // Asks mail servers and out-of-office robots not to answer a robot.
-        headers: { 'Auto-Submitted': 'auto-generated' },
+        headers: { ...mail.headers, 'Auto-Submitted': 'auto-generated' },
       });
     } catch (error) {
       const message = describeSmtpError(error, deps.smtpUrl);

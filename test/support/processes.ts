@@ -24,6 +24,15 @@ export interface RunningProcess {
   exited(timeoutMs?: number): Promise<number | null>;
 }
 
+/** Every process a test started and that may still run: a failed test must not leave one behind. */
+const started = new Set<ChildProcess>();
+
+/** Kills what failed tests left running (root hook, after all files). */
+export function killLeftoverProcesses(): void {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  started.clear();
+}
+
 export function startProcess(script: string, env: Record<string, string | undefined>, args: string[] = []): RunningProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], {
     cwd: ROOT,
@@ -49,7 +58,11 @@ export function startProcess(script: string, env: Record<string, string | undefi
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
   });
-  const exit = once(child, 'exit').then(([code]) => code as number | null);
+  started.add(child);
+  const exit = once(child, 'exit').then(([code]) => {
+    started.delete(child);
+    return code as number | null;
+  });
 
   const exited = async (timeoutMs = 30_000) => {
     const result = await Promise.race([exit, sleep(timeoutMs, 'timeout' as const, { ref: false })]);

@@ -1,3 +1,4 @@
+import { killLeftoverProcesses } from './processes.js';
 import { startTestServices, type TestServices } from './services.js';
 
 // Mocha root hooks: the shared servers start once before the first test file
@@ -17,6 +18,7 @@ export const mochaHooks = {
   },
   async afterAll(this: Mocha.Context) {
     this.timeout(60_000);
+    killLeftoverProcesses();
     await services?.stop();
   },
 };

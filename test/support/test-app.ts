@@ -14,6 +14,7 @@ import { createSearchClient, type Meilisearch } from '../../src/platform/meilise
 import { createFileStorage } from '../../src/platform/storage.js';
 import { loadReferenceData } from '../../src/modules/reference/index.js';
 import { notificationTasks } from '../../src/modules/notifications/index.js';
+import { savedSearchTasks } from '../../src/modules/saved-searches/index.js';
 import { searchTasks, syncAssignmentIndex } from '../../src/modules/search/index.js';
 import { createSessionStore, type SessionStore } from '../../src/web/session.js';
 import { testServices } from './root-hooks.js';
@@ -101,6 +102,7 @@ export function useTestApp(overrides: (deps: AppDeps) => Partial<AppDeps> = () =
             ...searchTasks(syncDeps),
             ...mailTasks({ db, from: mailSender(config), log }),
             ...notificationTasks({ db, publicUrl: config.publicUrl, log }),
+            ...savedSearchTasks({ ...syncDeps, publicUrl: config.publicUrl, secret: config.sessionSecret!, log }),
           },
           logger: workerLogger(log),
         }),

@@ -27,6 +27,7 @@ export const VISITOR: Actor = Object.freeze({
 
 export type Action =
   | 'account.view' // the own account pages
+  | 'savedSearch.manage' // save searches with e-mail alerts; each person only their own (the service scopes by owner: 404)
   | 'organisation.create'
   | 'organisation.edit'
   | 'organisation.members.view'
@@ -59,6 +60,9 @@ export function can(actor: Actor, action: Action, resource: Resource = {}): bool
   const member = resource.organisationId !== undefined ? actor.memberships.get(resource.organisationId) : undefined;
   switch (action) {
     case 'account.view':
+      return actor.userId !== undefined;
+    case 'savedSearch.manage':
+      // Any account, platform admins and officers too: a saved search is a private convenience.
       return actor.userId !== undefined;
     case 'organisation.create':
       // A verified e-mail: organisations are billed and contacted by it.

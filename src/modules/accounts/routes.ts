@@ -4,6 +4,7 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { AppDeps } from '../../app.js';
 import { AppError } from '../../platform/errors.js';
 import { authorize } from '../access/index.js';
+import { recommendedAssignments } from '../saved-searches/index.js';
 import { authenticateLocal, logIn, logOut } from '../../web/auth.js';
 import { renewCsrfToken } from '../../web/csrf.js';
 import {
@@ -160,10 +161,10 @@ export function accountRoutes(deps: AppDeps, auth: passport.PassportStatic): Rou
     res.render('accounts/verify-email', { token: '', usable: false, verified: true });
   });
 
-  router.get('/konto', (req, res) => {
+  router.get('/konto', async (req, res) => {
     noStore(res);
     authorize(req.actor, 'account.view');
-    res.render('accounts/account', {});
+    res.render('accounts/account', { recommended: await recommendedAssignments(deps.db, req.actor) });
   });
 
   router.use(securityRoutes(deps));

@@ -1,4 +1,5 @@
 export {
+  ASSIGNMENT_PUBLISHED_TASK,
   createAssignment,
   enqueueIndexUpdate,
   getPublicAssignment,
@@ -8,6 +9,7 @@ export {
 export {
   openAssignments,
   PUBLIC_STATUSES,
+  SUMMARY_COLUMNS,
   type AssignmentDetail,
   type AssignmentStatus,
   type AssignmentSummary,

@@ -8,7 +8,7 @@ import { recordCompletion } from '../feedback/index.js';
 import type { ReferenceData } from '../reference/index.js';
 import { validatePostingForm, type PostingForm, type PostingValues } from './form.js';
 import { selectAssignmentDetail, type AssignmentDetail, type AssignmentStatus } from './queries.js';
-import { enqueueIndexUpdate } from './service.js';
+import { enqueueIndexUpdate, enqueuePublishedAlert } from './service.js';
 
 // Posting and the lifecycle of an assignment, by the members of its
 // organisation (and, for review, platform admins). Every change locks the row,
@@ -270,6 +270,7 @@ export async function transitionAssignment(
     if (status === 'published') changes.published_at = trx.fn.now();
     await trx('assignments').where('id', row.id).update(changes);
     await enqueueIndexUpdate(trx, row.id);
+    if (status === 'published') await enqueuePublishedAlert(trx, row.id);
     return status;
   });
 }

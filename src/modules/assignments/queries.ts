@@ -92,7 +92,8 @@ export function assignmentsWithContext(db: DbOrTrx) {
     .whereNull('a.hidden_at');
 }
 
-const SUMMARY_COLUMNS = {
+/** The columns of an AssignmentSummary, for queries built on openAssignments(). */
+export const SUMMARY_COLUMNS = {
   id: 'a.id',
   title: 'a.title',
   description: 'a.description',

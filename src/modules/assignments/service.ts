@@ -18,6 +18,19 @@ export async function enqueueIndexUpdate(db: DbOrTrx, assignmentId: number): Pro
   await enqueueJob(db, INDEX_ASSIGNMENT_TASK, { id: assignmentId }, { jobKey: `${INDEX_ASSIGNMENT_TASK}:${assignmentId}` });
 }
 
+/** The job that mails saved searches (src/modules/saved-searches) an assignment that was just published. */
+export const ASSIGNMENT_PUBLISHED_TASK = 'assignment_published';
+
+/** Enqueues the "just published" job in the caller's transaction; one per assignment however often it is asked for. */
+export async function enqueuePublishedAlert(db: DbOrTrx, assignmentId: number): Promise<void> {
+  await enqueueJob(
+    db,
+    ASSIGNMENT_PUBLISHED_TASK,
+    { id: assignmentId },
+    { jobKey: `${ASSIGNMENT_PUBLISHED_TASK}:${assignmentId}` },
+  );
+}
+
 /**
  * Creates an assignment and, in the same transaction, the job that indexes it.
  * Throws AppError (bad_request with per-field messages) on invalid input.

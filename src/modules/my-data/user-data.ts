@@ -158,4 +158,17 @@ export const USER_REFERENCES: readonly UserReference[] = [
     }),
   },
   { table: 'assignment_reports', column: 'handled_by', onDelete: 'keep-without-person' },
+  {
+    table: 'saved_searches',
+    column: 'user_id',
+    // With their deliveries, by cascade.
+    onDelete: 'delete',
+    exportRows: all('saved_searches', 'user_id', {
+      name: 'name',
+      query: 'query',
+      frequency: 'frequency',
+      createdAt: 'created_at',
+      lastMailedAt: 'last_mailed_at',
+    }),
+  },
 ];

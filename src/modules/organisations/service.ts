@@ -6,7 +6,7 @@ import { queueMail } from '../../platform/mail.js';
 import { newStorageKey, type Storage, type StoredFile } from '../../platform/storage.js';
 import { slugify } from '../../platform/slugify.js';
 import { authorize, can, type Actor, type MemberRole } from '../access/index.js';
-import { listOpenAssignments, type AssignmentSummary } from '../assignments/index.js';
+import { enqueueIndexUpdate, listOpenAssignments, PUBLIC_STATUSES, type AssignmentSummary } from '../assignments/index.js';
 import type { ReferenceData } from '../reference/index.js';
 import { hashInviteToken, isWellFormedToken, newInviteToken } from './invite-tokens.js';
 import {
@@ -167,7 +167,17 @@ export async function updateOrganisation(
     !actor.isAdmin &&
     (value.name !== organisation.name || value.organisationNumber !== organisation.organisationNumber);
   try {
-    await updateOrganisationRow(db, organisation.id, toValues(value), { unverify });
+    await db.transaction(async (trx) => {
+      await updateOrganisationRow(trx, organisation.id, toValues(value), { unverify });
+      // Search documents carry the organisation's name: a new name re-indexes its public assignments.
+      if (value.name !== organisation.name) {
+        const ids = (await trx('assignments')
+          .where('organisation_id', organisation.id)
+          .whereIn('status', PUBLIC_STATUSES)
+          .pluck('id')) as number[];
+        for (const id of ids) await enqueueIndexUpdate(trx, id);
+      }
+    });
   } catch (error) {
     throw translateOrganisationError(error);
   }

@@ -1,30 +1,99 @@
-import { Router } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { AppDeps } from '../../app.js';
 import { AppError } from '../../platform/errors.js';
-import { parseSearchParams } from './params.js';
+import { urlWithQuery } from '../../web/query-string.js';
+import { atomFeed, FEED_SIZE } from './feed.js';
+import { openApiDocument } from './openapi.js';
+import { parseSearchParams, type SearchParams } from './params.js';
 import { searchAssignments } from './service.js';
 
-// The search as JSON: GET /api/v1/assignments, the contract in PRODUCT.md.
+// The search for machines: GET /api/v1/assignments (the contract in PRODUCT.md),
+// its OpenAPI description, and an Atom feed of any search at /uppdrag.atom.
+
+/**
+ * Open data: any site may read the API from a browser. GET only and never with
+ * credentials (no Allow-Credentials), so a session cookie is of no use to it.
+ */
+const corsForReading: RequestHandler = (req, res, next) => {
+  res.set('Access-Control-Allow-Origin', '*');
+  if (req.method === 'OPTIONS') {
+    res.set({
+      'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
+      'Access-Control-Allow-Headers': 'Accept, Accept-Language, Content-Type',
+      'Access-Control-Max-Age': '86400',
+      Allow: 'GET, HEAD, OPTIONS',
+    });
+    res.status(204).end();
+    return;
+  }
+  next();
+};
 
 export function searchApiRoutes(deps: AppDeps): Router {
   const router = Router();
-  const options = { publicUrl: deps.config.publicUrl, reference: deps.reference };
 
-  router.get('/api/v1/assignments', async (req, res) => {
+  const search = (params: SearchParams) =>
+    searchAssignments(deps.search, deps.config.meili.indexPrefix, params, {
+      publicUrl: deps.config.publicUrl,
+      reference: deps.reference,
+      db: deps.db,
+      log: deps.log,
+    });
+
+  const parse = (req: Request): SearchParams => {
     const parsed = parseSearchParams(req.query as Record<string, unknown>, deps.reference);
     if (!parsed.ok) {
       const [parameter] = Object.keys(parsed.errors);
       throw new AppError('bad_request', `Invalid parameter: ${parameter}`, parsed.errors);
     }
-    let result;
-    try {
-      result = await searchAssignments(deps.search, deps.config.meili.indexPrefix, parsed.params, options);
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'unavailable') req.log.warn({ err: error.cause }, 'Search unavailable');
-      throw error;
+    return parsed.params;
+  };
+
+  router.use('/api/v1', corsForReading);
+
+  // The search page links the same search's feed in its head (views/search/index.ejs).
+  router.use((req, res, next) => {
+    if (req.method === 'GET' && req.path === '/uppdrag') {
+      res.locals.searchFeedUrl = urlWithQuery('/uppdrag.atom', req.query, {
+        page: undefined,
+        perPage: undefined,
+        sort: undefined,
+      });
     }
+    next();
+  });
+
+  router.get('/api/v1/assignments', async (req, res) => {
+    const result = await search(parse(req));
     res.set('Cache-Control', 'public, max-age=30');
     res.json(result);
+  });
+
+  router.get('/api/v1/openapi.json', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=3600');
+    res.json(openApiDocument(deps.config.publicUrl));
+  });
+
+  router.get('/uppdrag.atom', async (req, res: Response) => {
+    // The newest matches of the search, whatever page or order the page showed.
+    const params = { ...parse(req), sort: 'newest' as const, page: 1, perPage: FEED_SIZE };
+    const result = await search(params);
+    const t = res.locals.t as (key: string, options?: Record<string, unknown>) => string;
+    const feed = atomFeed(
+      result,
+      {
+        title: params.q
+          ? t('searchFeed.titleWithWords', { words: params.q, interpolation: { escapeValue: false } })
+          : t('searchFeed.title'),
+        selfUrl: deps.config.publicUrl + urlWithQuery('/uppdrag.atom', req.query, {}),
+        pageUrl: deps.config.publicUrl + urlWithQuery('/uppdrag', req.query, {}),
+        language: res.locals.lang as string,
+      },
+      deps.config.publicUrl,
+    );
+    // Open data like the API: a feed reader in a browser may fetch it from any site.
+    res.set({ 'Cache-Control': 'public, max-age=300', 'Access-Control-Allow-Origin': '*' });
+    res.type('application/atom+xml; charset=utf-8').send(feed);
   });
 
   return router;

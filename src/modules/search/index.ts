@@ -1,4 +1,25 @@
 export { searchApiRoutes } from './api-routes.js';
-export { searchPageRoutes } from './page-routes.js';
-export { searchTasks, syncAssignment, syncAssignmentIndex, type SearchSyncDeps } from './sync.js';
+export { findVillage, searchPageRoutes } from './page-routes.js';
+export {
+  checkAssignmentIndex,
+  indexDiffers,
+  pruneSearchTasks,
+  reindexAssignments,
+  SEARCH_CRONTAB,
+  searchTasks,
+  syncAssignment,
+  syncAssignmentIndex,
+  type IndexCheck,
+  type SearchSyncDeps,
+} from './sync.js';
 export { assignmentIndexName } from './assignment-index.js';
+export { parseSearchParams, SEARCH_PARAMETERS, type SearchParams } from './params.js';
+export {
+  HIGHLIGHT_END,
+  HIGHLIGHT_START,
+  SEARCH_TIMEOUT_MS,
+  searchAssignments,
+  type EngineName,
+  type SearchHit,
+  type SearchResult,
+} from './service.js';

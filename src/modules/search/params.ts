@@ -10,9 +10,24 @@ export const SORTS = ['relevance', 'newest', 'pay', 'distance', 'deadline'] as c
 export type Sort = (typeof SORTS)[number];
 export const MAX_PER_PAGE = 100;
 export const DEFAULT_PER_PAGE = 20;
-const MAX_PAGE = 500;
-const MAX_QUERY_LENGTH = 200;
-const MAX_VALUES = 50;
+export const MAX_PAGE = 500;
+export const MAX_QUERY_LENGTH = 200;
+export const MAX_VALUES = 50;
+
+/** Every query parameter the search reads; any other is ignored (OpenAPI lists exactly these). */
+export const SEARCH_PARAMETERS = [
+  'q',
+  'category',
+  'municipality',
+  'locality',
+  'compensation',
+  'workTraining',
+  'near',
+  'radiusKm',
+  'sort',
+  'page',
+  'perPage',
+] as const;
 
 export interface SearchParams {
   q: string;

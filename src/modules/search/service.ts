@@ -1,149 +1,77 @@
-import { MeilisearchApiError } from 'meilisearch';
+import { MeilisearchApiError, MeilisearchError } from 'meilisearch';
+import type { DbOrTrx } from '../../platform/db.js';
+import type { Logger } from '../../platform/logger.js';
 import type { Meilisearch } from '../../platform/meilisearch.js';
-import { AppError } from '../../platform/errors.js';
-import { assignmentPath, type CompensationType } from '../assignments/index.js';
-import type { ReferenceData } from '../reference/index.js';
-import { assignmentIndexName, type AssignmentDocument } from './assignment-index.js';
+import { meilisearchEngine } from './meilisearch-engine.js';
 import type { SearchParams } from './params.js';
+import { postgresEngine } from './postgres-engine.js';
+import type { SearchOptions, SearchResult } from './result.js';
 
-export interface SearchHit {
-  id: number;
-  title: string;
-  url: string;
-  category: string;
-  municipality: { code: string; name: string };
-  locality: { slug: string; name: string } | null;
-  compensation: { type: CompensationType; amountSek: number | null };
-  organisation: string;
-  /** A short piece of the description around the match. */
-  excerpt: string;
-  publishedAt: string;
-  applyBy: string | null;
-  workTraining: boolean;
-  distanceKm?: number;
-}
+export type { EngineName, FacetName, Facets, SearchEngine, SearchHit, SearchOptions, SearchResult } from './result.js';
+export { HIGHLIGHT_END, HIGHLIGHT_START } from './result.js';
 
-export interface SearchResult {
-  hits: SearchHit[];
-  totalHits: number;
-  page: number;
-  totalPages: number;
-  facets: {
-    category: Record<string, number>;
-    municipality: Record<string, number>;
-    locality: Record<string, number>;
-    compensation: Record<string, number>;
-    workTraining: Record<string, number>;
-  };
-  engine: 'meilisearch';
-}
+/**
+ * How long a search may wait for Meilisearch before PostgreSQL answers instead.
+ * Meilisearch answers in milliseconds; a second means it is down or drowning.
+ */
+export const SEARCH_TIMEOUT_MS = 1000;
 
-const FACETS = {
-  category: 'categorySlug',
-  municipality: 'municipalityCode',
-  locality: 'localitySlug',
-  compensation: 'compensationType',
-  workTraining: 'workTraining',
-} as const;
+// One warning per logger and interval at most: a Meilisearch outage would
+// otherwise write one line per request. Pass the app's logger, not a request's.
+const FALLBACK_WARNING_INTERVAL_MS = 60_000;
+const lastFallbackWarning = new WeakMap<Logger, number>();
 
-/** A filter value as a Meilisearch string literal. Values are validated codes, but quote them anyway. */
-function quoteFilterValue(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
-
-function buildFilter(params: SearchParams, now = new Date()): string[] {
-  // A document whose last day to apply passed stays in the index until a job
-  // removes it (start-up sync today, the expiry job later): never show it.
-  const filter: string[] = [`(applyBy IS NULL OR applyBy >= ${Math.floor(now.getTime() / 1000)})`];
-  const inList = (attribute: string, values: string[]) => `${attribute} IN [${values.map(quoteFilterValue).join(', ')}]`;
-  if (params.categories.length) filter.push(inList(FACETS.category, params.categories));
-  if (params.municipalities.length) filter.push(inList(FACETS.municipality, params.municipalities));
-  if (params.locality) filter.push(`${FACETS.locality} = ${quoteFilterValue(params.locality)}`);
-  if (params.compensation.length) filter.push(inList(FACETS.compensation, params.compensation));
-  if (params.workTraining) filter.push(`${FACETS.workTraining} = true`);
-  if (params.near && params.radiusKm) {
-    filter.push(`_geoRadius(${params.near.lat}, ${params.near.lng}, ${Math.round(params.radiusKm * 1000)})`);
+function warnFallback(log: Logger | undefined, error: unknown) {
+  const reason =
+    error === undefined
+      ? 'no_client'
+      : error instanceof MeilisearchApiError
+        ? (error.cause?.code ?? 'api_error')
+        : error instanceof Error
+          ? error.name
+          : 'unknown';
+  // An API error other than a missing index means our request or the index
+  // settings are wrong: an error to fix, logged every time.
+  if (error instanceof MeilisearchApiError && reason !== 'index_not_found') {
+    log?.error({ reason, status: error.response.status }, 'Meilisearch refused a search; answered from PostgreSQL');
+    return;
   }
-  return filter;
+  if (!log) return;
+  const now = Date.now();
+  if (now - (lastFallbackWarning.get(log) ?? 0) < FALLBACK_WARNING_INTERVAL_MS) return;
+  lastFallbackWarning.set(log, now);
+  // No query text in the log: what people search for stays out of it.
+  log.warn({ reason }, 'Meilisearch cannot answer; searches are answered from PostgreSQL');
 }
 
-function buildSort(params: SearchParams): string[] | undefined {
-  switch (params.sort) {
-    case 'newest':
-      return ['publishedAt:desc'];
-    case 'pay':
-      return ['amountSek:desc', 'publishedAt:desc'];
-    case 'deadline':
-      return ['applyBy:asc', 'publishedAt:desc'];
-    case 'distance':
-      return params.near ? [`_geoPoint(${params.near.lat}, ${params.near.lng}):asc`] : undefined;
-    case 'relevance':
-      // Without words there is nothing to rank by: show the newest first.
-      return params.q ? undefined : ['publishedAt:desc'];
-  }
-}
-
+/**
+ * The one search entry: Meilisearch with a short timeout, else the same
+ * search from PostgreSQL (`engine: "postgres"` in the result). Only failures
+ * of Meilisearch itself fall back; any other error is ours and goes on.
+ */
 export async function searchAssignments(
   client: Meilisearch | undefined,
   indexPrefix: string,
   params: SearchParams,
-  options: { publicUrl: string; reference: ReferenceData },
+  options: SearchOptions & {
+    db: DbOrTrx;
+    /** The app's logger (fallback warnings are rate-limited per logger). */
+    log?: Logger;
+    timeoutMs?: number;
+  },
 ): Promise<SearchResult> {
-  if (!client) throw new AppError('unavailable', 'Search is temporarily unavailable');
-  let response;
-  try {
-    response = await client.index<AssignmentDocument>(assignmentIndexName(indexPrefix)).search(params.q, {
-      filter: buildFilter(params),
-      sort: buildSort(params),
-      facets: Object.values(FACETS),
-      page: params.page,
-      hitsPerPage: params.perPage,
-      attributesToCrop: ['description'],
-      cropLength: 24,
-    });
-  } catch (error) {
-    // Unreachable, timed out, or the index not built yet: the engine cannot answer
-    // now. Any other API error is our bug and goes on as a 500.
-    if (error instanceof MeilisearchApiError && error.cause?.code !== 'index_not_found') throw error;
-    throw Object.assign(new AppError('unavailable', 'Search is temporarily unavailable'), { cause: error });
+  if (client) {
+    try {
+      return await meilisearchEngine(client, indexPrefix, { timeoutMs: options.timeoutMs ?? SEARCH_TIMEOUT_MS }).search(
+        params,
+        options,
+      );
+    } catch (error) {
+      if (!(error instanceof MeilisearchError)) throw error;
+      warnFallback(options.log, error);
+    }
+  } else {
+    warnFallback(options.log, undefined);
   }
-
-  const facetDistribution = response.facetDistribution ?? {};
-  const facet = (attribute: string) => ({ ...(facetDistribution[attribute] ?? {}) });
-  return {
-    hits: response.hits.map((hit) => {
-      const document = hit as AssignmentDocument & {
-        _formatted?: Partial<Record<keyof AssignmentDocument, string>>;
-        _geoDistance?: number;
-      };
-      const municipality = options.reference.municipalityByCode.get(document.municipalityCode);
-      return {
-        id: document.id,
-        title: document.title,
-        url: options.publicUrl + assignmentPath(document),
-        category: document.categorySlug,
-        municipality: { code: document.municipalityCode, name: municipality?.shortName ?? document.municipalityName },
-        locality:
-          document.localitySlug && document.localityName ? { slug: document.localitySlug, name: document.localityName } : null,
-        compensation: { type: document.compensationType, amountSek: document.amountSek },
-        organisation: document.organisationName,
-        excerpt: document._formatted?.description ?? document.description.slice(0, 200),
-        publishedAt: new Date(document.publishedAt * 1000).toISOString(),
-        applyBy: document.applyBy === null ? null : new Date(document.applyBy * 1000).toISOString().slice(0, 10),
-        workTraining: document.workTraining,
-        ...(document._geoDistance !== undefined ? { distanceKm: Math.round(document._geoDistance / 100) / 10 } : {}),
-      };
-    }),
-    totalHits: response.totalHits ?? 0,
-    page: response.page ?? params.page,
-    totalPages: response.totalPages ?? 0,
-    facets: {
-      category: facet(FACETS.category),
-      municipality: facet(FACETS.municipality),
-      locality: facet(FACETS.locality),
-      compensation: facet(FACETS.compensation),
-      workTraining: facet(FACETS.workTraining),
-    },
-    engine: 'meilisearch',
-  };
+  return postgresEngine(options.db).search(params, options);
 }

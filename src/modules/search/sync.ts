@@ -1,16 +1,22 @@
 import type { Task as WorkerTask } from 'graphile-worker';
+import { MeilisearchApiError, type EnqueuedTaskPromise, type Task } from 'meilisearch';
 import type { Db } from '../../platform/db.js';
 import type { TaskList } from '../../platform/jobs.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Meilisearch } from '../../platform/meilisearch.js';
-import type { EnqueuedTaskPromise, Task } from 'meilisearch';
 import { INDEX_ASSIGNMENT_TASK } from '../assignments/index.js';
 import {
   assignmentIndexName,
   countIndexableAssignments,
+  documentFingerprint,
   ensureAssignmentIndex,
+  ensureIndexWithSettings,
   loadAssignmentDocument,
   loadAssignmentDocumentBatches,
+  loadAssignmentDocuments,
+  loadIndexableVersions,
+  settingsAreCurrent,
+  type AssignmentDocument,
 } from './assignment-index.js';
 
 export interface SearchSyncDeps {
@@ -19,6 +25,12 @@ export interface SearchSyncDeps {
   search?: Meilisearch;
   indexPrefix: string;
   log: Logger;
+}
+
+type WithSearch = SearchSyncDeps & { search: Meilisearch };
+
+function isIndexNotFound(error: unknown): boolean {
+  return error instanceof MeilisearchApiError && error.cause?.code === 'index_not_found';
 }
 
 /** Waits for a Meilisearch task and turns a failed one into an exception (so the job retries). */
@@ -32,12 +44,14 @@ async function settle(promise: EnqueuedTaskPromise, timeoutMs = 30_000): Promise
 // missing index would create it without filterable attributes.
 const ensuredIndexes = new WeakMap<Meilisearch, Set<string>>();
 
+function markEnsured(client: Meilisearch, prefix: string): void {
+  ensuredIndexes.set(client, (ensuredIndexes.get(client) ?? new Set<string>()).add(prefix));
+}
+
 async function ensureIndexOnce(client: Meilisearch, prefix: string): Promise<void> {
-  const done = ensuredIndexes.get(client) ?? new Set<string>();
-  ensuredIndexes.set(client, done);
-  if (done.has(prefix)) return;
+  if (ensuredIndexes.get(client)?.has(prefix)) return;
   await ensureAssignmentIndex(client, prefix);
-  done.add(prefix);
+  markEnsured(client, prefix);
 }
 
 /**
@@ -57,35 +71,198 @@ export async function syncAssignment(deps: SearchSyncDeps, id: number): Promise<
   return 'deleted';
 }
 
-/**
- * Creates the index with its settings and, when the number of documents differs
- * from the database, loads every open assignment and removes the documents of
- * ones that are no longer open. Run at start-up and after Meilisearch restarts.
- */
-export async function syncAssignmentIndex(deps: SearchSyncDeps & { search: Meilisearch }, options: { force?: boolean } = {}) {
-  await ensureAssignmentIndex(deps.search, deps.indexPrefix);
-  ensuredIndexes.set(deps.search, (ensuredIndexes.get(deps.search) ?? new Set()).add(deps.indexPrefix));
-  const index = deps.search.index(assignmentIndexName(deps.indexPrefix));
-  const [expected, stats] = await Promise.all([countIndexableAssignments(deps.db), index.getStats()]);
-  if (!options.force && stats.numberOfDocuments === expected) return { indexed: 0, removed: 0, expected };
+export interface IndexCheck {
+  /** Open assignments in the database. */
+  expected: number;
+  /** Documents in the index. */
+  indexed: number;
+  /** Open in the database, absent from the index. */
+  missing: number[];
+  /** In the index, but no longer open (or gone) in the database. */
+  stale: number[];
+  /** In both, but the document differs from the row (its updatedAt or any other field). */
+  outdated: number[];
+  /** True when the differences were repaired. */
+  fixed: boolean;
+}
 
+export function indexDiffers(check: IndexCheck): boolean {
+  return check.missing.length + check.stale.length + check.outdated.length > 0;
+}
+
+const PAGE = 1000;
+
+/**
+ * Compares the database with the live index and with `fix` upserts the
+ * missing and outdated documents and deletes the stale. By default each
+ * document is compared whole (by a fingerprint, so a renamed organisation
+ * counts too); `byUpdatedAt` compares only ids and updatedAt, which is enough
+ * right after a reindex and much cheaper. Memory: one short fingerprint per
+ * open assignment, never all documents at once.
+ */
+export async function checkAssignmentIndex(
+  deps: WithSearch,
+  options: { fix?: boolean; byUpdatedAt?: boolean } = {},
+): Promise<IndexCheck> {
+  const uid = assignmentIndexName(deps.indexPrefix);
+  await ensureIndexOnce(deps.search, deps.indexPrefix);
+  const index = deps.search.index<AssignmentDocument>(uid);
+
+  const expected = new Map<number, string>();
+  if (options.byUpdatedAt) {
+    for (const [id, updatedAt] of await loadIndexableVersions(deps.db)) expected.set(id, String(updatedAt));
+  } else {
+    for await (const batch of loadAssignmentDocumentBatches(deps.db)) {
+      for (const document of batch) expected.set(document.id, documentFingerprint(document));
+    }
+  }
+  // With `fields`, the index returns only those: a partial document.
+  const fingerprint = (document: Partial<AssignmentDocument>) =>
+    options.byUpdatedAt ? String(document.updatedAt) : documentFingerprint(document);
+  const seen = new Set<number>();
+  const stale: number[] = [];
+  const outdated: number[] = [];
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await index.getDocuments<Partial<AssignmentDocument> & { id: number }>({
+      limit: PAGE,
+      offset,
+      ...(options.byUpdatedAt ? { fields: ['id', 'updatedAt'] } : {}),
+    });
+    for (const document of page.results) {
+      seen.add(document.id);
+      const wanted = expected.get(document.id);
+      if (wanted === undefined) stale.push(document.id);
+      else if (wanted !== fingerprint(document)) outdated.push(document.id);
+    }
+    if (page.results.length < PAGE) break;
+  }
+  const missing = [...expected.keys()].filter((id) => !seen.has(id));
+  const byId = (a: number, b: number) => a - b;
+  const check: IndexCheck = {
+    expected: expected.size,
+    indexed: seen.size,
+    missing: missing.sort(byId),
+    stale: stale.sort(byId),
+    outdated: outdated.sort(byId),
+    fixed: false,
+  };
+  if (options.fix && indexDiffers(check)) {
+    const upsert = [...check.missing, ...check.outdated];
+    for (let start = 0; start < upsert.length; start += PAGE) {
+      // Re-read now: a row may have changed since the comparison, and the job for that change may have run.
+      const documents = await loadAssignmentDocuments(deps.db, upsert.slice(start, start + PAGE));
+      if (documents.length) await settle(index.addDocuments(documents), 120_000);
+    }
+    const reread = new Set((await loadAssignmentDocuments(deps.db, check.stale)).map((document) => document.id));
+    const remove = check.stale.filter((id) => !reread.has(id));
+    if (remove.length) await settle(index.deleteDocuments(remove), 120_000);
+    check.fixed = true;
+    deps.log.info(
+      { missing: check.missing.length, stale: check.stale.length, outdated: check.outdated.length },
+      'Search index repaired',
+    );
+  }
+  return check;
+}
+
+/**
+ * Rebuilds the index with no moment without results: loads every open
+ * assignment into a new index with the current settings, swaps it with the
+ * live one in one atomic Meilisearch task, deletes the old one, and then
+ * repairs what changed while it loaded (jobs that ran meanwhile wrote to the
+ * old index). Searches keep answering from the old index until the swap.
+ */
+export async function reindexAssignments(
+  deps: WithSearch,
+  options: { batchSize?: number } = {},
+): Promise<{ indexed: number; repaired: number; ms: number }> {
   const started = Date.now();
-  const keep = new Set<number>();
+  const client = deps.search;
+  const live = assignmentIndexName(deps.indexPrefix);
+  const next = `${live}_next`;
+  // A reindex that died half-way leaves its index behind: start that one afresh.
+  await client.deleteIndexIfExists(next);
+  await ensureIndexWithSettings(client, next);
+
+  // Send every batch, then wait: Meilisearch merges queued additions into
+  // large indexing batches, far faster than waiting after each one.
+  const tasks: number[] = [];
   let indexed = 0;
-  for await (const batch of loadAssignmentDocumentBatches(deps.db)) {
-    await settle(index.addDocuments(batch), 120_000);
-    for (const document of batch) keep.add(document.id);
+  for await (const batch of loadAssignmentDocumentBatches(deps.db, options.batchSize ?? 5000)) {
+    tasks.push((await client.index(next).addDocuments(batch)).taskUid);
     indexed += batch.length;
   }
-  const stale: number[] = [];
-  for (let offset = 0; ; offset += 1000) {
-    const page = await index.getDocuments<{ id: number }>({ fields: ['id'], limit: 1000, offset });
-    for (const document of page.results) if (!keep.has(document.id)) stale.push(document.id);
-    if (page.results.length < 1000) break;
+  for (const task of await client.tasks.waitForTasks(tasks, { timeout: 600_000, interval: 100 })) {
+    if (task.status === 'failed') throw new Error(`Meilisearch task ${task.uid} failed: ${task.error?.message}`);
   }
-  if (stale.length > 0) await settle(index.deleteDocuments(stale));
-  deps.log.info({ indexed, removed: stale.length, ms: Date.now() - started }, 'Search index synchronised with the database');
-  return { indexed, removed: stale.length, expected };
+
+  const liveExists = await client
+    .index(live)
+    .getRawInfo()
+    .then(
+      () => true,
+      (error: unknown) => {
+        if (isIndexNotFound(error)) return false;
+        throw error;
+      },
+    );
+  // The first build has no live index to swap with: it is renamed to the live name instead.
+  await settle(
+    client.swapIndexes([liveExists ? { indexes: [live, next], rename: false } : { indexes: [next, live], rename: true }]),
+    60_000,
+  );
+  if (liveExists) await settle(client.deleteIndex(next), 60_000);
+  markEnsured(client, deps.indexPrefix);
+
+  const check = await checkAssignmentIndex(deps, { fix: true, byUpdatedAt: true });
+  const repaired = check.missing.length + check.stale.length + check.outdated.length;
+  const ms = Date.now() - started;
+  deps.log.info({ indexed, repaired, ms }, 'Search index rebuilt and swapped in');
+  return { indexed, repaired, ms };
+}
+
+/**
+ * Run at start-up and after Meilisearch restarts: a missing index or one with
+ * other settings (a new version of the code) is rebuilt and swapped in; else,
+ * when the number of documents differs from the database (or `force`), the
+ * differences are repaired document by document.
+ */
+export async function syncAssignmentIndex(deps: WithSearch, options: { force?: boolean } = {}) {
+  const index = deps.search.index(assignmentIndexName(deps.indexPrefix));
+  const settings = await index.getSettings().catch((error: unknown) => {
+    if (isIndexNotFound(error)) return undefined;
+    throw error;
+  });
+  if (!settings || !settingsAreCurrent(settings)) {
+    const { indexed } = await reindexAssignments(deps);
+    return { rebuilt: true, indexed };
+  }
+  markEnsured(deps.search, deps.indexPrefix);
+  const [expected, stats] = await Promise.all([countIndexableAssignments(deps.db), index.getStats()]);
+  if (!options.force && stats.numberOfDocuments === expected) return { rebuilt: false, indexed: 0 };
+  const check = await checkAssignmentIndex(deps, { fix: true });
+  return { rebuilt: false, indexed: check.missing.length + check.outdated.length };
+}
+
+export const PRUNE_SEARCH_TASKS_TASK = 'prune_search_tasks';
+/** Daily at 03:30 UTC; `fill` runs a missed one after a restart. */
+export const SEARCH_CRONTAB = `30 3 * * * ${PRUNE_SEARCH_TASKS_TASK} ?fill=1d`;
+const TASK_RETENTION_MS = 7 * 86_400_000;
+
+/**
+ * Deletes finished Meilisearch tasks older than a week: every indexed change
+ * leaves a task behind, and Meilisearch keeps only the last million (then
+ * deletes in bulk by itself, at a moment of its choosing).
+ */
+export async function pruneSearchTasks(search: Meilisearch, now = new Date()): Promise<number> {
+  const task = await settle(
+    search.tasks.deleteTasks({
+      statuses: ['succeeded', 'failed', 'canceled'],
+      beforeFinishedAt: new Date(now.getTime() - TASK_RETENTION_MS).toISOString(),
+    }),
+    120_000,
+  );
+  return Number(task.details?.deletedTasks ?? 0);
 }
 
 export function searchTasks(deps: SearchSyncDeps): TaskList {
@@ -97,5 +274,10 @@ export function searchTasks(deps: SearchSyncDeps): TaskList {
     }
     await syncAssignment(deps, id);
   };
-  return { [INDEX_ASSIGNMENT_TASK]: indexAssignment };
+  const pruneTasks: WorkerTask = async () => {
+    if (!deps.search) return;
+    const deleted = await pruneSearchTasks(deps.search);
+    deps.log.info({ deleted }, 'Old Meilisearch tasks deleted');
+  };
+  return { [INDEX_ASSIGNMENT_TASK]: indexAssignment, [PRUNE_SEARCH_TASKS_TASK]: pruneTasks };
 }

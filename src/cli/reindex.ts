@@ -1,0 +1,15 @@
+// npm run reindex: rebuilds the search index from the database into a new
+// index and swaps it in atomically, so searches answer throughout.
+import { reindexAssignments } from '../modules/search/index.js';
+import { openRuntime, runMain } from '../runtime.js';
+
+await runMain(async (config, log) => {
+  const runtime = await openRuntime(config, log);
+  try {
+    if (!runtime.search) throw new Error('No Meilisearch is available: nothing to reindex');
+    // reindexAssignments logs what it did (documents, repaired, milliseconds).
+    await reindexAssignments({ db: runtime.db, search: runtime.search, indexPrefix: config.meili.indexPrefix, log });
+  } finally {
+    await runtime.close();
+  }
+});
