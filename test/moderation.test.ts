@@ -7,7 +7,7 @@ import { accessibilityViolations, logInWithForm, useBrowser } from './support/br
 import { createOrganisation, createTestAssignment } from './support/factories.js';
 import { createReport } from './support/moderation-factories.js';
 import { useTestApp, type TestApp } from './support/test-app.js';
-import { createUser, csrfFrom, logInAs, type LoggedIn } from './support/users.js';
+import { createUser, csrfFrom, logInAs, postForm, type LoggedIn } from './support/users.js';
 
 // Moderation (PRODUCT.md flow 7) through HTTP: anyone reports an assignment
 // (bad input refused beside its field, rate limited per address, nothing about
@@ -31,17 +31,6 @@ async function visitor(ctx: TestApp, path = '/logga-in'): Promise<{ agent: Agent
   const agent = request.agent(ctx.app);
   return { agent, csrf: csrfFrom((await agent.get(path).expect(200)).text) };
 }
-
-const postForm = (client: { agent: Agent; csrf: string }, path: string, fields: Record<string, unknown> | string = {}) =>
-  typeof fields === 'string'
-    ? client.agent
-        .post(path)
-        .type('form')
-        .send(`${fields}&_csrf=${encodeURIComponent(client.csrf)}`)
-    : client.agent
-        .post(path)
-        .type('form')
-        .send({ ...fields, _csrf: client.csrf });
 
 const slugOf = async (ctx: TestApp, organisationId: number) =>
   (await ctx.db('organisations').where('id', organisationId).first('slug')).slug as string;

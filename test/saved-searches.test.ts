@@ -9,7 +9,7 @@ import { DAILY_ALERTS_TASK, sendInstantAlerts, unsubscribeToken } from '../src/m
 import { createOrganisation, createTestAssignment, isoDay } from './support/factories.js';
 import { createSavedSearch } from './support/saved-search-factories.js';
 import { useTestApp } from './support/test-app.js';
-import { createUser, csrfFrom, logInAs, type LoggedIn } from './support/users.js';
+import { createUser, csrfFrom, logInAs, postForm, type LoggedIn } from './support/users.js';
 
 // Saved searches (bevakningar) through HTTP: saving the search one looks at,
 // every bad input beside its field, the limit also under concurrent saves,
@@ -34,16 +34,7 @@ describe('Saved searches', function () {
   let orgId: number;
   let slug: string;
 
-  const post = (client: LoggedIn, path: string, fields: Record<string, unknown> | string = {}) =>
-    typeof fields === 'string'
-      ? client.agent
-          .post(path)
-          .type('form')
-          .send(`${fields}&_csrf=${encodeURIComponent(client.csrf)}`)
-      : client.agent
-          .post(path)
-          .type('form')
-          .send({ ...fields, _csrf: client.csrf });
+  const post = postForm;
 
   const savedOf = (userId: number) => ctx.db('saved_searches').where('user_id', userId).orderBy('id');
   const alertMails = (to: string) => ctx.db('mails').where({ to_address: to, template: 'saved-search' }).orderBy('id');

@@ -50,9 +50,17 @@ export async function logInAs(app: Express, email: string, password = TEST_PASSW
   return { agent, csrf: csrfFrom(page.text) };
 }
 
-/** Sends a form as the logged-in user would: url-encoded, with the session's CSRF token. */
-export const postForm = (client: LoggedIn, path: string, fields: Record<string, unknown> = {}) =>
-  client.agent
-    .post(path)
-    .type('form')
-    .send({ ...fields, _csrf: client.csrf });
+/**
+ * Sends a form as the logged-in user would: url-encoded, with the session's CSRF
+ * token. A string is sent as the raw body (for repeated or malformed fields).
+ */
+export const postForm = (client: LoggedIn, path: string, fields: Record<string, unknown> | string = {}) =>
+  typeof fields === 'string'
+    ? client.agent
+        .post(path)
+        .type('form')
+        .send(`${fields}&_csrf=${encodeURIComponent(client.csrf)}`)
+    : client.agent
+        .post(path)
+        .type('form')
+        .send({ ...fields, _csrf: client.csrf });
