@@ -766,7 +766,9 @@ if (!options) {
         await cleanup().catch((error: unknown) => log.warn({ err: error }, 'cleanup step failed'));
       fs.rmSync(workDir, { recursive: true, force: true });
     })());
+  let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
+    interrupted = true;
     log.warn(`${signal}: stopping the benchmark and removing its data`);
     void cleanUp().finally(() => process.exit(130));
   };
@@ -775,7 +777,8 @@ if (!options) {
   try {
     await benchmark(config, log, options, workDir, cleanups);
   } catch (error) {
-    log.fatal({ err: error }, (error as Error).message);
+    // After Ctrl-C the steps under way fail as their servers go: that is no error of the benchmark.
+    if (!interrupted) log.fatal({ err: error }, (error as Error).message);
     process.exitCode = 1;
   } finally {
     await cleanUp();
