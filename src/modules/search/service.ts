@@ -1,11 +1,11 @@
-import { MeilisearchApiError, MeilisearchError } from 'meilisearch';
+import { MeilisearchError } from 'meilisearch';
 import type { DbOrTrx } from '../../platform/db.js';
 import type { Logger } from '../../platform/logger.js';
-import type { Meilisearch } from '../../platform/meilisearch.js';
 import { meilisearchEngine } from './meilisearch-engine.js';
 import type { SearchParams } from './params.js';
 import { postgresEngine } from './postgres-engine.js';
 import type { SearchOptions, SearchResult } from './result.js';
+import { meilisearchApiError, type Meilisearch } from '../../platform/meilisearch.js';
 
 export type { EngineName, FacetName, Facets, SearchEngine, SearchHit, SearchOptions, SearchResult } from './result.js';
 export { HIGHLIGHT_END, HIGHLIGHT_START } from './result.js';
@@ -22,18 +22,19 @@ const FALLBACK_WARNING_INTERVAL_MS = 60_000;
 const lastFallbackWarning = new WeakMap<Logger, number>();
 
 function warnFallback(log: Logger | undefined, error: unknown) {
+  const apiError = meilisearchApiError(error);
   const reason =
     error === undefined
       ? 'no_client'
-      : error instanceof MeilisearchApiError
-        ? (error.cause?.code ?? 'api_error')
+      : apiError
+        ? (apiError.cause?.code ?? 'api_error')
         : error instanceof Error
           ? error.name
           : 'unknown';
   // An API error other than a missing index means our request or the index
   // settings are wrong: an error to fix, logged every time.
-  if (error instanceof MeilisearchApiError && reason !== 'index_not_found') {
-    log?.error({ reason, status: error.response.status }, 'Meilisearch refused a search; answered from PostgreSQL');
+  if (apiError && reason !== 'index_not_found') {
+    log?.error({ reason, status: apiError.response.status }, 'Meilisearch refused a search; answered from PostgreSQL');
     return;
   }
   if (!log) return;

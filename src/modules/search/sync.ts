@@ -1,9 +1,9 @@
 import type { Task as WorkerTask } from 'graphile-worker';
-import { MeilisearchApiError, type EnqueuedTaskPromise, type Task } from 'meilisearch';
+import type { EnqueuedTaskPromise, Task } from 'meilisearch';
 import type { Db } from '../../platform/db.js';
 import type { TaskList } from '../../platform/jobs.js';
 import type { Logger } from '../../platform/logger.js';
-import type { Meilisearch } from '../../platform/meilisearch.js';
+import { meilisearchApiError, type Meilisearch } from '../../platform/meilisearch.js';
 import { INDEX_ASSIGNMENT_TASK } from '../assignments/index.js';
 import {
   assignmentIndexName,
@@ -30,7 +30,7 @@ export interface SearchSyncDeps {
 type WithSearch = SearchSyncDeps & { search: Meilisearch };
 
 function isIndexNotFound(error: unknown): boolean {
-  return error instanceof MeilisearchApiError && error.cause?.code === 'index_not_found';
+  return meilisearchApiError(error)?.cause?.code === 'index_not_found';
 }
 
 /** Waits for a Meilisearch task and turns a failed one into an exception (so the job retries). */
