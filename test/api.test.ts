@@ -365,3 +365,22 @@ describe('GET /api/v1/assignments without Meilisearch, or before its index exist
     });
   });
 });
+
+describe('GET /api/v1/assignments: highlight markers in stored text', () => {
+  const ctx = useTestApp();
+
+  it('when a title holds the private-use marker characters, then they never reach the index or pass for a highlight', async () => {
+    const org = await createOrganisation(ctx.db);
+    const id = await createTestAssignment(ctx.db, { organisationId: org.id, title: 'Vedhuggning' });
+    // The posting form refuses such characters; rows from elsewhere (imports, older data) may still hold them.
+    await ctx
+      .db('assignments')
+      .where('id', id)
+      .update({ title: 'Vedhuggning \uE000falsk\uE001 markering', description: 'Ved \uE000ska\uE001 huggas.' });
+    await ctx.syncIndex();
+    const res = await request(ctx.app).get('/api/v1/assignments').query({ q: 'vedhuggning' }).expect(200);
+    const hit = (res.body.hits as Array<{ id: number; title: string; highlight?: { title?: string } }>).find((h) => h.id === id);
+    expect(hit?.title).to.equal('Vedhuggning falsk markering');
+    expect(hit?.highlight?.title).to.equal('\uE000Vedhuggning\uE001 falsk markering');
+  });
+});

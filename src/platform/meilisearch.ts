@@ -1,3 +1,4 @@
+import { defaultMaxListeners, getMaxListeners, setMaxListeners } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import { Meilisearch, MeilisearchApiError } from 'meilisearch';
@@ -32,6 +33,14 @@ const agents = {
 async function nodeHttpClient(input: string | URL | Request, init: RequestInit = {}): Promise<unknown> {
   // meilisearch-js always passes a URL; the type is fetch's.
   const url = new URL(input instanceof Request ? input.url : input);
+  const signal = init.signal ?? undefined;
+  signal?.throwIfAborted();
+  // meilisearch-js reuses one signal for every poll of waitTask and leaves a
+  // listener of its own on it per request; fetch (undici) lifts the signal's
+  // listener limit for that reason, and so do we. Our own listener is removed
+  // when the request ends.
+  if (signal && getMaxListeners(signal) === defaultMaxListeners) setMaxListeners(1500, signal);
+  let onAbort: (() => void) | undefined;
   const { status, statusText, text } = await new Promise<{ status: number; statusText: string; text: string }>(
     (resolve, reject) => {
       const secure = url.protocol === 'https:';
@@ -41,7 +50,6 @@ async function nodeHttpClient(input: string | URL | Request, init: RequestInit =
           method: init.method ?? 'GET',
           headers: Object.fromEntries(new Headers(init.headers)),
           agent: agents[secure ? 'https:' : 'http:'],
-          signal: init.signal ?? undefined,
         },
         (response) => {
           const chunks: Buffer[] = [];
@@ -56,10 +64,14 @@ async function nodeHttpClient(input: string | URL | Request, init: RequestInit =
           );
         },
       );
+      onAbort = () => request.destroy(signal?.reason instanceof Error ? signal.reason : new Error('Request aborted'));
+      signal?.addEventListener('abort', onAbort, { once: true });
       request.on('error', reject);
       request.end(typeof init.body === 'string' ? init.body : undefined);
     },
-  );
+  ).finally(() => {
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+  });
   const body: unknown = text === '' ? undefined : JSON.parse(text);
   if (status >= 200 && status < 300) return body;
   throw new MeilisearchApiError(new Response(text, { status, statusText }), body as never);

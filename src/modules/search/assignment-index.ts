@@ -3,6 +3,7 @@ import type { Settings } from 'meilisearch';
 import type { DbOrTrx } from '../../platform/db.js';
 import type { Meilisearch } from '../../platform/meilisearch.js';
 import { openAssignments, type CompensationType } from '../assignments/index.js';
+import { withoutMarkers } from './result.js';
 import { SWEDISH_STOP_WORDS } from './swedish.js';
 import { synonymMap } from './synonyms.js';
 
@@ -110,8 +111,9 @@ const unixSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 export function toAssignmentDocument(row: IndexRow): AssignmentDocument {
   return {
     id: row.id,
-    title: row.title,
-    description: row.description,
+    // Characters that would pass for highlight markers never reach the index (result.ts).
+    title: withoutMarkers(row.title),
+    description: withoutMarkers(row.description),
     requirements: row.requirements,
     organisationName: row.organisation_name,
     categorySlug: row.category_slug,

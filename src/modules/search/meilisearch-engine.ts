@@ -85,9 +85,9 @@ function toHit(document: FormattedDocument, params: SearchParams, options: Searc
   const words = queryWords(params.q);
   const municipality = options.reference.municipalityByCode.get(document.municipalityCode);
   const location = document._geo ? { lat: Number(document._geo.lat), lng: Number(document._geo.lng) } : undefined;
-  // Meilisearch marks typo-tolerant matches; a match found only through the
-  // folded copies ("grasklippning") it does not mark in the original, so then
-  // the shared highlighter marks the original words.
+  // Meilisearch marks its matches (typos and missing å/ä/ö included); when it
+  // marked nothing (a synonym, a match in another attribute) the shared
+  // highlighter marks the query's words in the original text.
   const formattedTitle = document._formatted?.title;
   const formattedExcerpt = document._formatted?.description;
   const title = formattedTitle?.includes(HIGHLIGHT_START)
