@@ -83,7 +83,8 @@ export interface AssignmentDocument {
   _geo?: { lat: number; lng: number };
 }
 
-interface IndexRow {
+/** An open assignment's row as the index and the PostgreSQL engine read it. */
+export interface IndexRow {
   id: number;
   title: string;
   description: string;

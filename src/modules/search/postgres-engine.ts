@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { DbOrTrx } from '../../platform/db.js';
-import { assignmentPath, openAssignments, type CompensationType } from '../assignments/index.js';
+import { assignmentPath, openAssignments } from '../assignments/index.js';
 import type { SearchParams } from './params.js';
 import {
   distanceKm,
@@ -16,6 +16,7 @@ import {
   type SearchOptions,
 } from './result.js';
 import { excerptAround, highlightWords, queryWords } from './text-match.js';
+import type { IndexRow } from './assignment-index.js';
 
 // The same search answered by PostgreSQL, for when Meilisearch cannot answer:
 // the same filters over what openAssignments() deems public, the same sorts,
@@ -157,24 +158,8 @@ function ordered(query: Knex.QueryBuilder, params: SearchParams, text: TextMatch
   }
 }
 
-interface HitRow {
-  id: number;
-  title: string;
-  description: string;
-  organisation_name: string;
-  category_slug: string;
-  municipality_code: string;
-  municipality_name: string;
-  locality_slug: string | null;
-  locality_name: string | null;
-  compensation_type: CompensationType;
-  amount_sek: number | null;
-  work_training: boolean;
-  published_at: Date;
-  apply_by: string | null;
-  lat: number | null;
-  lng: number | null;
-}
+/** The columns of a hit: the index's row less what only the index needs. */
+type HitRow = Omit<IndexRow, 'requirements' | 'category_name_sv' | 'category_name_en' | 'updated_at'>;
 
 function toHit(row: HitRow, params: SearchParams, options: SearchOptions): SearchHit {
   const words = queryWords(params.q);
