@@ -1,12 +1,15 @@
 import type { Knex } from 'knex';
 import { createAssignment, type NewAssignment } from '../src/modules/assignments/index.js';
+import { loadReferenceData } from '../src/modules/reference/index.js';
 import { ASSIGNMENTS, ORGANISATIONS, RESIDENTS, type DemoAssignment, type DemoPerson, type Season } from './demo-content.js';
 import { slugify } from '../src/platform/slugify.js';
+import { DEMO_LOGINS, seedDemoLogins, type DemoLogin } from './demo-logins.js';
 
 // Fills a fresh database (after seedReference) with demo organisations, people
 // and assignments from ./demo-content.ts. Assignments go through the assignment
 // service so that they are validated and queued for the search index exactly
-// like real ones.
+// like real ones. With `logins`, one demo account per role gets a password
+// (./demo-logins.ts) in the same transaction: all of it or none.
 
 const DAY_MS = 86_400_000;
 
@@ -115,15 +118,26 @@ interface IdRow {
   id: number | string;
 }
 
-export async function seedDemo(db: Knex, log: (msg: string) => void): Promise<{ assignments: number }> {
+export interface SeedDemoOptions {
+  /** Make the demo logins (never in production: the callers pass !isProduction). */
+  logins?: boolean;
+}
+
+export async function seedDemo(
+  db: Knex,
+  log: (msg: string) => void,
+  options: SeedDemoOptions = {},
+): Promise<{ assignments: number; logins: DemoLogin[] }> {
   const existing = await db('organisations').first('id');
   if (existing) {
     log('Demo data not loaded: the database already has organisations');
-    return { assignments: 0 };
+    return { assignments: 0, logins: [] };
   }
 
   const now = new Date();
   const today = utcDay(now);
+  // Read before the transaction: its parallel queries must not share the transaction's connection.
+  const reference = options.logins ? await loadReferenceData(db) : undefined;
 
   return db.transaction(async (trx) => {
     const localitySlugs = new Set<string>();
@@ -145,7 +159,7 @@ export async function seedDemo(db: Knex, log: (msg: string) => void): Promise<{ 
     const categoryRows: Array<IdRow & { slug: string }> = await trx('categories').select('id', 'slug');
     const categoryId = new Map(categoryRows.map((r) => [r.slug, Number(r.id)]));
 
-    // Users: organisation members and residents. No password: demo people cannot log in.
+    // Users: organisation members and residents. No password: only the demo logins (below) can log in.
     const userRows: Array<IdRow & { email: string }> = await trx('users')
       .insert(
         people.map((p) => ({
@@ -245,10 +259,14 @@ export async function seedDemo(db: Knex, log: (msg: string) => void): Promise<{ 
       else drafts += 1;
     }
 
+    const logins = reference ? await seedDemoLogins(trx, reference) : [];
+    const users = people.length + (logins.length > 0 ? DEMO_LOGINS.filter((spec) => typeof spec.person !== 'string').length : 0);
+
     log(
-      `Demo data loaded: ${ORGANISATIONS.length} organisations, ${people.length} users ` +
-        `(${RESIDENTS.length} residents), ${published + drafts} assignments (${published} published, ${drafts} drafts)`,
+      `Demo data loaded: ${ORGANISATIONS.length} organisations, ${users} users ` +
+        `(${RESIDENTS.length} residents), ${published + drafts} assignments (${published} published, ${drafts} drafts)` +
+        (logins.length > 0 ? `, ${logins.length} demo logins` : ''),
     );
-    return { assignments: published + drafts };
+    return { assignments: published + drafts, logins };
   });
 }

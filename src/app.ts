@@ -25,7 +25,8 @@ import { searchApiRoutes, searchPageRoutes } from './modules/search/index.js';
 import { actorLocals, configurePassport, enforceAbsoluteTimeout } from './web/auth.js';
 import { csrfLocals, csrfProtection } from './web/csrf.js';
 import { devMailRoutes } from './web/dev-mail.js';
-import { errorHandler, notFoundHandler } from './web/error-handler.js';
+import { devAccountRoutes } from './web/dev-accounts.js';
+import { afterErrorHandler, errorHandler, notFoundHandler } from './web/error-handler.js';
 import { healthRoutes } from './web/health.js';
 import { viewLocals } from './web/locals.js';
 import { requestLogger } from './web/request-logger.js';
@@ -89,6 +90,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(profileRoutes(deps));
   // Mails are only stored without SMTP_URL; this page shows them. Never in production.
   if (!deps.config.isProduction) app.use(devMailRoutes(deps));
+  if (!deps.config.isProduction) app.use(devAccountRoutes(deps)); // demo logins' passwords: never in production
   app.use(feedbackRoutes(deps));
   app.use(messageRoutes(deps));
   app.use(notificationRoutes(deps));
@@ -98,5 +100,6 @@ export function buildApp(deps: AppDeps): Express {
   app.use(assignmentRoutes(deps));
   app.use(notFoundHandler);
   app.use(errorHandler);
+  app.use(afterErrorHandler);
   return app;
 }

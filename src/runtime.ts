@@ -4,12 +4,13 @@ import { startInfrastructure, type Infrastructure } from './platform/infrastruct
 import { createLogger, type Logger } from './platform/logger.js';
 import { createSearchClient, type Meilisearch } from './platform/meilisearch.js';
 import { migrateToLatest } from './platform/migrate.js';
-import { startWorker, type Runner } from './platform/jobs.js';
+import { makeJobsDue, startWorker, type Worker } from './platform/jobs.js';
 import { mailSender, mailTasks } from './platform/mail.js';
-import { EXPIRY_CRONTAB, expiryTasks } from './modules/assignments/index.js';
+import { ASSIGNMENT_PUBLISHED_TASK, EXPIRY_CRONTAB, expiryTasks, INDEX_ASSIGNMENT_TASK } from './modules/assignments/index.js';
 import { NOTIFICATIONS_CRONTAB, notificationTasks } from './modules/notifications/index.js';
-import { SEARCH_CRONTAB, searchTasks, syncAssignmentIndex } from './modules/search/index.js';
+import { SEARCH_CRONTAB, searchTasks, syncAssignmentIndex, watchSearchRecovery } from './modules/search/index.js';
 import { SAVED_SEARCH_CRONTAB, savedSearchTasks } from './modules/saved-searches/index.js';
+import { RATE_LIMIT_CRONTAB, rateLimitTasks } from './web/rate-limit-store.js';
 
 // What the web server and every CLI command share: configuration, the servers
 // (external or embedded, started or found), a migrated database and a search
@@ -24,7 +25,7 @@ export interface Runtime {
   /** Loads every open assignment into the index when it differs from the database; logs instead of throwing. */
   syncSearchIndex(options?: { force?: boolean }): Promise<void>;
   /** Starts the background-job worker with every task of the app. */
-  startWorker(): Promise<Runner>;
+  startWorker(): Promise<Worker>;
   close(): Promise<void>;
 }
 
@@ -32,7 +33,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   // A restarted embedded Meilisearch may have lost its data: check and refill.
   let onSearchRestart = () => {};
   const infra = await startInfrastructure(config, log, { onSearchRestart: () => onSearchRestart() });
-  const db = createDb(infra.databaseUrl);
+  const db = createDb(infra.databaseUrl, { log });
   try {
     await migrateToLatest(db, infra.databaseUrl, log);
   } catch (error) {
@@ -55,13 +56,14 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
         log.warn({ err: error }, 'Search index could not be synchronised now; jobs and the next start will catch up');
       }
     },
-    startWorker() {
-      return startWorker({
+    async startWorker() {
+      const worker = await startWorker({
         connectionString: infra.databaseUrl,
         taskList: {
           ...searchTasks({ db, search, indexPrefix: config.meili.indexPrefix, log }),
           ...mailTasks({ db, smtpUrl: config.smtpUrl, from: mailSender(config), log }),
           ...expiryTasks({ db, log }),
+          ...rateLimitTasks({ db, log }),
           ...notificationTasks({ db, publicUrl: config.publicUrl, log }),
           ...savedSearchTasks({
             db,
@@ -72,9 +74,23 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
             log,
           }),
         },
-        crontab: [EXPIRY_CRONTAB, NOTIFICATIONS_CRONTAB, SEARCH_CRONTAB, SAVED_SEARCH_CRONTAB].join('\n'),
+        crontab: [EXPIRY_CRONTAB, NOTIFICATIONS_CRONTAB, SEARCH_CRONTAB, SAVED_SEARCH_CRONTAB, RATE_LIMIT_CRONTAB].join('\n'),
         log,
       });
+      // The jobs that need Meilisearch run as soon as it answers again after an outage, not after their backoff.
+      const watcher =
+        search &&
+        watchSearchRecovery({
+          search,
+          log,
+          onRecovered: () => makeJobsDue(db, [INDEX_ASSIGNMENT_TASK, ASSIGNMENT_PUBLISHED_TASK]),
+        });
+      return {
+        async stop() {
+          watcher?.stop();
+          await worker.stop();
+        },
+      };
     },
     async close() {
       await db.destroy();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { createI18n } from './platform/i18n.js';
-import type { Runner } from './platform/jobs.js';
+import type { Worker } from './platform/jobs.js';
 import type { Logger } from './platform/logger.js';
 import { acquireAppLock } from './platform/process-files.js';
 import { createFileStorage } from './platform/storage.js';
@@ -12,6 +12,7 @@ import { createSessionStore, type SessionStore } from './web/session.js';
 import { loadReferenceData } from './modules/reference/index.js';
 import { openRuntime, runMain, type Runtime } from './runtime.js';
 import { seedDemo } from '../seeds/demo.js';
+import { forgetDemoLogins, logDemoLogins } from '../seeds/demo-logins.js';
 
 // Process entry: config → servers (embedded if needed) → migrate → demo data on
 // a new embedded database → search index → jobs → HTTP. Ctrl-C stops HTTP
@@ -27,19 +28,22 @@ export async function startServer(config: Config, log: Logger) {
   const releaseLock = usesEmbedded ? acquireAppLock(config.dataDir) : () => {};
 
   let runtime: Runtime | undefined;
-  let worker: Runner | undefined;
+  let worker: Worker | undefined;
   let server: Server | undefined;
   let sessionStore: SessionStore | undefined;
   try {
     runtime = await openRuntime(config, log);
     const { db, infra, search } = runtime;
     if (infra.createdDatabase) {
-      const { assignments } = await seedDemo(db, (message) => log.info(message));
+      // Demo logins with passwords made now, printed this once; never in production.
+      const { assignments, logins } = await seedDemo(db, (message) => log.info(message), { logins: !config.isProduction });
       log.info(`Demo data loaded (${assignments} assignments) into the new embedded database`);
+      logDemoLogins(log, logins);
     }
+    if (config.isProduction) await forgetDemoLogins(db, log);
     await runtime.syncSearchIndex();
     if (config.runWorker) worker = await runtime.startWorker();
-    sessionStore = createSessionStore(infra.databaseUrl);
+    sessionStore = createSessionStore(infra.databaseUrl, log);
     const app = buildApp({
       config,
       db,

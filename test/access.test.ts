@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import type { Express } from 'express';
 import sharp from 'sharp';
 import request from 'supertest';
 import { createApplication, createOrganisation, createTestAssignment } from './support/factories.js';
 import { createSavedSearch } from './support/saved-search-factories.js';
+import { registeredRoutes } from './support/routes.js';
 import { useTestApp } from './support/test-app.js';
 import { createUser, csrfFrom, logInAs } from './support/users.js';
 
@@ -74,7 +74,8 @@ const ACCESS: Record<string, Rule> = {
   'POST /organisationer/:slug/verifiera': adminOnly,
   'GET /organisationer/:slug/medlemmar': { visitor: 'login', memberA: 'ok', admin: 'ok', others: '403' },
   'POST /organisationer/:slug/medlemmar/bjud-in': { visitor: '401', memberA: 'ok', admin: 'ok', others: '403' },
-  // :inviteId and :userId below name no real row (see params): allowed roles get 404, others are refused first.
+  // :inviteId and :userId below name organisation B's invite and member under organisation A's path
+  // (see params): another organisation's object is a 404 for the allowed roles; others are refused first.
   'POST /organisationer/:slug/medlemmar/inbjudningar/:inviteId/aterkalla': {
     visitor: '401',
     memberA: '404',
@@ -172,28 +173,8 @@ const ACCESS: Record<string, Rule> = {
   'GET /dev/mail': everyone,
   'GET /dev/mail/:id': everyone,
   'GET /dev/mail/:id/html': everyone,
+  'GET /dev/konton': everyone,
 };
-
-interface Layer {
-  route?: { path: string; methods: Record<string, boolean> };
-  handle?: { stack?: Layer[] };
-}
-
-/** "METHOD /path" for every route, nested routers included (all are mounted at /). */
-export function registeredRoutes(app: Express): string[] {
-  const routes: string[] = [];
-  const walk = (stack: Layer[]) => {
-    for (const layer of stack) {
-      if (layer.route) {
-        for (const method of Object.keys(layer.route.methods)) routes.push(`${method.toUpperCase()} ${layer.route.path}`);
-      } else if (layer.handle?.stack) {
-        walk(layer.handle.stack);
-      }
-    }
-  };
-  walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
-  return routes;
-}
 
 const expected = (rule: Rule, role: Role): Outcome => (typeof rule === 'string' ? rule : (rule[role] ?? rule.others ?? 'ok'));
 
@@ -260,6 +241,20 @@ describe('Access: every route × every role', function () {
       { organisation_id: orgA.id, user_id: users.memberA.id, role: 'admin' },
       { organisation_id: orgB.id, user_id: users.memberB.id, role: 'admin' },
     ]);
+    // Organisation B's invite and member, named under organisation A's path below.
+    const [invite] = await ctx
+      .db('organisation_invites')
+      .insert({
+        organisation_id: orgB.id,
+        email: 'inbjuden@example.se',
+        role: 'member',
+        token_hash: 'b'.repeat(64),
+        invited_by: users.memberB.id,
+        expires_at: new Date(Date.now() + 86_400_000),
+      })
+      .returning('id');
+    params[':inviteId'] = String(invite.id);
+    params[':userId'] = String(users.memberB.id);
     await ctx.db('officer_municipalities').insert([
       { user_id: users.officerX.id, municipality_code: '2481' },
       { user_id: users.officerY.id, municipality_code: '0188' },
@@ -326,5 +321,12 @@ describe('Access: every route × every role', function () {
       }
     }
     expect(mismatches).to.deep.equal([]);
+    // Organisation B's invite and member, named under A's path, were left as they were.
+    expect(await ctx.db('organisation_invites').where('id', params[':inviteId']).first('revoked_at')).to.deep.equal({
+      revoked_at: null,
+    });
+    expect(await ctx.db('organisation_members').where('user_id', params[':userId']).select('role')).to.deep.equal([
+      { role: 'admin' },
+    ]);
   });
 });

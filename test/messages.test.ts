@@ -15,6 +15,9 @@ import { createUser, logInAs, type LoggedIn } from './support/users.js';
 const XSS = '"><script>alert(1)</script>';
 const XSS_ESCAPED = '&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;';
 
+const INVALID_CHARACTERS =
+  'Texten innehåller tecken som inte kan sparas, till exempel styrtecken. Skriv om den eller klistra in den som vanlig text.';
+
 describe('Messages between an applicant and the organisation', () => {
   const ctx = useTestApp();
   const users = {} as Record<
@@ -191,6 +194,9 @@ describe('Messages between an applicant and the organisation', () => {
       ['missing', {}, 'Meddelandet måste vara text.'],
       ['an array', { body: ['a', 'b'] }, 'Meddelandet måste vara text.'],
       ['4001 characters', { body: 'å'.repeat(4001) }, 'Meddelandet får vara högst 4 000 tecken.'],
+      // Issue 9: NUL reached PostgreSQL, which refuses it with an error (a 500).
+      ['holding a NUL character', { body: 'Hej\u0000då' }, INVALID_CHARACTERS],
+      ['holding another control character', { body: 'Hej\u001bdå' }, INVALID_CHARACTERS],
     ];
     for (const [name, fields, message] of cases) {
       it(`when the message is ${name}, then 400 with the message beside the field, and nothing is stored or notified`, async () => {

@@ -193,6 +193,18 @@ describe('Moderation', function () {
       });
     }
 
+    // Issue 9: NUL reached PostgreSQL, which refuses it with an error (a 500), and anyone may report.
+    it('when a visitor reports with a NUL character in the text, then 400 beside it with the input kept and nothing stored', async () => {
+      const id = await published('Nolltecknet');
+      const client = await visitor(ctx, `/uppdrag/${id}/rapportera`);
+      const before = await reportCount(ctx);
+      const res = await postForm(client, `/uppdrag/${id}/rapportera`, { reason: 'other', details: 'Ber om\u0000förskott' });
+      expect(res.status, res.text).to.equal(400);
+      expect(res.text).to.contain('id="details-error"').and.contain('tecken som inte kan sparas');
+      expect(res.text).to.contain('Ber om\u0000förskott').and.contain('value="other" checked');
+      expect(await reportCount(ctx)).to.equal(before);
+    });
+
     it('when the text is exactly 2000 characters, then the report is stored', async () => {
       const id = await published('Gränsfallet');
       await postForm(resident, `/uppdrag/${id}/rapportera`, { reason: 'other', details: 'ö'.repeat(2000) }).expect(303);

@@ -836,13 +836,27 @@ describe('Organisations', () => {
       expect((await rolesOf(organisation.id))[person.id]).to.equal(undefined);
     });
 
-    it('when an invite to one organisation is revoked through another organisation, then nothing happens', async () => {
+    it('when an invite to one organisation is revoked through another organisation, then 404 and nothing happens', async () => {
       const otherAdmin = await resident();
       const other = await organisationWith([{ client: otherAdmin, role: 'admin' }]);
       await post(orgAdmin, `${membersPath()}/bjud-in`, { email: 'korsvis@example.se', role: 'member' }).expect(303);
       const invite = await ctx.db('organisation_invites').where({ email: 'korsvis@example.se' }).first();
-      await post(otherAdmin, `/organisationer/${other.slug}/medlemmar/inbjudningar/${invite.id}/aterkalla`).expect(303);
+      await post(otherAdmin, `/organisationer/${other.slug}/medlemmar/inbjudningar/${invite.id}/aterkalla`).expect(404);
       expect((await ctx.db('organisation_invites').where({ id: invite.id }).first()).revoked_at).to.equal(null);
+      // Still the organisation's own to withdraw, and a second click changes nothing and is no error.
+      await post(orgAdmin, `${membersPath()}/inbjudningar/${invite.id}/aterkalla`).expect(303);
+      await post(orgAdmin, `${membersPath()}/inbjudningar/${invite.id}/aterkalla`).expect(303);
+      expect((await ctx.db('organisation_invites').where({ id: invite.id }).first()).revoked_at).to.not.equal(null);
+      await post(orgAdmin, `${membersPath()}/inbjudningar/999999999/aterkalla`).expect(404);
+    });
+
+    it("when another organisation's member is named under this organisation's path, then 404 and nothing changes", async () => {
+      const otherAdmin = await resident();
+      const other = await organisationWith([{ client: otherAdmin, role: 'admin' }]);
+      await post(orgAdmin, `${membersPath()}/${otherAdmin.id}/roll`, { role: 'member' }).expect(404);
+      await post(orgAdmin, `${membersPath()}/${otherAdmin.id}/roll`, { role: 'kung' }).expect(404);
+      await post(orgAdmin, `${membersPath()}/${otherAdmin.id}/ta-bort`).expect(404);
+      expect((await rolesOf(other.id))[otherAdmin.id]).to.equal('admin');
     });
 
     it('when the token is garbage, then 400 with a clear message (and a visitor cannot post at all)', async () => {

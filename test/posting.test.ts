@@ -182,6 +182,56 @@ describe('Posting assignments', () => {
       });
     }
 
+    const countAssignments = async () =>
+      Number((await ctx.db('assignments').count<{ count: string }[]>({ count: '*' }))[0]!.count);
+
+    // Issue 9: "0000-00-00" threw in the date check (a 500) before it could say anything.
+    for (const field of ['startsOn', 'endsOn', 'applyBy']) {
+      for (const [value, message] of [
+        ['0000-00-00', 'Datumet finns inte i kalendern'],
+        ['2026-02-30', 'Datumet finns inte i kalendern'],
+        ['9999-12-31', 'mellan 2000-01-01 och 2100-12-31'],
+      ]) {
+        it(`when ${field} is ${value}, then 400 with the message beside it, the date kept and nothing stored`, async () => {
+          const before = await countAssignments();
+          const res = await post(member, `/organisationer/${slug}/uppdrag/nytt`, validForm({ [field]: value }));
+          expect(res.status).to.equal(400);
+          expect(res.text).to.include(`id="${field}-error"`).and.include(message);
+          expect(res.text).to.match(new RegExp(`name="${field}"[^>]*value="${value}"`));
+          expect(await countAssignments()).to.equal(before);
+        });
+      }
+    }
+
+    // Issue 9: NUL went through to PostgreSQL, which refuses it with an error (a 500).
+    it('when the requirements hold a NUL character, then 400 with the message beside them, the text kept and nothing stored', async () => {
+      const before = await countAssignments();
+      const res = await post(member, `/organisationer/${slug}/uppdrag/nytt`, validForm({ requirements: 'Egen\u0000skyffel' }));
+      expect(res.status).to.equal(400);
+      expect(res.text).to.include('id="requirements-error"').and.include('tecken som inte kan sparas');
+      expect(res.text).to.include('Egen\u0000skyffel');
+      expect(await countAssignments()).to.equal(before);
+      const id = await createDraft();
+      const edit = await post(member, `/organisationer/${slug}/uppdrag/${id}/redigera`, validForm({ requirements: 'a\u0000b' }));
+      expect(edit.status).to.equal(400);
+      expect((await ctx.db('assignments').where('id', id).first('requirements')).requirements).to.equal('Egen skyffel');
+    });
+
+    it('when a line break or a control character is in a one-line field, then 400 beside it; line breaks in the description are kept', async () => {
+      const cases: Array<[string, string]> = [
+        ['title', 'Skotta\nsnö vid bygdegården'],
+        ['title', 'Skotta\u0085snö vid bygdegården'],
+        ['locality', 'Rusksele\u0007'],
+      ];
+      for (const [field, value] of cases) {
+        const res = await post(member, `/organisationer/${slug}/uppdrag/nytt`, validForm({ [field]: value }));
+        expect(res.status, `${field} ${JSON.stringify(value)}`).to.equal(400);
+        expect(res.text).to.include(`id="${field}-error"`).and.include('tecken som inte kan sparas');
+      }
+      const id = await createDraft(member, slug, { description: 'Vi behöver hjälp att skotta.\r\n\tTrappan och parkeringen.' });
+      expect((await ctx.db('assignments').where('id', id).first('description')).description).to.include('\n\tTrappan');
+    });
+
     it('when editing with bad input, then 400 and the assignment is unchanged', async () => {
       const id = await createDraft();
       const res = await post(member, `/organisationer/${slug}/uppdrag/${id}/redigera`, validForm({ title: 'x' }));

@@ -155,6 +155,23 @@ describe('Saved searches', function () {
       expect(await savedOf(residentId)).to.have.length(0);
     });
 
+    // Issue 9: NUL reached PostgreSQL, which refuses it with an error (a 500).
+    it('when the name or the search holds a NUL character, then 400 beside the field with the input kept and nothing saved', async () => {
+      const res = await post(resident, '/konto/bevakningar/ny', { name: 'Snö\u0000ig', frequency: 'daily', query: 'q=sn%C3%B6' });
+      expect(res.status).to.equal(400);
+      expect(res.text).to.include('id="name-error"').and.include('tecken som inte kan sparas');
+      expect(res.text).to.include('value="Snö\u0000ig"');
+      const query = await post(resident, '/konto/bevakningar/ny', { name: 'Snö', frequency: 'daily', query: 'q=sn%00' });
+      expect(query.status).to.equal(400);
+      expect(query.text).to.include('id="query-error"');
+      expect(await savedOf(residentId)).to.have.length(0);
+      const id = await createSavedSearch(ctx.db, { userId: residentId, name: 'Före' });
+      const edit = await post(resident, `/konto/bevakningar/${id}/redigera`, { name: 'a\u0000b', frequency: 'daily' });
+      expect(edit.status).to.equal(400);
+      expect((await ctx.db('saved_searches').where('id', id).first('name')).name).to.equal('Före');
+      await ctx.db('saved_searches').where('id', id).delete();
+    });
+
     it('when the name holds markup, then it is stored as typed and shown escaped', async () => {
       await post(resident, '/konto/bevakningar/ny', { name: XSS, frequency: 'daily', query: '' }).expect(303);
       const list = await resident.agent.get('/konto/bevakningar').expect(200);

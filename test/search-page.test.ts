@@ -163,6 +163,17 @@ describe('The search page /uppdrag', () => {
       expect(tag(res.text, 'input', { id: 'q' })?.get('value')).to.equal('ved');
     });
 
+    it('when the words or the village hold a control character, then 400 beside that field, the rest kept', async () => {
+      const res = await get(ctx.app, '/uppdrag?q=ved%00klyvning&sort=pay', 400);
+      expect(tag(res.text, 'input', { id: 'q' })?.get('aria-invalid')).to.equal('true');
+      expect(textOfId(res.text, 'q-error')).to.equal('Fältet innehåller tecken som inte kan sökas på, till exempel styrtecken.');
+      expect(tag(res.text, 'option', { value: 'pay' })?.has('selected')).to.equal(true);
+      const from = await get(ctx.app, '/uppdrag?from=Rusksele%1B&radiusKm=10', 400);
+      expect(textOfId(from.text, 'from-error')).to.equal(
+        'Fältet innehåller tecken som inte kan sökas på, till exempel styrtecken.',
+      );
+    });
+
     it('when sorted by pay, newest or last day, then the order follows and the choice stays selected', async () => {
       const byPay = await get(ctx.app, '/uppdrag?sort=pay', 200);
       expect(cards(byPay.text)[0]?.id).to.equal(gardenId);

@@ -1,24 +1,21 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { RunFile } from '../src/platform/embedded-service.js';
 import { testServices } from './support/root-hooks.js';
-import { isAlive, startProcess, waitUntil, type RunningProcess } from './support/processes.js';
+import {
+  isAlive,
+  killEmbeddedServers,
+  readRunFile,
+  startProcess,
+  temporaryDataDir,
+  waitUntil,
+  type RunningProcess,
+} from './support/processes.js';
 import { databaseUrl, withAdminClient } from './support/services.js';
 
 // Start-up as a user does it: `npm start` (src/server.ts) and the CLI commands
 // as real processes, in embedded mode (own PostgreSQL and Meilisearch under a
 // temporary DATA_DIR) and in external mode (the test run's servers).
-
-function temporaryDataDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ub-start-'));
-  fs.chmodSync(dir, 0o755); // the postgres system user must enter it when we run as root
-  return dir;
-}
-
-const readRunFile = (dataDir: string, name: string) =>
-  JSON.parse(fs.readFileSync(path.join(dataDir, 'run', `${name}.json`), 'utf8')) as RunFile;
 
 const runningLine = (line: { msg: string }) => line.msg.startsWith('Uppdragsbanken is running');
 
@@ -42,13 +39,7 @@ describe('Start-up in embedded mode (npm start with nothing configured)', functi
 
   after(async () => {
     await app?.stop('SIGKILL').catch(() => {});
-    for (const name of ['postgres', 'meilisearch']) {
-      try {
-        process.kill(readRunFile(dataDir, name).pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    killEmbeddedServers(dataDir);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -93,7 +84,7 @@ describe('Start-up in embedded mode (npm start with nothing configured)', functi
     const before = readRunFile(dataDir, 'meilisearch');
     process.kill(before.pid, 'SIGKILL');
     await waitUntil(async () => (await getJson(`${baseUrl}/healthz`)).body.search === 'degraded', 10_000, 'degraded search');
-    await app.waitForLog((line) => line.msg === 'Meilisearch restarted; search is available again', 30_000);
+    await app.waitForLog((line) => line.msg === 'Meilisearch restarted', 30_000);
     expect(app.lines.some((line) => line.msg.startsWith('Meilisearch exited unexpectedly'))).to.equal(true);
     expect((await getJson(`${baseUrl}/healthz`)).body).to.deep.equal({ status: 'ok', db: 'ok', search: 'ok' });
     expect(readRunFile(dataDir, 'meilisearch').pid).to.not.equal(before.pid);
@@ -101,10 +92,13 @@ describe('Start-up in embedded mode (npm start with nothing configured)', functi
     expect(body.totalHits).to.be.greaterThan(0);
   });
 
-  it('when the app is killed with kill -9, then the next start recovers and Ctrl-C leaves no process behind', async () => {
-    const orphans = [readRunFile(dataDir, 'postgres').pid, readRunFile(dataDir, 'meilisearch').pid];
+  it('when the app and the watchdogs are killed with kill -9, then the next start stops the servers left behind and Ctrl-C leaves no process behind', async () => {
+    const runs = [readRunFile(dataDir, 'postgres'), readRunFile(dataDir, 'meilisearch')];
+    const orphans = runs.map((run) => run.pid);
+    // Without their watchdogs (say, killed together with the app) the servers outlive the app…
+    for (const run of runs) process.kill(run.watchdogPid!, 'SIGKILL');
     await app.stop('SIGKILL');
-    expect(orphans.every(isAlive)).to.equal(true); // the servers outlive a killed app…
+    expect(orphans.every(isAlive)).to.equal(true);
 
     app = startProcess('src/server.ts', env); // …and the next start takes over
     const running = await app.waitForLog(runningLine, 120_000);
@@ -113,10 +107,20 @@ describe('Start-up in embedded mode (npm start with nothing configured)', functi
     expect(orphans.some(isAlive)).to.equal(false);
     expect((await getJson(`http://127.0.0.1:${running.port}/healthz`)).body.status).to.equal('ok');
 
-    const servers = [readRunFile(dataDir, 'postgres').pid, readRunFile(dataDir, 'meilisearch').pid];
+    const servers = [readRunFile(dataDir, 'postgres'), readRunFile(dataDir, 'meilisearch')];
     expect(await app.stop('SIGINT')).to.equal(0);
-    expect(servers.some(isAlive)).to.equal(false);
+    expect(servers.some((run) => isAlive(run.pid))).to.equal(false);
     expect(fs.readdirSync(path.join(dataDir, 'run'))).to.deep.equal([]);
+    // the watchdogs go with their servers
+    await waitUntil(() => !servers.some((run) => isAlive(run.watchdogPid!)), 5000, 'the watchdogs to exit');
+  });
+
+  it('when the app alone is killed with kill -9, then its watchdogs stop the servers within seconds', async () => {
+    app = startProcess('src/server.ts', env);
+    await app.waitForLog(runningLine, 120_000);
+    const servers = [readRunFile(dataDir, 'postgres').pid, readRunFile(dataDir, 'meilisearch').pid];
+    await app.stop('SIGKILL');
+    await waitUntil(() => !servers.some(isAlive), 20_000, 'the embedded servers to stop after their owner died');
   });
 });
 

@@ -2,6 +2,7 @@ import knex, { type Knex } from 'knex';
 import pg from 'pg';
 import { migrations } from '../../knexfile.js';
 import { AppError, translateDatabaseError } from './errors.js';
+import type { Logger } from './logger.js';
 
 export type Db = Knex;
 export type DbOrTrx = Knex | Knex.Transaction;
@@ -13,13 +14,64 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number.parseFloat(value));
 
-export function createDb(connectionString: string, options: { poolMax?: number } = {}): Db {
+/**
+ * How long a request waits for a connection: while the database is away, a
+ * request gets its 503 after this at the latest (knex's default is 60 s).
+ */
+const CONNECT_TIMEOUT_MS = 5000;
+
+export function createDb(connectionString: string, options: { poolMax?: number; log?: Logger } = {}): Db {
+  const { log } = options;
   return knex({
+    // knex writes its warnings ("Connection Error: …" while the database is away) to the console; ours are JSON lines
+    ...(log && {
+      log: {
+        warn: (message: string) => log.warn(message),
+        error: (message: string) => log.error(message),
+        deprecate: (message: string) => log.warn(message),
+        debug: (message: string) => log.debug(message),
+      },
+    }),
     client: 'pg',
-    connection: { connectionString, application_name: 'uppdragsbanken' },
+    connection: { connectionString, application_name: 'uppdragsbanken', connectionTimeoutMillis: CONNECT_TIMEOUT_MS },
     pool: { min: 0, max: options.poolMax ?? 10 },
+    acquireConnectionTimeout: CONNECT_TIMEOUT_MS,
     migrations,
   });
+}
+
+// SQLSTATE classes and codes that mean "the server is not there now", not
+// "your request was wrong": connection exceptions (08), operator intervention
+// (57P01 admin shutdown, 57P02 crash shutdown, 57P03 starting up).
+const UNAVAILABLE_SQLSTATES = /^(08...|57P0[123])$/;
+const UNAVAILABLE_NODE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * True when `error` says the database could not be reached (down, restarting,
+ * the connection cut) rather than that a statement failed: such a request is
+ * answered 503 and may be retried.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  const { code, name, message } = error as { code?: unknown; name?: unknown; message?: unknown };
+  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.test(code) || UNAVAILABLE_NODE_CODES.has(code))) return true;
+  if (name === 'KnexTimeoutError') return true; // no connection within CONNECT_TIMEOUT_MS
+  // node-postgres's own words when the socket closes under a query or a connect, or a
+  // query is sent on a connection that already broke (knex prefixes "ROLLBACK - " etc.)
+  return (
+    typeof message === 'string' &&
+    /Connection terminated( unexpectedly| due to connection timeout)?$|Client has encountered a connection error and is not queryable$/.test(
+      message,
+    )
+  );
 }
 
 /** True when PostgreSQL answers within `timeoutMs`. */

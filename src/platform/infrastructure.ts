@@ -41,7 +41,7 @@ export async function startInfrastructure(
   let meili: EmbeddedMeilisearch | undefined;
   const stop = async () => {
     await meili?.stop();
-    await postgres?.service.stop();
+    await postgres?.stop();
   };
 
   try {
@@ -53,7 +53,7 @@ export async function startInfrastructure(
       postgres = await acquireEmbeddedPostgres({ dataDir: config.dataDir, password: secrets!.postgresPassword }, log);
       createdDatabase = await postgres.ensureDatabase(EMBEDDED_DATABASE_NAME);
       databaseUrl = postgres.urlFor(EMBEDDED_DATABASE_NAME);
-      log.info({ port: postgres.service.port }, `Database: embedded PostgreSQL in ${config.dataDir}/postgres`);
+      log.info({ port: postgres.port }, `Database: embedded PostgreSQL in ${config.dataDir}/postgres`);
     }
 
     let search: Infrastructure['search'];

@@ -14,7 +14,7 @@ export function createSearchClient(options: { host: string; apiKey?: string; tim
     host: options.host,
     apiKey: options.apiKey,
     timeout: options.timeoutMs ?? 2000,
-    httpClient: nodeHttpClient,
+    httpClient: (input, init) => nodeHttpClient(input, init, options.timeoutMs ?? 2000),
   });
 }
 
@@ -30,7 +30,7 @@ const agents = {
   'https:': new https.Agent({ keepAlive: true }),
 };
 
-async function nodeHttpClient(input: string | URL | Request, init: RequestInit = {}): Promise<unknown> {
+async function nodeHttpClient(input: string | URL | Request, init: RequestInit = {}, timeoutMs: number): Promise<unknown> {
   // meilisearch-js always passes a URL; the type is fetch's.
   const url = new URL(input instanceof Request ? input.url : input);
   const signal = init.signal ?? undefined;
@@ -67,6 +67,11 @@ async function nodeHttpClient(input: string | URL | Request, init: RequestInit =
       onAbort = () => request.destroy(signal?.reason instanceof Error ? signal.reason : new Error('Request aborted'));
       signal?.addEventListener('abort', onAbort, { once: true });
       request.on('error', reject);
+      // meilisearch-js applies its `timeout` only to requests without a signal of their
+      // own; waitTask's polls carry one (the whole wait's), so a poll to a frozen
+      // server hung until the wait's end (30 s in the index jobs). A socket silent
+      // for timeoutMs ends the request here, whoever made it.
+      request.setTimeout(timeoutMs, () => request.destroy(new Error(`No answer from Meilisearch within ${timeoutMs} ms`)));
       request.end(typeof init.body === 'string' ? init.body : undefined);
     },
   ).finally(() => {

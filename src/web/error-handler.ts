@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { isDatabaseUnavailable } from '../platform/db.js';
 import { AppError, notFound } from '../platform/errors.js';
 
 const wantsJson = (path: string) => path.startsWith('/api/');
@@ -10,7 +11,8 @@ export const notFoundHandler: RequestHandler = () => {
 /**
  * The one place where errors become responses: AppErrors keep their status and
  * field messages; body-parser's client errors (bad JSON, too large) keep their
- * 4xx; everything else is a 500 with no detail shown, logged with the request id.
+ * 4xx; a database that cannot be reached is a 503 (Retry-After); everything
+ * else is a 500 with no detail shown, logged with the request id.
  */
 export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _next) => {
   const clientError = error as { status?: number; statusCode?: number; expose?: boolean; type?: string };
@@ -20,6 +22,10 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _nex
   } else if ((error as { code?: string }).code === 'EBADCSRFTOKEN') {
     req.log.info({ event: 'csrf_rejected' }, 'Form without a valid CSRF token');
     appError = new AppError('forbidden', 'errors.csrf');
+  } else if (isDatabaseUnavailable(error)) {
+    // The database is restarting or unreachable: a short-lived state, not a bug.
+    req.log.warn({ err: { message: (error as Error).message, code: (error as { code?: string }).code } }, 'Database unavailable');
+    appError = new AppError('unavailable', 'errors.databaseUnavailable');
   } else if ((clientError.status ?? clientError.statusCode ?? 500) < 500) {
     // body-parser errors, and the router's URIError for a malformed %-escape in the path
     appError = new AppError('bad_request', 'The request could not be read');
@@ -28,11 +34,14 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _nex
     req.log.error({ err: error }, 'Unhandled error');
     appError = Object.assign(new AppError('unavailable', 'Something went wrong'), { status: 500 });
   }
-  if (appError.status === 503) res.set('Retry-After', '10');
   if (res.headersSent) {
+    // E.g. the session could not be saved after the page was written (express-session
+    // reports that after sending the head): finish what was sent. Setting a header now
+    // would throw, and Express would then cut the connection.
     res.end();
     return;
   }
+  if (appError.status === 503) res.set('Retry-After', '10');
 
   if (appError.code === 'unauthenticated' && req.method === 'GET' && !wantsJson(req.path)) {
     // A visitor opening a page that needs a login: log in, then come back.
@@ -71,4 +80,16 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _nex
     }
     res.send(html);
   });
+};
+
+/**
+ * The last layer. express-session saves the session while the answer is being
+ * sent and reports a failure to `next` — also when that answer is already the
+ * error page (a 503 while the database is away). Such an error arrives after
+ * errorHandler has run; without this layer Express's final handler would cut
+ * the connection instead of letting the page finish.
+ */
+export const afterErrorHandler: ErrorRequestHandler = (error: unknown, req, res, _next) => {
+  req.log.warn({ err: { message: (error as Error).message } }, 'Error after the answer was sent');
+  if (!res.headersSent) res.status(500).type('text/plain').send('Error 500');
 };

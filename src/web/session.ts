@@ -2,6 +2,7 @@ import connectPgSimple from 'connect-pg-simple';
 import session, { type Store } from 'express-session';
 import type { RequestHandler } from 'express';
 import pg from 'pg';
+import type { Logger } from '../platform/logger.js';
 
 // Sessions live in PostgreSQL (connect-pg-simple, table `sessions`), so they
 // survive restarts and are shared by every app process. The cookie is
@@ -17,10 +18,26 @@ export interface SessionStore {
   close(): Promise<void>;
 }
 
-export function createSessionStore(connectionString: string): SessionStore {
-  const pool = new pg.Pool({ connectionString, max: 5, application_name: 'uppdragsbanken-sessions' });
+export function createSessionStore(connectionString: string, log?: Logger): SessionStore {
+  const pool = new pg.Pool({
+    connectionString,
+    max: 5,
+    application_name: 'uppdragsbanken-sessions',
+    connectionTimeoutMillis: 5000,
+  });
+  // An idle connection that the server closes (a restart, a fail-over) emits
+  // 'error' on the pool; without a listener Node would exit. The pool drops
+  // that connection by itself and the next request opens a new one.
+  pool.on('error', (error) => log?.warn({ err: { message: error.message } }, 'Session store: a database connection was lost'));
   const PgStore = connectPgSimple(session);
-  const store = new PgStore({ pool, tableName: 'sessions', createTableIfMissing: false, pruneSessionInterval: 15 * 60 });
+  const store = new PgStore({
+    pool,
+    tableName: 'sessions',
+    createTableIfMissing: false,
+    pruneSessionInterval: 15 * 60,
+    // Its default is console.error (raw text on stderr); ours are JSON lines. A failed prune is retried next interval.
+    errorLog: (message: string, error?: Error) => log?.warn({ err: { message: error?.message } }, `Session store: ${message}`),
+  });
   return {
     store,
     async close() {

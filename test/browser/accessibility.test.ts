@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import sharp from 'sharp';
-import { accessibilityViolations, logInWithForm, useBrowser } from '../support/browser.js';
+import { accessibilityViolations, clickAndLoad, logInWithForm, runJobsUntilIndexed, useBrowser } from '../support/browser.js';
 import { createOrganisation, createTestAssignment } from '../support/factories.js';
 import { useTestApp } from '../support/test-app.js';
 import { createUser } from '../support/users.js';
@@ -25,7 +25,7 @@ describe('Browser: pages are accessible (WCAG 2.1 A/AA, axe in Chromium)', funct
       supervisorAvailable: true,
     });
     for (let i = 0; i < 25; i++) await createTestAssignment(ctx.db, { organisationId: org.id, categorySlug: 'tradgard' });
-    await ctx.runJobs();
+    await runJobsUntilIndexed(ctx); // searched for below
     detailPath = `/uppdrag/${id}`;
   });
 
@@ -56,6 +56,7 @@ describe('Browser: pages are accessible (WCAG 2.1 A/AA, axe in Chromium)', funct
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('href'))).to.equal('#main');
     await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.id === 'main');
     expect(await page.evaluate(() => document.activeElement?.id)).to.equal('main');
     await page.close();
   });
@@ -88,7 +89,8 @@ describe('Browser: pages are accessible (WCAG 2.1 A/AA, axe in Chromium)', funct
     const check = async () => expect(await accessibilityViolations(page), page.url()).to.deep.equal([]);
     await page.goto(browser.baseUrl + '/');
     await page.getByRole('link', { name: 'Skapa konto' }).click();
-    await page.getByRole('button', { name: 'Skapa konto' }).click(); // empty form: messages beside the fields
+    await page.waitForURL(/\/registrera$/); // loaded: its form token is in the session before the form is sent
+    await clickAndLoad(page.getByRole('button', { name: 'Skapa konto' })); // empty form: messages beside the fields
     expect(await page.locator('.field-error').count()).to.be.greaterThan(2);
     await check();
     await page.getByLabel('Namn').fill('Cecilia Holm');

@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { createOrganisation } from '../support/factories.js';
 import { useTestApp } from '../support/test-app.js';
-import { accessibilityViolations, logInWithForm, useBrowser } from '../support/browser.js';
+import { accessibilityViolations, logInWithForm, runJobsUntilIndexed, useBrowser } from '../support/browser.js';
 import { createUser } from '../support/users.js';
 
 // The whole local loop of issue 4 in a real browser, as two people would do
@@ -64,7 +64,7 @@ describe('Browser: post → apply → accept → message → complete → feedba
     await orgPage.getByRole('button', { name: 'Publicera' }).click();
     await orgPage.waitForURL(/done=published/);
     await accessible(orgPage);
-    await ctx.runJobs();
+    await runJobsUntilIndexed(ctx); // the resident searches for it next
 
     // --- The resident finds it and applies ---------------------------------------
     const residentPage = await openPage(problems);
@@ -92,6 +92,7 @@ describe('Browser: post → apply → accept → message → complete → feedba
     await orgPage.goto(`${base}/organisationer/${slug}/uppdrag/${assignmentId}/ansokningar`);
     await accessible(orgPage);
     await orgPage.getByRole('link', { name: 'Rasmus Boende', exact: true }).click();
+    await orgPage.waitForURL(/\/ansokningar\/\d+$/);
     await accessible(orgPage);
     await orgPage.getByRole('button', { name: 'Acceptera' }).click();
     await orgPage.waitForURL(/done=accepted/);
@@ -103,6 +104,7 @@ describe('Browser: post → apply → accept → message → complete → feedba
       .getByRole('link', { name: /^Meddelanden/ })
       .first()
       .click();
+    await orgPage.waitForURL(/\/meddelanden$/);
     await orgPage.getByLabel('Meddelande', { exact: true }).fill('Välkommen! Nyckeln hänger i förrådet.');
     await orgPage.getByRole('button', { name: 'Skicka', exact: true }).click();
     await orgPage.getByText('Nyckeln hänger i förrådet.').waitFor();
@@ -112,6 +114,7 @@ describe('Browser: post → apply → accept → message → complete → feedba
     expect(await residentPage.textContent('main')).to.contain('1 oläst meddelande');
     await accessible(residentPage);
     await residentPage.getByRole('link', { name: /^Meddelanden/ }).click();
+    await residentPage.waitForURL(/\/meddelanden$/);
     await residentPage.getByText('Nyckeln hänger i förrådet.').waitFor();
     await residentPage.getByLabel('Meddelande', { exact: true }).fill('Tack, jag kommer på lördag förmiddag.');
     await residentPage.getByRole('button', { name: 'Skicka', exact: true }).click();
@@ -124,6 +127,7 @@ describe('Browser: post → apply → accept → message → complete → feedba
     await orgPage.waitForURL(/done=completed/);
     await accessible(orgPage);
     await orgPage.getByRole('link', { name: /Lämna omdöme om Rasmus Boende/ }).click();
+    await orgPage.waitForURL(/\/omdome$/);
     await accessible(orgPage);
     await orgPage.getByLabel('5 – Mycket bra').check();
     await orgPage.getByLabel('Kommentar (valfritt)').fill('Snabbt och noggrant.');

@@ -66,6 +66,16 @@ describe('Browser: the map picker on the posting form', function () {
     return [icon.x + icon.width / 2 - (map.x + map.width / 2), icon.y + icon.height - (map.y + map.height / 2)];
   }
 
+  /**
+   * Waits until the map stands still, before its middle is read: Leaflet starts
+   * a zoom in the next animation frame and then animates it, and pans with an
+   * animation; the map pane carries a class while either runs.
+   */
+  async function mapAtRest(page: Page) {
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await page.waitForFunction(() => !document.querySelector('#point-map .leaflet-zoom-anim, #point-map .leaflet-pan-anim'));
+  }
+
   const fillTheRest = async (page: Page) => {
     await page.locator('#title').fill('Skotta taket på bygdegården');
     await page.locator('#description').fill('Taket behöver skottas innan nästa snöfall. Stege finns.');
@@ -130,6 +140,7 @@ describe('Browser: the map picker on the posting form', function () {
     // No point yet: typing the village moves the map there.
     await page.getByLabel('By eller ort (valfritt)').fill('Rusksele');
     await page.getByLabel('By eller ort (valfritt)').press('Tab'); // change event
+    await mapAtRest(page);
     await pointField(page).focus();
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.id)).to.equal('point-map');
@@ -143,7 +154,7 @@ describe('Browser: the map picker on the posting form', function () {
     await marker(page).waitFor();
 
     await page.keyboard.press('ArrowRight');
-    await page.waitForTimeout(400); // Leaflet pans with an animation
+    await mapAtRest(page);
     await page.keyboard.press('Enter');
     const [, lngAfterPan] = await typedPoint(page);
     expect(lngAfterPan).to.be.greaterThan(lng + 0.001);
@@ -167,6 +178,7 @@ describe('Browser: the map picker on the posting form', function () {
   it('when the municipality is changed and no point is chosen, then the map moves to that municipality', async () => {
     const page = await openForm('offline');
     await page.getByLabel('Kommun').selectOption('0188'); // Norrtälje: villages 59.61–60.13 N, 18.30–19.12 E
+    await mapAtRest(page);
     await page.locator('#point-map').focus();
     await page.keyboard.press('Enter');
     const [lat, lng] = await typedPoint(page);

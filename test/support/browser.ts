@@ -2,7 +2,9 @@ import { AxeBuilder } from '@axe-core/playwright';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { INDEX_ASSIGNMENT_TASK } from '../../src/modules/assignments/index.js';
+import { assignmentIndexName, checkAssignmentIndex, indexDiffers } from '../../src/modules/search/index.js';
 import type { TestApp } from './test-app.js';
 import { TEST_PASSWORD } from './users.js';
 
@@ -25,7 +27,7 @@ export function useBrowser(ctx: TestApp): BrowserContext {
   let server: Server | undefined;
 
   before(async function () {
-    this.timeout(60_000);
+    this.timeout(120_000); // Chromium starts in about a second, but far slower on a loaded machine
     if (!fs.existsSync(CHROMIUM_PATH)) {
       if (process.env.CI === 'true')
         throw new Error(`Chromium not found at ${CHROMIUM_PATH}: CI must install it (apt-get install chromium)`);
@@ -63,8 +65,13 @@ export function useBrowser(ctx: TestApp): BrowserContext {
   return context;
 }
 
-/** WCAG 2.1 A and AA violations on the page, as readable lines. */
+/**
+ * WCAG 2.1 A and AA violations on the page, as readable lines. The page is
+ * checked once it has loaded: a click that opens a page returns as soon as the
+ * new page starts, and axe must judge the whole page, not the part that has arrived.
+ */
 export async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.waitForLoadState('load');
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   return results.violations.map(
     (violation) =>
@@ -79,4 +86,47 @@ export async function logInWithForm(page: Page, baseUrl: string, email: string, 
   await page.getByLabel('Lösenord', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Logga in' }).click();
   await page.waitForURL(baseUrl + '/');
+  // Logged in, not merely sent on: the page after the login must know the session.
+  await page.getByRole('button', { name: 'Logga ut' }).waitFor();
+}
+
+/**
+ * Clicks a link or button that opens a page, and waits until that page has
+ * loaded: a click returns when the new page starts to arrive, so a count or an
+ * attribute read at once could come from half a page.
+ */
+export async function clickAndLoad(target: Locator): Promise<void> {
+  await target.click();
+  await target.page().waitForLoadState('load');
+}
+
+/**
+ * Runs the queued background jobs until the search index holds exactly the
+ * open assignments of the database (what `npm run search:check` compares), so
+ * a search right after a publish finds it. Meilisearch indexes asynchronously
+ * and an index job waits for its task only so long: on a loaded machine the
+ * wait can run out, the job fails and graphile-worker would retry it after a
+ * back-off, which no worker runs in the tests. So the engine's queued tasks
+ * are waited for, and an index job still queued is run again at once.
+ */
+export async function runJobsUntilIndexed(ctx: TestApp, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const deps = { db: ctx.db, search: ctx.search, indexPrefix: ctx.config.meili.indexPrefix, log: ctx.deps.log };
+  const indexUid = assignmentIndexName(deps.indexPrefix);
+  for (;;) {
+    await ctx.runJobs();
+    while (
+      (await ctx.search.tasks.getTasks({ indexUids: [indexUid], statuses: ['enqueued', 'processing'], limit: 1 })).results.length
+    ) {
+      if (Date.now() > deadline) throw new Error(`Meilisearch did not finish the tasks of ${indexUid} in ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const check = await checkAssignmentIndex(deps);
+    if (!indexDiffers(check)) return;
+    if (Date.now() > deadline) throw new Error(`The search index differs from the database: ${JSON.stringify(check)}`);
+    await ctx.db.raw(
+      'select graphile_worker.reschedule_jobs(array(select id from graphile_worker.jobs where task_identifier = ?), run_at => now())',
+      [INDEX_ASSIGNMENT_TASK],
+    );
+  }
 }

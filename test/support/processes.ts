@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { RunFile } from '../../src/platform/embedded-service.js';
 
 // Runs the real entry points (`npm start` = src/server.ts, the CLI commands) as
 // child processes, the way a user does, and reads their JSON log lines.
@@ -115,5 +118,27 @@ export async function waitUntil(
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await sleep(100);
+  }
+}
+
+/** A new DATA_DIR under the system's temporary folder, passable for the postgres system user (used under root). */
+export function temporaryDataDir(prefix = 'ub-start-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.chmodSync(dir, 0o755); // mkdtemp makes 0700; see checkReachable in src/platform/embedded-postgres.ts
+  return dir;
+}
+
+export const readRunFile = (dataDir: string, name: 'postgres' | 'meilisearch') =>
+  JSON.parse(fs.readFileSync(path.join(dataDir, 'run', `${name}.json`), 'utf8')) as RunFile;
+
+/** Kills (SIGKILL) the embedded servers and watchdogs a test's DATA_DIR lists, whatever state the test left. */
+export function killEmbeddedServers(dataDir: string): void {
+  for (const name of ['postgres', 'meilisearch'] as const) {
+    try {
+      const run = readRunFile(dataDir, name);
+      for (const pid of [run.watchdogPid, run.pid]) if (pid) process.kill(pid, 'SIGKILL');
+    } catch {
+      // no run file, or already gone
+    }
   }
 }

@@ -56,7 +56,7 @@ export async function startTestServices(): Promise<TestServices> {
   let adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) {
     const postgres = await acquireEmbeddedPostgres({ dataDir: dataDir!, password: randomBytes(12).toString('hex') }, log);
-    stops.push(() => postgres.service.stop());
+    stops.push(() => postgres.stop());
     adminUrl = postgres.urlFor('postgres');
   }
 

@@ -16,6 +16,7 @@ import { loadReferenceData } from '../../src/modules/reference/index.js';
 import { notificationTasks } from '../../src/modules/notifications/index.js';
 import { savedSearchTasks } from '../../src/modules/saved-searches/index.js';
 import { searchTasks, syncAssignmentIndex } from '../../src/modules/search/index.js';
+import { rateLimitTasks } from '../../src/web/rate-limit-store.js';
 import { createSessionStore, type SessionStore } from '../../src/web/session.js';
 import { testServices } from './root-hooks.js';
 import { databaseUrl, withAdminClient } from './services.js';
@@ -102,6 +103,7 @@ export function useTestApp(overrides: (deps: AppDeps) => Partial<AppDeps> = () =
             ...searchTasks(syncDeps),
             ...mailTasks({ db, from: mailSender(config), log }),
             ...notificationTasks({ db, publicUrl: config.publicUrl, log }),
+            ...rateLimitTasks({ db, log }),
             ...savedSearchTasks({ ...syncDeps, publicUrl: config.publicUrl, secret: config.sessionSecret!, log }),
           },
           logger: workerLogger(log),

@@ -38,7 +38,8 @@ export interface LoggedIn {
   csrf: string;
 }
 
-export async function logInAs(app: Express, email: string, password = TEST_PASSWORD): Promise<LoggedIn> {
+/** `app` is the Express app, or the base URL of a running server. */
+export async function logInAs(app: Express | string, email: string, password = TEST_PASSWORD): Promise<LoggedIn> {
   const agent = request.agent(app);
   const form = await agent.get('/logga-in').expect(200);
   await agent

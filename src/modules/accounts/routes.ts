@@ -3,10 +3,12 @@ import type passport from 'passport';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { AppDeps } from '../../app.js';
 import { AppError } from '../../platform/errors.js';
+import { formText, hasForbiddenCharacters } from '../../platform/validation.js';
 import { authorize } from '../access/index.js';
 import { recommendedAssignments } from '../saved-searches/index.js';
 import { authenticateLocal, logIn, logOut } from '../../web/auth.js';
 import { renewCsrfToken } from '../../web/csrf.js';
+import { sharedRateLimitOptions } from '../../web/rate-limit-store.js';
 import {
   canConfirmEmailChange,
   canResetPassword,
@@ -25,21 +27,24 @@ const WINDOW_MS = 15 * 60 * 1000;
 
 /** A same-site path to go back to after login; anything else (other hosts, //evil, schemes) → home. */
 export function safeReturnPath(value: unknown): string {
-  return typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) && value.length <= 500 ? value : '/';
+  return typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) && value.length <= 500 && !hasForbiddenCharacters(value)
+    ? value
+    : '/';
 }
 
 function noStore(res: Response) {
   res.set('Cache-Control', 'no-store');
 }
 
-const text = (value: unknown, max = 500) => (typeof value === 'string' ? value.slice(0, max) : '');
+const text = (value: unknown, max = 500) => formText(value, max);
 
 export function accountRoutes(deps: AppDeps, auth: passport.PassportStatic): Router {
   const router = Router();
 
   // Failed logins are limited per client address and per account; successful
   // ones do not count. The window is short so an attacker cannot lock a
-  // victim out for long. (In memory: per process; a shared store comes with scaling out.)
+  // victim out for long. Counters live in PostgreSQL (web/rate-limit-store.ts):
+  // one allowance across every app process, kept across restarts.
   const loginFailed = (_req: Request, res: Response) => res.locals.loginSucceeded === true;
   const tooMany: RequestHandler = (req, res) => {
     noStore(res);
@@ -49,6 +54,7 @@ export function accountRoutes(deps: AppDeps, auth: passport.PassportStatic): Rou
     });
   };
   const loginPerAddress = rateLimit({
+    ...sharedRateLimitOptions(deps, 'login-address'),
     windowMs: WINDOW_MS,
     limit: 30,
     skipSuccessfulRequests: true,
@@ -58,6 +64,7 @@ export function accountRoutes(deps: AppDeps, auth: passport.PassportStatic): Rou
     handler: tooMany,
   });
   const loginPerAccount = rateLimit({
+    ...sharedRateLimitOptions(deps, 'login-account'),
     windowMs: WINDOW_MS,
     limit: 10,
     skipSuccessfulRequests: true,
@@ -68,6 +75,7 @@ export function accountRoutes(deps: AppDeps, auth: passport.PassportStatic): Rou
     handler: tooMany,
   });
   const signUpLimit = rateLimit({
+    ...sharedRateLimitOptions(deps, 'sign-up-address'),
     windowMs: 60 * 60 * 1000,
     limit: 20,
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
@@ -130,6 +138,9 @@ export function accountRoutes(deps: AppDeps, auth: passport.PassportStatic): Rou
     renewCsrfToken(req);
     res.locals.loginSucceeded = true;
     req.log.info({ event: 'login', userId: user.id }, 'Login');
+    // Stored before the redirect: express-session sends the headers before its own save finishes, and a browser
+    // that follows the 303 sooner gets a page without the session (logged out; the next form then replaces the cookie).
+    await new Promise<void>((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
     res.redirect(303, next);
   });
 
@@ -199,6 +210,7 @@ function securityRoutes(deps: AppDeps): Router {
     });
   };
   const resetPerAddress = rateLimit({
+    ...sharedRateLimitOptions(deps, 'reset-address'),
     windowMs: WINDOW_MS,
     limit: 20,
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
@@ -207,6 +219,7 @@ function securityRoutes(deps: AppDeps): Router {
     handler: tooManyResets,
   });
   const resetPerEmail = rateLimit({
+    ...sharedRateLimitOptions(deps, 'reset-email'),
     windowMs: WINDOW_MS,
     limit: 5,
     keyGenerator: (req) => `reset:${text(req.body?.email, 254).trim().toLowerCase()}`,
@@ -216,9 +229,11 @@ function securityRoutes(deps: AppDeps): Router {
   });
 
   // A stolen session must not be a way to guess the password: wrong current
-  // passwords on the account pages are limited per user.
+  // passwords on the account pages are limited per user, each page counting
+  // on its own (current-password-change-password, …-change-email).
   const currentPasswordChecks = (view: string) =>
     rateLimit({
+      ...sharedRateLimitOptions(deps, view.replace('accounts/', 'current-password-')),
       windowMs: WINDOW_MS,
       limit: 10,
       skip: (req) => !req.user,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { textField } from '../../platform/validation.js';
 import { isCommonPassword } from './common-passwords.js';
 
 // Messages are i18n keys (src/locales/<lang>/*.json, "accounts.errors"): the views
@@ -10,14 +11,19 @@ export const PASSWORD_MAX = 128;
 /** Length in characters as a person counts them (code points), not UTF-16 units. */
 const length = (text: string) => [...text].length;
 
-export const passwordSchema = z
-  .string({ message: 'accounts.errors.passwordRequired' })
+/**
+ * A new password. Control characters and lone surrogates are refused like in
+ * any text (a lone surrogate would be hashed as U+FFFD, so two different
+ * passwords would be one). A password typed to prove who you are is only
+ * compared, never stored: it is not checked, so a password set before this
+ * rule still works.
+ */
+export const passwordSchema = textField({ typeMessage: 'accounts.errors.passwordRequired' })
   .refine((value) => length(value) >= PASSWORD_MIN, 'accounts.errors.passwordTooShort')
   .refine((value) => length(value) <= PASSWORD_MAX, 'accounts.errors.passwordTooLong')
   .refine((value) => !isCommonPassword(value), 'accounts.errors.passwordCommon');
 
-export const emailSchema = z
-  .string({ message: 'accounts.errors.emailRequired' })
+export const emailSchema = textField({ typeMessage: 'accounts.errors.emailRequired' })
   .trim()
   .min(1, 'accounts.errors.emailRequired')
   .max(254, 'accounts.errors.emailInvalid')
@@ -25,22 +31,16 @@ export const emailSchema = z
 
 export const signUpSchema = z.object({
   email: emailSchema,
-  name: z
-    .string({ message: 'accounts.errors.nameRequired' })
+  // Control characters have no place in a name and can break mail headers.
+  name: textField({ typeMessage: 'accounts.errors.nameRequired', message: 'accounts.errors.nameInvalid' })
     .trim()
     .min(1, 'accounts.errors.nameRequired')
-    .max(100, 'accounts.errors.nameTooLong')
-    // Control characters have no place in a name and can break mail headers.
-    .refine(
-      (value) => ![...value].some((char) => char.charCodeAt(0) < 32 || char.charCodeAt(0) === 127),
-      'accounts.errors.nameInvalid',
-    ),
+    .max(100, 'accounts.errors.nameTooLong'),
   password: passwordSchema,
   homeMunicipality: z
     .string({ message: 'accounts.errors.municipalityRequired' })
     .regex(/^\d{4}$/, 'accounts.errors.municipalityRequired'),
-  homeLocality: z
-    .string()
+  homeLocality: textField({ message: 'accounts.errors.localityInvalid' })
     .max(200)
     .optional()
     .transform((value) => (value ? value : undefined)),
@@ -49,11 +49,11 @@ export const signUpSchema = z.object({
 export type SignUpInput = z.input<typeof signUpSchema>;
 
 export const logInSchema = z.object({
-  email: z.string().trim().max(254).default(''),
-  password: z.string().max(1024).default(''),
+  email: textField().trim().max(254).default(''),
+  password: z.string().max(1024).default(''), // only compared (see passwordSchema)
 });
 
-/** The password typed to prove it is you (never checked for strength: an old one may be weak). */
+/** The password typed to prove it is you (never checked for strength or characters: an old one may be weak). */
 const currentPasswordSchema = z
   .string({ message: 'accounts.errors.currentPasswordRequired' })
   .min(1, 'accounts.errors.currentPasswordRequired')

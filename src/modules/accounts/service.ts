@@ -2,6 +2,7 @@ import type { Db, DbOrTrx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import type { Language } from '../../platform/i18n.js';
 import { queueMail } from '../../platform/mail.js';
+import { formText } from '../../platform/validation.js';
 import type { ReferenceData } from '../reference/index.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { authorize, type Actor } from '../access/index.js';
@@ -204,7 +205,7 @@ export async function requestPasswordReset(db: Db, input: { email: unknown }, co
 }
 
 export function canResetPassword(db: DbOrTrx, token: unknown): Promise<boolean> {
-  return isTokenUsable(db, typeof token === 'string' ? token : '', 'reset_password');
+  return isTokenUsable(db, formText(token), 'reset_password');
 }
 
 const unusableToken = () => new AppError('bad_request', 'The link is used or expired', { token: 'accounts.errors.tokenInvalid' });
@@ -217,7 +218,7 @@ const unusableToken = () => new AppError('bad_request', 'The link is used or exp
  * go in one transaction. The address counts as verified: the link reached it.
  */
 export async function resetPassword(db: Db, input: { token: unknown; password: unknown }): Promise<{ userId: number }> {
-  const token = typeof input.token === 'string' ? input.token : '';
+  const token = formText(input.token);
   if (!(await isTokenUsable(db, token, 'reset_password'))) throw unusableToken();
   const parsed = resetPasswordSchema.safeParse({ password: input.password });
   if (!parsed.success) throw new AppError('bad_request', 'The password is not acceptable', fieldErrors(parsed.error));
@@ -348,7 +349,7 @@ export async function requestEmailChange(
 }
 
 export function canConfirmEmailChange(db: DbOrTrx, token: unknown): Promise<boolean> {
-  return isTokenUsable(db, typeof token === 'string' ? token : '', 'change_email');
+  return isTokenUsable(db, formText(token), 'change_email');
 }
 
 /**
@@ -357,7 +358,7 @@ export function canConfirmEmailChange(db: DbOrTrx, token: unknown): Promise<bool
  * A taken address is refused (409) and changes nothing, the token included.
  */
 export async function confirmEmailChange(db: Db, token: unknown): Promise<{ userId: number; email: string }> {
-  const value = typeof token === 'string' ? token : '';
+  const value = formText(token);
   try {
     return await db.transaction(async (trx) => {
       const userId = await consumeToken(trx, value, 'change_email');

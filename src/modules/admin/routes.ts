@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { AppDeps } from '../../app.js';
 import { AppError } from '../../platform/errors.js';
+import { formText } from '../../platform/validation.js';
 import type { Actor } from '../access/index.js';
 import { appointOfficer, getOverview, listOfficers, removeOfficer } from './service.js';
 
@@ -34,10 +35,7 @@ export function adminRoutes(deps: AppDeps): Router {
       await appointOfficer(deps.db, req.actor, body, deps.reference);
     } catch (error) {
       if (!(error instanceof AppError) || error.status !== 400) throw error;
-      const form = {
-        email: typeof body.email === 'string' ? body.email.slice(0, 254) : '',
-        municipality: typeof body.municipality === 'string' ? body.municipality.slice(0, 4) : '',
-      };
+      const form = { email: formText(body.email, 254), municipality: formText(body.municipality, 4) };
       res.status(400).render('admin/officers', await officersPage(req.actor, form, error.fields));
       return;
     }

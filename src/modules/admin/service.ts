@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DbOrTrx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
-import { fieldErrors } from '../../platform/validation.js';
+import { fieldErrors, formText, textField } from '../../platform/validation.js';
 import { authorize, type Actor } from '../access/index.js';
 import { getOpenReportCount } from '../moderation/index.js';
 import type { ReferenceData } from '../reference/index.js';
@@ -21,8 +21,7 @@ export async function listOfficers(db: DbOrTrx, actor: Actor): Promise<OfficerRo
 }
 
 const appointSchema = z.object({
-  email: z
-    .string({ message: 'admin.errors.emailRequired' })
+  email: textField({ typeMessage: 'admin.errors.emailRequired' })
     .trim()
     .min(1, 'admin.errors.emailRequired')
     .max(254, 'admin.errors.userNotFound'),
@@ -52,7 +51,7 @@ export async function removeOfficer(
 ): Promise<void> {
   authorize(actor, 'officer.appoint');
   const userId = Number(input.userId);
-  const municipality = typeof input.municipality === 'string' ? input.municipality : '';
+  const municipality = formText(input.municipality);
   if (!Number.isSafeInteger(userId) || userId <= 0 || !/^\d{4}$/.test(municipality))
     throw new AppError('bad_request', 'Invalid request');
   await deleteOfficer(db, userId, municipality);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fieldErrors } from '../../platform/validation.js';
+import { fieldErrors, formText, textField } from '../../platform/validation.js';
 
 // The two forms of an application: the resident's message with the choice to
 // share the profile, and the organisation's optional message when it
@@ -15,21 +15,12 @@ const E = 'applications.errors';
 /** Length as a person counts characters (code points), as PostgreSQL's char_length does. */
 const length = (text: string) => [...text].length;
 
-/** Control characters other than line breaks and tabs (PostgreSQL refuses NUL outright). */
-const hasControl = (value: string) =>
-  [...value].some((char) => {
-    const code = char.codePointAt(0)!;
-    if (code === 9 || code === 10 || code === 13) return false;
-    return code < 32 || (code >= 127 && code < 160);
-  });
-
+/** A multi-line text; control characters other than line breaks and tabs are refused (PostgreSQL refuses NUL outright). */
 const text = (max: number, key: string, required: boolean) =>
-  z
-    .string({ message: `${E}.${key}Invalid` })
+  textField({ multiline: true, typeMessage: `${E}.${key}Invalid`, message: `${E}.${key}Invalid` })
     .transform((value) => value.replace(/\r\n?/g, '\n').trim())
     .refine((value) => !required || value.length > 0, `${E}.${key}Required`)
-    .refine((value) => length(value) <= max, `${E}.${key}TooLong`)
-    .refine((value) => !hasControl(value), `${E}.${key}Invalid`);
+    .refine((value) => length(value) <= max, `${E}.${key}TooLong`);
 
 /** A checkbox: present ("on") is yes, absent is no; anything else is not a checkbox's answer. */
 const checkbox = z.union([z.literal('on'), z.undefined()], { message: `${E}.shareProfileInvalid` }).transform((v) => v === 'on');
@@ -46,15 +37,13 @@ export interface DeclineForm {
   declineMessage: string;
 }
 
-const echoText = (value: unknown) => (typeof value === 'string' ? value.slice(0, ECHO_MAX) : '');
-
 /** The form as typed (for re-rendering) and, when valid, the values to store. */
 export function parseApplyForm(body: Record<string, unknown>): {
   form: ApplyForm;
   values?: ApplyForm;
   errors: Record<string, string>;
 } {
-  const form = { message: echoText(body.message), shareProfile: body.shareProfile === 'on' };
+  const form = { message: formText(body.message, ECHO_MAX), shareProfile: body.shareProfile === 'on' };
   const parsed = applySchema.safeParse({ message: body.message ?? '', shareProfile: body.shareProfile });
   return parsed.success ? { form, values: parsed.data, errors: {} } : { form, errors: fieldErrors(parsed.error) };
 }
@@ -64,7 +53,7 @@ export function parseDeclineForm(body: Record<string, unknown>): {
   values?: { declineMessage: string | null };
   errors: Record<string, string>;
 } {
-  const form = { declineMessage: echoText(body.declineMessage) };
+  const form = { declineMessage: formText(body.declineMessage, ECHO_MAX) };
   const parsed = declineSchema.safeParse({ declineMessage: body.declineMessage });
   return parsed.success
     ? { form, values: { declineMessage: parsed.data.declineMessage || null }, errors: {} }

@@ -1,3 +1,4 @@
+import { dateProblem, formText, textProblem, VALIDATION_MESSAGES } from '../../platform/validation.js';
 import type { ReferenceData } from '../reference/index.js';
 import { COMPENSATION_TYPES, type CompensationType } from './schemas.js';
 
@@ -68,8 +69,7 @@ const checked = (value: unknown) => value === 'on' || value === 'true' || value 
 export function postingFormFromBody(body: Record<string, unknown>): PostingForm {
   const form = Object.fromEntries(
     POSTING_TEXT_FIELDS.map((field) => {
-      const value = body[field];
-      return [field, typeof value === 'string' ? value.slice(0, LIMITS[field] + 100) : ''];
+      return [field, formText(body[field], LIMITS[field] + 100)];
     }),
   ) as Record<PostingTextField, string>;
   return { ...form, workTraining: checked(body.workTraining), supervisorAvailable: checked(body.supervisorAvailable) };
@@ -82,8 +82,8 @@ export const emptyPostingForm = (municipalityCode: string): PostingForm => ({
   peopleNeeded: '1',
 });
 
-const isRealDate = (value: string) =>
-  /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+/** The textareas: line breaks (and tabs) belong in them, not in the one-line fields. */
+const MULTILINE: ReadonlySet<PostingTextField> = new Set(['description', 'requirements']);
 
 /** Today in Sweden, as YYYY-MM-DD. */
 export const swedishToday = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
@@ -102,6 +102,12 @@ export function validatePostingForm(
   for (const field of [...POSTING_TEXT_FIELDS, 'workTraining', 'supervisorAvailable']) {
     const value = body[field];
     if (value !== undefined && typeof value !== 'string') errors[field] = 'postings.errors.invalid';
+  }
+  // Every typed value, before anything else reads it: NUL and other controls
+  // never reach the database (which refuses NUL with an error, not a message).
+  for (const field of POSTING_TEXT_FIELDS) {
+    const problem = textProblem(form[field], { multiline: MULTILINE.has(field) });
+    if (problem) errors[field] ??= problem;
   }
   const fail = (field: string, key: string) => {
     errors[field] ??= `postings.errors.${key}`;
@@ -162,8 +168,11 @@ export function validatePostingForm(
   const date = (field: 'startsOn' | 'endsOn' | 'applyBy') => {
     const value = form[field].trim();
     if (!value) return null;
-    if (isRealDate(value)) return value;
-    fail(field, 'date');
+    const problem = dateProblem(value);
+    if (!problem) return value;
+    // Not written as a date: the form's own message; not a real date, or far out: the shared one.
+    if (problem === VALIDATION_MESSAGES.dateFormat) fail(field, 'date');
+    else errors[field] ??= problem;
     return null;
   };
   const startsOn = date('startsOn');

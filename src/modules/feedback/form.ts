@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fieldErrors } from '../../platform/validation.js';
+import { fieldErrors, formText, textField } from '../../platform/validation.js';
 
 export const MAX_COMMENT_LENGTH = 1000;
 export const RATINGS = [1, 2, 3, 4, 5] as const;
@@ -18,8 +18,7 @@ const feedbackSchema = z.object({
     .regex(/^[1-5]$/, 'feedback.errors.rating')
     .transform(Number),
   // A textarea sends CRLF line breaks; counted as one character each, as the user sees them.
-  comment: z
-    .string({ message: 'feedback.errors.comment' })
+  comment: textField({ multiline: true, typeMessage: 'feedback.errors.comment' })
     .default('')
     .transform((text) => text.replace(/\r\n?/g, '\n').trim())
     .refine((text) => [...text].length <= MAX_COMMENT_LENGTH, 'feedback.errors.commentTooLong'),
@@ -33,8 +32,7 @@ export function validateFeedbackForm(body: Record<string, unknown>): {
   errors: Record<string, string>;
   form: FeedbackForm;
 } {
-  const text = (value: unknown) => (typeof value === 'string' ? value : '');
-  const form = { rating: text(body.rating), comment: text(body.comment) };
+  const form = { rating: formText(body.rating), comment: formText(body.comment) };
   const parsed = feedbackSchema.safeParse({ rating: body.rating, comment: body.comment });
   if (!parsed.success) return { errors: fieldErrors(parsed.error), form };
   return { values: parsed.data, errors: {}, form };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DbOrTrx } from '../../platform/db.js';
 import { AppError, translateDatabaseError } from '../../platform/errors.js';
-import { fieldErrors } from '../../platform/validation.js';
+import { fieldErrors, formText, textField } from '../../platform/validation.js';
 import type { Actor } from '../access/index.js';
 import { getApplicationForActor } from '../applications/index.js';
 import { notify } from '../notifications/index.js';
@@ -132,8 +132,7 @@ export async function getThread(db: DbOrTrx, actor: Actor, applicationId: number
 }
 
 const messageBody = z.strictObject({
-  body: z
-    .string({ error: 'messages.errors.notText' })
+  body: textField({ multiline: true, typeMessage: 'messages.errors.notText' })
     .transform((text) => text.replace(/\r\n?/g, '\n').trim())
     .pipe(
       z
@@ -148,7 +147,7 @@ const messageBody = z.strictObject({
 export async function postMessage(db: DbOrTrx, actor: Actor, applicationId: number, input: unknown): Promise<number> {
   const application = await threadApplication(db, actor, applicationId);
   const raw = (input as { body?: unknown } | null)?.body;
-  const typed = typeof raw === 'string' ? raw : '';
+  const typed = formText(raw);
   const parsed = messageBody.safeParse({ body: raw });
   if (!parsed.success)
     throw new MessageFormError('bad_request', fieldErrors(parsed.error).body ?? 'messages.errors.notText', typed);

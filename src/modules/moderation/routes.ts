@@ -4,6 +4,7 @@ import type { AppDeps } from '../../app.js';
 import { notFound } from '../../platform/errors.js';
 import { assignmentPath, parseAssignmentRef } from '../assignments/index.js';
 import { assignmentIndexName } from '../search/index.js';
+import { sharedRateLimitOptions } from '../../web/rate-limit-store.js';
 import {
   dismissReport,
   getModerationQueue,
@@ -65,11 +66,12 @@ export function moderationRoutes(deps: AppDeps): Router {
     });
   };
 
-  // Per client address (in memory, per process, like the account limits).
+  // Per client address, counted in PostgreSQL like the account limits.
   // Only stored reports count: a refused form or an "already reported" answer
-  // stores nothing. The address lives in the limiter's memory for the window
-  // only, never in the database.
+  // stores nothing. The counter holds a keyed hash of the address, never the
+  // address itself, and is deleted after its window.
   const reportLimit = rateLimit({
+    ...sharedRateLimitOptions(deps, 'report-address'),
     windowMs: 60 * 60 * 1000,
     limit: REPORTS_PER_HOUR,
     skipSuccessfulRequests: true,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { inTransaction, type DbOrTrx } from '../../platform/db.js';
 import { AppError, notFound, translateDatabaseError } from '../../platform/errors.js';
-import { fieldErrors } from '../../platform/validation.js';
+import { fieldErrors, formText, textField } from '../../platform/validation.js';
 import { authorize, type Actor } from '../access/index.js';
 import { enqueueIndexUpdate, getPublicAssignment, type AssignmentDetail } from '../assignments/index.js';
 import { notify } from '../notifications/index.js';
@@ -52,8 +52,7 @@ export class ModerationFormError<F> extends AppError {
 const reportSchema = z
   .object({
     reason: z.enum(REPORT_REASONS, { message: `${E}.reasonRequired` }),
-    details: z
-      .string({ message: `${E}.detailsInvalid` })
+    details: textField({ multiline: true, typeMessage: `${E}.detailsInvalid` })
       .trim()
       .max(REPORT_DETAILS_MAX, `${E}.detailsTooLong`)
       .default(''),
@@ -62,8 +61,6 @@ const reportSchema = z
     if (value.reason === 'other' && value.details === '')
       context.addIssue({ code: 'custom', path: ['details'], message: `${E}.detailsRequired` });
   });
-
-const text = (value: unknown) => (typeof value === 'string' ? value : '');
 
 /** The assignment a report is about: only one the asker can see (404 for hidden, drafts, suspended organisations). */
 export async function getReportTarget(db: DbOrTrx, actor: Actor, assignmentId: number) {
@@ -86,8 +83,8 @@ export async function reportAssignment(
   const parsed = reportSchema.safeParse({ reason: input.reason, details: input.details ?? '' });
   if (!parsed.success) {
     throw new ModerationFormError<ReportForm>(fieldErrors(parsed.error), {
-      reason: text(input.reason),
-      details: text(input.details),
+      reason: formText(input.reason),
+      details: formText(input.details),
     });
   }
   try {
@@ -133,8 +130,7 @@ export async function getOpenReportCount(db: DbOrTrx, actor: Actor): Promise<num
 /** The moderator's text (reason or warning): required, at most MODERATOR_TEXT_MAX characters. */
 function moderatorText(input: Record<string, unknown>, field: 'reason' | 'message'): string {
   const required = field === 'reason' ? `${E}.moderatorReasonRequired` : `${E}.messageRequired`;
-  const parsed = z
-    .string({ message: required })
+  const parsed = textField({ multiline: true, typeMessage: required })
     .trim()
     .min(1, required)
     .max(MODERATOR_TEXT_MAX, `${E}.textTooLong`)
@@ -142,7 +138,7 @@ function moderatorText(input: Record<string, unknown>, field: 'reason' | 'messag
   if (!parsed.success) {
     throw new ModerationFormError<Record<string, string>>(
       { [field]: parsed.error.issues[0]!.message },
-      { [field]: text(input[field]) },
+      { [field]: formText(input[field]) },
     );
   }
   return parsed.data;

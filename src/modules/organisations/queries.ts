@@ -258,6 +258,12 @@ export async function countInvitesSince(db: DbOrTrx, organisationId: number, sin
   return Number(row?.count ?? 0);
 }
 
+/** Whether the invite (in any state) belongs to the organisation. */
+export async function isInviteOf(db: DbOrTrx, organisationId: number, inviteId: number): Promise<boolean> {
+  const row = await db('organisation_invites').where({ id: inviteId, organisation_id: organisationId }).first('id');
+  return row !== undefined;
+}
+
 /** Withdraws pending invites: one (`inviteId`) or all to an address. Returns how many. */
 export async function revokeInvites(
   db: DbOrTrx,

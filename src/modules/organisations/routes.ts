@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../app.js';
 import { AppError } from '../../platform/errors.js';
+import { formText } from '../../platform/validation.js';
 import { isUploadError, uploadReceiver } from '../../web/uploads.js';
 import { authorize, can } from '../access/index.js';
 import { excerpt, summaryCard } from '../assignments/index.js';
@@ -46,8 +47,6 @@ const logoVersion = (key: string | null) => (key ? key.slice(key.lastIndexOf('/'
 
 const noStore = (res: Response) => res.set('Cache-Control', 'no-store');
 
-const text = (value: unknown, max = 500) => (typeof value === 'string' ? value.slice(0, max) : '');
-
 const done = (req: Request, allowed: ReadonlySet<string>) =>
   typeof req.query.done === 'string' && allowed.has(req.query.done) ? req.query.done : undefined;
 
@@ -60,7 +59,7 @@ const isFormError = (error: unknown): error is AppError =>
 
 const formFromBody = (body: Record<string, unknown>): OrganisationForm =>
   Object.fromEntries(
-    FORM_FIELDS.map((field) => [field, text(body[field], field === 'description' ? 6000 : 500)]),
+    FORM_FIELDS.map((field) => [field, formText(body[field], field === 'description' ? 6000 : 500)]),
   ) as OrganisationForm;
 
 const formFromOrganisation = (organisation: Organisation): OrganisationForm => ({
@@ -141,7 +140,7 @@ export function organisationRoutes(deps: AppDeps): Router {
   // token, so mail scanners that follow links cannot use it up.
   router.get('/inbjudan', async (req, res) => {
     noStore(res);
-    const token = text(req.query.token, 100);
+    const token = formText(req.query.token, 100);
     const view = await getInvite(deps.db, req.actor, token);
     res.status(view.invite ? 200 : 400).render('organisations/invite', {
       ...view,
@@ -153,7 +152,7 @@ export function organisationRoutes(deps: AppDeps): Router {
 
   router.post('/inbjudan', async (req, res) => {
     noStore(res);
-    const token = text(req.body?.token, 100);
+    const token = formText(req.body?.token, 100);
     try {
       const { slug, joined } = await acceptInvite(deps.db, req.actor, token);
       res.redirect(303, `${organisationPath(slug)}?done=${joined ? 'joined' : 'alreadyMember'}`);
@@ -252,7 +251,7 @@ export function organisationRoutes(deps: AppDeps): Router {
   router.post('/organisationer/:slug/verifiera', async (req, res) => {
     const { slug } = await verifyOrganisation(deps.db, req.actor, req.params.slug);
     // Back to where the button was: the admin pages, or the organisation's page.
-    const next = text(req.body?.next, 200);
+    const next = formText(req.body?.next, 200);
     res.redirect(303, /^\/admin(\/[a-z0-9-]+)*$/.test(next) ? next : `${organisationPath(slug)}?done=verified`);
   });
 
@@ -290,7 +289,7 @@ export function organisationRoutes(deps: AppDeps): Router {
       });
     } catch (error) {
       if (!isFormError(error)) throw error;
-      const form = { email: text(body.email, 254), role: text(body.role, 20) };
+      const form = { email: formText(body.email, 254), role: formText(body.role, 20) };
       res.status(error.status).render('organisations/members', await membersView(req, req.params.slug, form, error.fields));
       return;
     }

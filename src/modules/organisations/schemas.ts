@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { textField } from '../../platform/validation.js';
 import type { MemberRole } from '../access/index.js';
 import { parseOrganisationNumber } from './organisation-number.js';
 
@@ -15,34 +16,25 @@ const E = 'organisations.errors';
 /** Length in characters as a person counts them (code points), not UTF-16 units. */
 const length = (text: string) => [...text].length;
 
-/** C0 and C1 control characters; `allowLineBreaks` keeps \n (and \r, \t) for multi-line text. */
-const hasControl = (value: string, allowLineBreaks: boolean) =>
-  [...value].some((char) => {
-    const code = char.codePointAt(0)!;
-    if (allowLineBreaks && (code === 10 || code === 13 || code === 9)) return false;
-    return code < 32 || (code >= 127 && code < 160);
-  });
+/** Any typed text of these forms: no control characters (line breaks where multi-line), no lone surrogates. */
+const typed = (key: string, multiline = false) =>
+  textField({ multiline, typeMessage: `${E}.${key}Required`, message: `${E}.invalidCharacters` });
 
 /** A trimmed one-line text of 1…max characters. */
 const line = (max: number, key: string) =>
-  z
-    .string({ message: `${E}.${key}Required` })
+  typed(key)
     .trim()
     .min(1, `${E}.${key}Required`)
-    .refine((value) => length(value) <= max, `${E}.${key}TooLong`)
-    .refine((value) => !hasControl(value, false), `${E}.invalidCharacters`);
+    .refine((value) => length(value) <= max, `${E}.${key}TooLong`);
 
 /** A trimmed multi-line text of min…max characters; line endings become \n. */
 const text = (min: number, max: number, key: string) =>
-  z
-    .string({ message: `${E}.${key}Required` })
+  typed(key, true)
     .transform((value) => value.replace(/\r\n?/g, '\n').trim())
     .refine((value) => length(value) >= min, `${E}.${key}Required`)
-    .refine((value) => length(value) <= max, `${E}.${key}TooLong`)
-    .refine((value) => !hasControl(value, true), `${E}.invalidCharacters`);
+    .refine((value) => length(value) <= max, `${E}.${key}TooLong`);
 
-export const emailSchema = z
-  .string({ message: `${E}.emailRequired` })
+export const emailSchema = typed('email')
   .trim()
   .min(1, `${E}.emailRequired`)
   .max(254, `${E}.emailInvalid`)
@@ -68,8 +60,7 @@ export function normaliseWebsite(input: string): string | undefined {
   return url.href;
 }
 
-const websiteSchema = z
-  .string()
+const websiteSchema = textField({ message: `${E}.websiteInvalid` })
   .optional()
   .transform((value, context) => {
     if (value === undefined || value.trim() === '') return null;
@@ -81,7 +72,7 @@ const websiteSchema = z
     return website;
   });
 
-const organisationNumberSchema = z.string({ message: `${E}.organisationNumberRequired` }).transform((value, context) => {
+const organisationNumberSchema = typed('organisationNumber').transform((value, context) => {
   if (value.trim() === '') {
     context.addIssue({ code: 'custom', message: `${E}.organisationNumberRequired` });
     return z.NEVER;

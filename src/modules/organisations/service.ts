@@ -17,6 +17,7 @@ import {
   insertInvite,
   insertMember,
   insertOrganisation,
+  isInviteOf,
   isMemberByEmail,
   lockMembers,
   markVerified,
@@ -354,10 +355,16 @@ export async function inviteMember(
   return { email };
 }
 
+/**
+ * Withdraws one invite of the organisation. An id that is not one of this
+ * organisation's invites is a 404, like any other organisation's object named
+ * under this organisation's path; withdrawing one already used, withdrawn or
+ * expired changes nothing and is no error (a second click, another admin first).
+ */
 export async function revokeInvite(db: DbOrTrx, actor: Actor, slug: string, inviteId: number): Promise<void> {
   const organisation = await organisationBySlug(db, slug);
   authorize(actor, 'organisation.members.manage', { organisationId: organisation.id });
-  if (!isId(inviteId)) throw notFound();
+  if (!isId(inviteId) || !(await isInviteOf(db, organisation.id, inviteId))) throw notFound();
   await revokeInvites(db, organisation.id, { inviteId });
 }
 
@@ -380,12 +387,6 @@ async function changeMembership(
   const resource = { organisationId: organisation.id };
   authorize(actor, 'organisation.members.manage', resource);
   if (!isId(userId)) throw notFound();
-  let newRole: MemberRole | undefined;
-  if (change !== 'remove') {
-    const role = roleSchema.safeParse(change.role);
-    if (!role.success) throw badRequest('Unknown role', { role: `${E}.roleRequired` });
-    newRole = role.data;
-  }
 
   return db.transaction(async (trx) => {
     const members = await lockMembers(trx, organisation.id);
@@ -395,8 +396,15 @@ async function changeMembership(
     else memberships.delete(organisation.id);
     authorize({ ...actor, memberships }, 'organisation.members.manage', resource);
 
+    // Someone who is not a member here (another organisation's, say) is a 404, whatever the form says.
     const target = members.find((member) => member.userId === userId);
     if (!target) throw notFound();
+    let newRole: MemberRole | undefined;
+    if (change !== 'remove') {
+      const role = roleSchema.safeParse(change.role);
+      if (!role.success) throw badRequest('Unknown role', { role: `${E}.roleRequired` });
+      newRole = role.data;
+    }
     const losesAdmin = target.role === 'admin' && newRole !== 'admin';
     const otherAdmins = members.filter((member) => member.role === 'admin' && member.userId !== userId).length;
     if (losesAdmin && otherAdmins === 0) {

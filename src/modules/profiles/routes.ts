@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import type { AppDeps } from '../../app.js';
 import { AppError } from '../../platform/errors.js';
+import { formText } from '../../platform/validation.js';
 import { isUploadError, uploadReceiver } from '../../web/uploads.js';
 import { feedbackAboutResident } from '../feedback/index.js';
 import { getOwnCv, getProfile, localityChoices, removeCv, saveCv, saveProfile, type Profile } from './service.js';
@@ -83,13 +84,12 @@ export function profileRoutes(deps: AppDeps): Router {
 
 /** The submitted form as a profile again, so nothing typed is lost. */
 function echo(body: Record<string, unknown>): Profile {
-  const text = (value: unknown, max: number) => (typeof value === 'string' ? value.slice(0, max) : '');
   const strings = (value: unknown) =>
     (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string').slice(0, 200);
   return {
-    bio: text(body.bio, 5000),
-    skillTags: [text(body.skillTags, 2000)],
-    availability: text(body.availability, 500),
+    bio: formText(body.bio, 5000),
+    skillTags: [formText(body.skillTags, 2000)],
+    availability: formText(body.availability, 500),
     drivingLicence: body.drivingLicence === 'on',
     visibleToOrganisations: body.visibleToOrganisations === 'yes',
     categories: strings(body.categories),

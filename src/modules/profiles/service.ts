@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Db, DbOrTrx } from '../../platform/db.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newStorageKey, type Storage, type StoredFile } from '../../platform/storage.js';
+import { textField, VALIDATION_MESSAGES } from '../../platform/validation.js';
 import { authorize, type Actor } from '../access/index.js';
 import type { ReferenceData } from '../reference/index.js';
 
@@ -25,9 +26,8 @@ export interface Profile {
 const list = (value: unknown) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 const profileSchema = z.object({
-  bio: z.string().trim().max(2000, 'profiles.errors.bioTooLong').default(''),
-  skillTags: z
-    .string()
+  bio: textField({ multiline: true }).trim().max(2000, 'profiles.errors.bioTooLong').default(''),
+  skillTags: textField()
     .max(1000, 'profiles.errors.tagsTooLong')
     .default('')
     .transform((text) => [
@@ -40,11 +40,11 @@ const profileSchema = z.object({
     ])
     .refine((tags) => tags.length <= 20, 'profiles.errors.tooManyTags')
     .refine((tags) => tags.every((tag) => [...tag].length <= 40 && !/[<>]/.test(tag)), 'profiles.errors.tagInvalid'),
-  availability: z.string().trim().max(200, 'profiles.errors.availabilityTooLong').default(''),
+  availability: textField().trim().max(200, 'profiles.errors.availabilityTooLong').default(''),
   drivingLicence: z.preprocess((value) => value === 'on' || value === 'true', z.boolean()),
   visibleToOrganisations: z.enum(['yes', 'no'], { message: 'profiles.errors.visibility' }),
-  categories: z.preprocess(list, z.array(z.string().max(100)).max(50)),
-  localities: z.preprocess(list, z.array(z.string().max(200)).max(200)),
+  categories: z.preprocess(list, z.array(textField().max(100)).max(50)),
+  localities: z.preprocess(list, z.array(textField().max(200)).max(200)),
 });
 
 export async function getProfile(db: DbOrTrx, actor: Actor): Promise<Profile> {
@@ -74,7 +74,10 @@ export async function saveProfile(db: Db, actor: Actor, input: Record<string, un
   if (!parsed.success) {
     const fields: Record<string, string> = {};
     for (const issue of parsed.error.issues)
-      fields[String(issue.path[0])] ??= issue.message.startsWith('profiles.') ? issue.message : 'profiles.errors.invalid';
+      fields[String(issue.path[0])] ??=
+        issue.message.startsWith('profiles.') || issue.message === VALIDATION_MESSAGES.invalidCharacters
+          ? issue.message
+          : 'profiles.errors.invalid';
     throw new AppError('bad_request', 'The profile is not valid', fields);
   }
   const value = parsed.data;

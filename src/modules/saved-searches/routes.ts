@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../app.js';
 import type { TFunction } from '../../platform/i18n.js';
+import { formText } from '../../platform/validation.js';
 import { FREQUENCIES } from './queries.js';
 import {
   createSavedSearch,
@@ -138,7 +139,7 @@ const bodyOf = (req: Request) => (req.body ?? {}) as Record<string, unknown>;
 export function oneClickUnsubscribeRoutes(deps: AppDeps): Router {
   const router = Router();
   router.get('/bevakningar/avsluta/ett-klick', (req, res) => {
-    const token = typeof req.query.token === 'string' ? req.query.token : '';
+    const token = formText(req.query.token);
     res.set('Referrer-Policy', 'no-referrer').redirect(303, `/bevakningar/avsluta?token=${encodeURIComponent(token)}`);
   });
   router.post('/bevakningar/avsluta/ett-klick', async (req, res) => {

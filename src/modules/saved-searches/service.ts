@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { inTransaction, type DbOrTrx } from '../../platform/db.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import type { TFunction } from '../../platform/i18n.js';
-import { fieldErrors } from '../../platform/validation.js';
+import { fieldErrors, formText, textField } from '../../platform/validation.js';
 import { authorize, type Actor } from '../access/index.js';
 import type { ReferenceData } from '../reference/index.js';
 import { FREQUENCIES, insertSavedSearch, selectOwnSavedSearch, selectOwnSavedSearches, type Frequency } from './queries.js';
@@ -46,11 +46,8 @@ export interface SavedSearchView {
   valid: boolean;
 }
 
-const text = (value: unknown, max: number) => (typeof value === 'string' ? value.slice(0, max) : '');
-
 const formSchema = z.object({
-  name: z
-    .string({ message: 'savedSearches.errors.nameRequired' })
+  name: textField({ typeMessage: 'savedSearches.errors.nameRequired' })
     .transform((value) => value.replace(/\s+/g, ' ').trim())
     .pipe(
       z
@@ -69,7 +66,7 @@ function validateForm(body: Record<string, unknown>): { name: string; frequency:
 
 /** The submitted form as given (bounded), so a refused form keeps what was typed. */
 function echo(body: Record<string, unknown>): SavedSearchForm {
-  return { name: text(body.name, 500), frequency: text(body.frequency, 20), query: text(body.query, 4000) };
+  return { name: formText(body.name, 500), frequency: formText(body.frequency, 20), query: formText(body.query, 4000) };
 }
 
 /** The form for saving the search in `query` (the /uppdrag parameters): a default name and its words. */
@@ -104,7 +101,7 @@ export async function createSavedSearch(
 ): Promise<number> {
   authorize(actor, 'savedSearch.manage');
   const userId = actor.userId!;
-  const saved = savedQueryFrom(typeof body.query === 'string' ? body.query : '', reference);
+  const saved = savedQueryFrom(formText(body.query), reference);
   const errors: Record<string, string> = {};
   if (typeof body.query !== 'string' || !saved.ok) errors.query = 'savedSearches.errors.query';
   let values: { name: string; frequency: Frequency } | undefined;

@@ -13,6 +13,7 @@ export {
   type SearchSyncDeps,
 } from './sync.js';
 export { assignmentIndexName } from './assignment-index.js';
+export { watchSearchRecovery } from './recovery.js';
 export { parseSearchParams, SEARCH_PARAMETERS, type SearchParams } from './params.js';
 export {
   HIGHLIGHT_END,

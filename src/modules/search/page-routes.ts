@@ -1,9 +1,10 @@
 import { Router, type Request } from 'express';
 import type { AppDeps } from '../../app.js';
+import { formText, hasForbiddenCharacters } from '../../platform/validation.js';
 import { urlWithQuery } from '../../web/query-string.js';
 import { assignmentPath, COMPENSATION_TYPES, type AssignmentCard } from '../assignments/index.js';
 import type { Locality, ReferenceData } from '../reference/index.js';
-import { parseSearchParams, SORTS, type SearchParams } from './params.js';
+import { INVALID_CHARACTERS, parseSearchParams, SORTS, type SearchParams } from './params.js';
 import { HIGHLIGHT_END, HIGHLIGHT_START, searchAssignments, type SearchHit, type SearchResult } from './service.js';
 
 // The search page, GET /uppdrag: an ordinary GET form whose every state is in
@@ -56,7 +57,7 @@ interface SearchForm {
   workTraining: boolean;
 }
 
-const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, MAX_ECHO_LENGTH) : '');
+const text = (value: unknown) => formText(value, MAX_ECHO_LENGTH);
 const texts = (value: unknown) =>
   (Array.isArray(value) ? value : [value]).filter((item): item is string => typeof item === 'string').slice(0, 50);
 
@@ -384,6 +385,7 @@ export function searchPageRoutes(deps: AppDeps): Router {
     delete query.from;
     let centre: string | undefined;
     if (req.query.from !== undefined && typeof req.query.from !== 'string') errors.from = 'fromUnknown';
+    else if (hasForbiddenCharacters(form.from)) errors.from = 'invalidCharacters';
     else if (form.from.trim()) {
       const { locality, error } = findVillage(form.from, deps.reference, form.municipalities);
       if (locality) {
@@ -406,9 +408,10 @@ export function searchPageRoutes(deps: AppDeps): Router {
     }
 
     const parsed = parseSearchParams(query, deps.reference);
-    for (const name of parsed.ok ? [] : Object.keys(parsed.errors)) {
+    for (const [name, message] of Object.entries(parsed.ok ? {} : parsed.errors)) {
       // "Nearest" without a place: said as such, unless the typed village is what is missing.
-      if (name === 'sort' && query.sort === 'distance') {
+      if (message === INVALID_CHARACTERS) errors[name] = 'invalidCharacters';
+      else if (name === 'sort' && query.sort === 'distance') {
         if (!errors.from) errors.sort = 'sortDistance';
       } else errors[name] = name;
     }

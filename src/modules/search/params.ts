@@ -1,3 +1,4 @@
+import { hasForbiddenCharacters } from '../../platform/validation.js';
 import { COMPENSATION_TYPES, type CompensationType } from '../assignments/index.js';
 import type { ReferenceData } from '../reference/index.js';
 
@@ -47,11 +48,18 @@ export type ParseResult = { ok: true; params: SearchParams } | { ok: false; erro
 
 type Query = Record<string, unknown>;
 
+/** The message for a value with control characters or a lone surrogate (the page shows its own text for it). */
+export const INVALID_CHARACTERS = 'must not contain control characters';
+
 function single(query: Query, name: string, errors: Record<string, string>): string | undefined {
   const value = query[name];
   if (value === undefined) return undefined;
   if (typeof value !== 'string') {
     errors[name] = 'must be given once';
+    return undefined;
+  }
+  if (hasForbiddenCharacters(value)) {
+    errors[name] = INVALID_CHARACTERS;
     return undefined;
   }
   return value.trim();
@@ -67,6 +75,10 @@ function many(query: Query, name: string, errors: Record<string, string>): strin
   }
   if (values.length > MAX_VALUES) {
     errors[name] = `may be given at most ${MAX_VALUES} times`;
+    return [];
+  }
+  if (values.some((v) => hasForbiddenCharacters(v))) {
+    errors[name] = INVALID_CHARACTERS;
     return [];
   }
   return [...new Set(values.map((v) => v.trim()).filter((v) => v !== ''))];

@@ -58,17 +58,36 @@ async function ensureIndexOnce(client: Meilisearch, prefix: string): Promise<voi
  * Brings one assignment's document in line with its current row. Idempotent:
  * it reads the row when it runs, so a retried or collapsed job does the right thing.
  */
-export async function syncAssignment(deps: SearchSyncDeps, id: number): Promise<'upserted' | 'deleted' | 'skipped'> {
+export async function syncAssignment(
+  deps: SearchSyncDeps,
+  id: number,
+): Promise<'upserted' | 'deleted' | 'unchanged' | 'skipped'> {
   if (!deps.search) return 'skipped'; // no search engine at all: the start-up sync catches up once there is one
   await ensureIndexOnce(deps.search, deps.indexPrefix);
   const index = deps.search.index(assignmentIndexName(deps.indexPrefix));
   const document = await loadAssignmentDocument(deps.db, id);
+  // Reading the indexed version takes a millisecond; writing one waits for an
+  // indexing task (0.3–1 s here). Most jobs that find nothing to do come from
+  // a rebuild that already wrote the document (the demo data on a first start,
+  // a reindex) or from a retry whose earlier attempt got through.
+  const indexed = await indexedDocument(index, id);
   if (document) {
+    if (indexed && documentFingerprint(indexed) === documentFingerprint(document)) return 'unchanged';
     await settle(index.addDocuments([document]));
     return 'upserted';
   }
+  if (!indexed) return 'unchanged';
   await settle(index.deleteDocument(id));
   return 'deleted';
+}
+
+async function indexedDocument(index: ReturnType<Meilisearch['index']>, id: number): Promise<object | undefined> {
+  try {
+    return await index.getDocument(id);
+  } catch (error) {
+    if (meilisearchApiError(error)?.cause?.code === 'document_not_found') return undefined;
+    throw error;
+  }
 }
 
 export interface IndexCheck {
