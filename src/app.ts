@@ -56,6 +56,9 @@ export function buildApp(deps: AppDeps): Express {
   app.set('query parser', 'simple'); // flat values and arrays only, never nested objects
   useViews(app, { cache: deps.config.isProduction });
 
+  // Behind a proxy every request comes from the proxy's address: without this, all
+  // clients would share one per-address rate limit (and one address in the logs).
+  if (deps.config.trustProxy > 0) app.set('trust proxy', deps.config.trustProxy);
   app.use(requestLogger(deps.log));
   app.use(securityHeaders({ production: deps.config.isProduction, mapTileOrigin: deps.config.map?.tileOrigin }));
   app.use(compression());

@@ -103,6 +103,15 @@ const schema = z.object({
     z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   ),
   RUN_WORKER: booleanFlag(true),
+  TRUST_PROXY: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ message: 'must be a whole number of proxies between 0 and 10' })
+      .int('must be a whole number of proxies between 0 and 10')
+      .min(0, 'must be a whole number of proxies between 0 and 10')
+      .max(10, 'must be a whole number of proxies between 0 and 10')
+      .optional(),
+  ),
   MAP_TILE_URL: tileUrl,
   MAP_TILE_ATTRIBUTION: z.preprocess(
     blankToUndefined,
@@ -133,6 +142,11 @@ export interface Config {
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** Run the job worker inside the web process (default) or only via `npm run worker`. */
   readonly runWorker: boolean;
+  /**
+   * How many reverse proxies stand before the app: the client's address is read that
+   * many hops back in X-Forwarded-For (per-address rate limits, logs). 0 = none.
+   */
+  readonly trustProxy: number;
   /** The map on the posting form; undefined when MAP_TILE_URL is blank. */
   readonly map?: {
     /** A Leaflet tile URL template ({z}/{x}/{y}). */
@@ -180,6 +194,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: v.SMTP_URL,
     logLevel: v.LOG_LEVEL,
     runWorker: v.RUN_WORKER,
+    // Production is served over HTTPS through a proxy (see README): one hop unless told otherwise.
+    trustProxy: v.TRUST_PROXY ?? (isProduction ? 1 : 0),
     map: v.MAP_TILE_URL
       ? Object.freeze({
           tileUrl: v.MAP_TILE_URL,

@@ -74,6 +74,7 @@ describe('loadConfig(env)', () => {
           'SMTP_URL',
           'LOG_LEVEL',
           'RUN_WORKER',
+          'TRUST_PROXY',
         ].map((name) => [name, value]),
       );
     for (const value of ['', '   ', '\t']) {
@@ -116,6 +117,14 @@ describe('loadConfig(env)', () => {
     });
   }
 
+  it('when TRUST_PROXY is unset, then no proxy is trusted, except in production (one, in front of HTTPS)', () => {
+    expect(loadConfig({}).trustProxy).to.equal(0);
+    const production = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), PUBLIC_URL: 'https://ub.example.se' };
+    expect(loadConfig(production).trustProxy).to.equal(1);
+    expect(loadConfig({ ...production, TRUST_PROXY: '0' }).trustProxy).to.equal(0);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).to.equal(2);
+  });
+
   describe('when a value is bad, then a ConfigError is one line naming the variable', () => {
     const cases: Array<[string, string]> = [
       ['PORT', 'abc'],
@@ -139,6 +148,10 @@ describe('loadConfig(env)', () => {
       ['SMTP_URL', 'http://x'],
       ['RUN_WORKER', 'maybe'],
       ['RUN_WORKER', 'yes'],
+      ['TRUST_PROXY', 'true'],
+      ['TRUST_PROXY', '-1'],
+      ['TRUST_PROXY', '11'],
+      ['TRUST_PROXY', '1.5'],
       ['MAP_TILE_URL', 'tiles.example.se/{z}/{x}/{y}.png'],
       ['MAP_TILE_URL', 'ftp://tiles.example.se/{z}/{x}/{y}.png'],
       ['MAP_TILE_URL', 'https://tiles.example.se/tile.png'],

@@ -42,8 +42,9 @@ export function createDb(connectionString: string, options: { poolMax?: number; 
 
 // SQLSTATE classes and codes that mean "the server is not there now", not
 // "your request was wrong": connection exceptions (08), operator intervention
-// (57P01 admin shutdown, 57P02 crash shutdown, 57P03 starting up).
-const UNAVAILABLE_SQLSTATES = /^(08...|57P0[123])$/;
+// (57P01 admin shutdown, 57P02 crash shutdown, 57P03 starting up), too many
+// connections (53300).
+const UNAVAILABLE_SQLSTATES = /^(08...|57P0[123]|53300)$/;
 const UNAVAILABLE_NODE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -68,7 +69,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   // query is sent on a connection that already broke (knex prefixes "ROLLBACK - " etc.)
   return (
     typeof message === 'string' &&
-    /Connection terminated( unexpectedly| due to connection timeout)?$|Client has encountered a connection error and is not queryable$/.test(
+    /Connection terminated( unexpectedly| due to connection timeout)?$|Client has encountered a connection error and is not queryable$|is not currently accepting connections$/.test(
       message,
     )
   );

@@ -90,12 +90,12 @@ export async function startWorker(options: {
   let stopping = false;
   let restartTimer: NodeJS.Timeout | undefined;
   let failures = 0;
-  /** Ids of the workers this process started since the last restart: their locks are ours to release. */
-  let workerIds: string[] = [];
+  /** Ids of the worker pools this process started since the last restart: jobs are locked in their name. */
+  let poolIds: string[] = [];
 
   const begin = async () => {
     const events: WorkerEvents = new EventEmitter();
-    events.on('worker:create', ({ worker }) => workerIds.push(worker.workerId));
+    events.on('pool:create', ({ workerPool }) => poolIds.push(workerPool.id));
     const started = await run({
       connectionString: options.connectionString,
       taskList: options.taskList,
@@ -106,6 +106,12 @@ export async function startWorker(options: {
       crontab: options.crontab ?? '',
       logger: workerLogger(log),
       events,
+      // Without batching, graphile-worker records a finished or failed job with a
+      // promise nobody awaits: when the database is gone at that moment, the
+      // rejection goes unhandled and Node ends the whole process. Batched (even
+      // with no delay) a failure is handled: the pool shuts down, `promise`
+      // rejects, and `ended` below restarts the worker.
+      preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
     });
     runner = started;
     started.promise.then(
@@ -124,8 +130,8 @@ export async function startWorker(options: {
     restartTimer = setTimeout(async () => {
       if (stopping) return;
       try {
-        await releaseJobsOf(options.connectionString, workerIds);
-        workerIds = [];
+        await releaseJobsOf(options.connectionString, poolIds);
+        poolIds = [];
         await begin();
         failures = 0;
         log.info('Job worker restarted');
@@ -147,12 +153,13 @@ export async function startWorker(options: {
   };
 }
 
-async function releaseJobsOf(connectionString: string, workerIds: string[]): Promise<void> {
+async function releaseJobsOf(connectionString: string, poolIds: string[]): Promise<void> {
   const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5000 });
   client.on('error', () => {}); // a lost connection surfaces as the query's rejection
   await client.connect();
   try {
-    if (workerIds.length > 0) await client.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [workerIds]);
+    // graphile-worker locks a job with its pool's id (the SQL function's parameter is named worker_ids)
+    if (poolIds.length > 0) await client.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [poolIds]);
   } finally {
     await client.end().catch(() => {});
   }

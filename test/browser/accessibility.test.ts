@@ -1,12 +1,19 @@
 import { expect } from 'chai';
 import sharp from 'sharp';
-import { accessibilityViolations, clickAndLoad, logInWithForm, runJobsUntilIndexed, useBrowser } from '../support/browser.js';
+import {
+  accessibilityViolations,
+  BROWSER_TEST_TIMEOUT_MS,
+  clickAndLoad,
+  logInWithForm,
+  runJobsUntilIndexed,
+  useBrowser,
+} from '../support/browser.js';
 import { createOrganisation, createTestAssignment } from '../support/factories.js';
 import { useTestApp } from '../support/test-app.js';
 import { createUser } from '../support/users.js';
 
 describe('Browser: pages are accessible (WCAG 2.1 A/AA, axe in Chromium)', function () {
-  this.timeout(60_000);
+  this.timeout(BROWSER_TEST_TIMEOUT_MS);
   const ctx = useTestApp();
   const browser = useBrowser(ctx);
   let detailPath: string;
@@ -114,7 +121,7 @@ describe('Browser: pages are accessible (WCAG 2.1 A/AA, axe in Chromium)', funct
     await page.getByLabel('E-postadress').fill('cecilia.holm@example.se');
     await page.getByLabel('Lösenord').fill('isfiske på Vormsjön');
     await page.getByRole('button', { name: 'Logga in' }).click();
-    await page.getByRole('link', { name: 'Mitt konto' }).click();
+    await clickAndLoad(page.getByRole('link', { name: 'Mitt konto' }));
     await page.getByRole('heading', { name: 'Mitt konto' }).waitFor();
     expect(await page.textContent('main')).to.contain('Cecilia Holm');
     await check();

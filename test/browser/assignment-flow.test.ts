@@ -3,7 +3,13 @@ import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { createOrganisation } from '../support/factories.js';
 import { useTestApp } from '../support/test-app.js';
-import { accessibilityViolations, logInWithForm, runJobsUntilIndexed, useBrowser } from '../support/browser.js';
+import {
+  accessibilityViolations,
+  BROWSER_TEST_TIMEOUT_MS,
+  logInWithForm,
+  runJobsUntilIndexed,
+  useBrowser,
+} from '../support/browser.js';
 import { createUser } from '../support/users.js';
 
 // The whole local loop of issue 4 in a real browser, as two people would do
@@ -13,7 +19,7 @@ import { createUser } from '../support/users.js';
 // console error or a CSP violation.
 
 describe('Browser: post → apply → accept → message → complete → feedback', function () {
-  this.timeout(180_000);
+  this.timeout(2.5 * BROWSER_TEST_TIMEOUT_MS); // one test of over fifty steps
   const ctx = useTestApp();
   const browser = useBrowser(ctx);
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { accessibilityViolations, logInWithForm, useBrowser } from '../support/browser.js';
+import { accessibilityViolations, BROWSER_TEST_TIMEOUT_MS, logInWithForm, useBrowser } from '../support/browser.js';
 import { createOrganisation } from '../support/factories.js';
 import { useTestApp } from '../support/test-app.js';
 import { createUser } from '../support/users.js';
@@ -16,7 +16,7 @@ const POINT_FORMAT = /^-?\d{1,3}\.\d{6}, -?\d{1,3}\.\d{6}$/;
 const RUSKSELE = [64.815066, 18.899262] as const;
 
 describe('Browser: the map picker on the posting form', function () {
-  this.timeout(60_000);
+  this.timeout(BROWSER_TEST_TIMEOUT_MS);
   const ctx = useTestApp();
   const browser = useBrowser(ctx);
   let email: string;

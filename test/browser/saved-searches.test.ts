@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 import { unsubscribeToken } from '../../src/modules/saved-searches/index.js';
-import { accessibilityViolations, clickAndLoad, logInWithForm, runJobsUntilIndexed, useBrowser } from '../support/browser.js';
+import {
+  accessibilityViolations,
+  BROWSER_TEST_TIMEOUT_MS,
+  clickAndLoad,
+  logInWithForm,
+  runJobsUntilIndexed,
+  useBrowser,
+} from '../support/browser.js';
 import { createOrganisation, createTestAssignment } from '../support/factories.js';
 import { createSavedSearch } from '../support/saved-search-factories.js';
 import { useTestApp } from '../support/test-app.js';
@@ -10,7 +17,7 @@ import { createUser } from '../support/users.js';
 // the search page and the pages around it, each with axe (WCAG 2.1 A/AA).
 
 describe('Browser: saved searches and recommendations', function () {
-  this.timeout(60_000);
+  this.timeout(BROWSER_TEST_TIMEOUT_MS);
   const ctx = useTestApp();
   const browser = useBrowser(ctx);
   let resident: { id: number; email: string };

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { accessibilityViolations, useBrowser } from '../support/browser.js';
+import { accessibilityViolations, BROWSER_TEST_TIMEOUT_MS, useBrowser } from '../support/browser.js';
 import { createOrganisation, createTestAssignment } from '../support/factories.js';
 import { useTestApp } from '../support/test-app.js';
 
@@ -16,7 +16,7 @@ const PNG_1X1 = Buffer.from(
 );
 
 describe('Browser: the search page', function () {
-  this.timeout(90_000);
+  this.timeout(BROWSER_TEST_TIMEOUT_MS);
   const ctx = useTestApp();
   const browser = useBrowser(ctx);
 

@@ -15,6 +15,13 @@ import { TEST_PASSWORD } from './users.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/**
+ * Mocha's limit for one browser test: a test of many steps takes 5–40 s on a
+ * loaded 2-core machine, so the limit leaves room for several times that. A
+ * step that hangs still fails sooner, at Playwright's own 30 s, with the step named.
+ */
+export const BROWSER_TEST_TIMEOUT_MS = 120_000;
+
 export interface BrowserContext {
   browser: Browser;
   baseUrl: string;
@@ -109,7 +116,7 @@ export async function clickAndLoad(target: Locator): Promise<void> {
  * back-off, which no worker runs in the tests. So the engine's queued tasks
  * are waited for, and an index job still queued is run again at once.
  */
-export async function runJobsUntilIndexed(ctx: TestApp, timeoutMs = 120_000): Promise<void> {
+export async function runJobsUntilIndexed(ctx: TestApp, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const deps = { db: ctx.db, search: ctx.search, indexPrefix: ctx.config.meili.indexPrefix, log: ctx.deps.log };
   const indexUid = assignmentIndexName(deps.indexPrefix);

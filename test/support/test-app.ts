@@ -70,7 +70,7 @@ export function useTestApp(overrides: (deps: AppDeps) => Partial<AppDeps> = () =
       PUBLIC_URL: 'http://uppdragsbanken.test',
     });
     const log = createLogger(config);
-    const db = createDb(url, { poolMax: 5 });
+    const db = createDb(url, { poolMax: 5, log });
     const search = createSearchClient({ host: services.meili.host, apiKey: services.meili.apiKey });
     sessionStore = createSessionStore(url);
     temporaryDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ub-uploads-'));

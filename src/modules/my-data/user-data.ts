@@ -127,6 +127,8 @@ export const USER_REFERENCES: readonly UserReference[] = [
     exportRows: all('application_messages', 'sender_id', { applicationId: 'application_id', body: 'body', sentAt: 'created_at' }),
   },
   { table: 'application_reads', column: 'user_id', onDelete: 'delete' },
+  // A demo account's generated password (development only): gone with the account, never exported.
+  { table: 'demo_logins', column: 'user_id', onDelete: 'delete' },
   {
     table: 'notifications',
     column: 'user_id',
