@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import { createAssignment, type NewAssignment } from '../src/modules/assignments/index.js';
 import { loadReferenceData } from '../src/modules/reference/index.js';
 import { ASSIGNMENTS, ORGANISATIONS, RESIDENTS, type DemoAssignment, type DemoPerson, type Season } from './demo-content.js';
+import { parseOrganisationsnummer } from '../src/platform/identifiers.js';
+import { luhnCheckDigit } from '../src/platform/luhn.js';
 import { slugify } from '../src/platform/slugify.js';
 import { DEMO_LOGINS, seedDemoLogins, type DemoLogin } from './demo-logins.js';
 
@@ -13,27 +15,10 @@ import { DEMO_LOGINS, seedDemoLogins, type DemoLogin } from './demo-logins.js';
 
 const DAY_MS = 86_400_000;
 
-/** Luhn (mod 10) check digit for the digits given, as used by Swedish organisationsnummer. */
-export function luhnCheckDigit(digits: string): number {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i += 1) {
-    // Weights 2, 1, 2, 1 … from the left for a 9-digit body.
-    let product = Number(digits[i]) * ((digits.length - i) % 2 === 1 ? 2 : 1);
-    if (product > 9) product -= 9;
-    sum += product;
-  }
-  return (10 - (sum % 10)) % 10;
-}
-
-/** A legal person's organisationsnummer: 10 digits, third digit ≥ 2, Luhn check digit last. */
-export function isValidOrganisationNumber(value: string): boolean {
-  return /^\d{10}$/.test(value) && Number(value[2]) >= 2 && luhnCheckDigit(value.slice(0, 9)) === Number(value[9]);
-}
-
 function organisationNumber(base: string): string {
   if (!/^\d{9}$/.test(base)) throw new Error(`Demo organisation number base must be 9 digits: ${base}`);
   const value = `${base}${luhnCheckDigit(base)}`;
-  if (!isValidOrganisationNumber(value)) throw new Error(`Invalid demo organisation number ${value}`);
+  if (!parseOrganisationsnummer(value)?.legalPerson) throw new Error(`Invalid demo organisation number ${value}`);
   return value;
 }
 

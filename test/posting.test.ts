@@ -101,7 +101,7 @@ describe('Posting assignments', () => {
       municipality_code: '2481',
       compensation_type: 'hourly',
       amount_sek: 180,
-      estimated_hours: 4.5,
+      estimated_hours: '4.5', // NUMERIC(6,1), read as its exact text (src/platform/db.ts)
       starts_on: isoDay(3),
       ends_on: isoDay(5),
       apply_by: isoDay(2),

@@ -12,7 +12,11 @@ export type DbOrTrx = Knex | Knex.Transaction;
 pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 // BIGINT ids fit comfortably in a JS number for this service.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
-pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number.parseFloat(value));
+// NUMERIC (decimal columns, avg(), sum() of a BIGINT) stays its exact text:
+// a float would silently round money. Where a number is really wanted (hours,
+// an average rating) the read site converts; öre sums go through oreFromDatabase
+// (platform/money.ts). This is node-postgres's own default, stated here on purpose.
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => value);
 
 /**
  * How long a request waits for a connection: while the database is away, a

@@ -1,4 +1,5 @@
 import { Router, type Response } from 'express';
+import { formatDateTime } from '../platform/calendar.js';
 import type { Db } from '../platform/db.js';
 import { notFound } from '../platform/errors.js';
 import type { Language } from '../platform/i18n.js';
@@ -44,13 +45,8 @@ function statusOf(mail: MailListRow): MailStatus {
 }
 
 function timeFormatter(res: Response): (value: Date) => string {
-  const lang = res.locals.lang as Language | undefined;
-  const format = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'sv-SE', {
-    dateStyle: 'short',
-    timeStyle: 'medium',
-    timeZone: 'Europe/Stockholm',
-  });
-  return (value) => format.format(value);
+  const lang = (res.locals.lang as Language | undefined) ?? 'sv';
+  return (value) => formatDateTime(value, lang, 'exactDateTime');
 }
 
 function summary(mail: MailListRow, formatTime: (value: Date) => string) {

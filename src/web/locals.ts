@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { i18n } from 'i18next';
+import { formatDate, formatMonth } from '../platform/calendar.js';
 import { pickLanguage, type Language } from '../platform/i18n.js';
 import type { ReferenceData } from '../modules/reference/index.js';
 import { urlWithQuery } from './query-string.js';
@@ -14,12 +15,6 @@ export function viewLocals(i18n: i18n, reference: ReferenceData): RequestHandler
     const locale = LOCALES[lang];
     const t = i18n.getFixedT(lang);
     const number = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
-    const date = new Intl.DateTimeFormat(locale, {
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      timeZone: 'Europe/Stockholm',
-    });
 
     res.set('Content-Language', lang);
     res.vary('Accept-Language');
@@ -29,7 +24,9 @@ export function viewLocals(i18n: i18n, reference: ReferenceData): RequestHandler
       currentPath: req.path,
       formatNumber: (value: number) => number.format(value),
       /** 'YYYY-MM-DD' (a calendar day) or a Date (an instant). */
-      formatDate: (value: string | Date) => date.format(typeof value === 'string' ? new Date(`${value}T12:00:00Z`) : value),
+      formatDate: (value: string | Date) => formatDate(value, lang),
+      /** The month and year, "mars 2026". */
+      formatMonth: (value: string | Date) => formatMonth(value, lang),
       compensationText: (type: string, amountSek: number | null) =>
         t(`compensation.${type}`, { amount: amountSek === null ? '' : number.format(amountSek) }),
       textBlocks,

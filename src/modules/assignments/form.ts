@@ -1,3 +1,4 @@
+import { todayInStockholm } from '../../platform/calendar.js';
 import { dateProblem, formText, textProblem, VALIDATION_MESSAGES } from '../../platform/validation.js';
 import type { ReferenceData } from '../reference/index.js';
 import { COMPENSATION_TYPES, type CompensationType } from './schemas.js';
@@ -85,9 +86,6 @@ export const emptyPostingForm = (municipalityCode: string): PostingForm => ({
 /** The textareas: line breaks (and tabs) belong in them, not in the one-line fields. */
 const MULTILINE: ReadonlySet<PostingTextField> = new Set(['description', 'requirements']);
 
-/** Today in Sweden, as YYYY-MM-DD. */
-export const swedishToday = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
-
 /**
  * Checks the typed form. `body` is the raw request body: a field sent as an
  * array or object is refused rather than read.
@@ -95,7 +93,7 @@ export const swedishToday = () => new Date().toLocaleDateString('sv-SE', { timeZ
 export function validatePostingForm(
   body: Record<string, unknown>,
   reference: ReferenceData,
-  today = swedishToday(),
+  today = todayInStockholm(),
 ): { values?: PostingValues; errors: Record<string, string>; form: PostingForm } {
   const form = postingFormFromBody(body);
   const errors: Record<string, string> = {};

@@ -189,7 +189,8 @@ export async function getPostingForEdit(
       point: row.lat != null ? `${row.lat}, ${row.lng}` : '',
       compensationType: row.compensation_type,
       amountSek: text(row.amount_sek),
-      estimatedHours: text(row.estimated_hours),
+      // NUMERIC(6,1) arrives as exact text ('4.0'); the form shows the number (4).
+      estimatedHours: text(row.estimated_hours == null ? null : Number(row.estimated_hours)),
       startsOn: text(row.starts_on),
       endsOn: text(row.ends_on),
       applyBy: text(row.apply_by),

@@ -174,5 +174,7 @@ export async function selectAssignmentDetail(
       organisationVerified: db.raw('o.verified_at IS NOT NULL'),
       organisationId: 'a.organisation_id',
     });
-  return row as AssignmentDetail | undefined;
+  if (!row) return undefined;
+  // NUMERIC arrives as exact text (platform/db.ts); hours are shown, never summed as money.
+  return { ...row, estimatedHours: row.estimatedHours == null ? null : Number(row.estimatedHours) } as AssignmentDetail;
 }

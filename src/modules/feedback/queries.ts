@@ -27,8 +27,9 @@ const MAX_ABOUT_RESIDENT = 50;
 
 async function summary(db: DbOrTrx, query: Knex.QueryBuilder): Promise<FeedbackSummary> {
   const row = (await query.first({ count: db.raw('count(*)::int'), average: db.raw('avg(f.rating)') })) as
-    { count: number; average: number | null } | undefined;
-  return { count: row?.count ?? 0, average: row?.average ?? undefined };
+    { count: number; average: string | null } | undefined;
+  // avg() is NUMERIC, exact text (platform/db.ts); a rating shown with one decimal is fine as a float.
+  return { count: row?.count ?? 0, average: row?.average == null ? undefined : Number(row.average) };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { formatDateTime } from '../../platform/calendar.js';
 import type { TFunction } from '../../platform/i18n.js';
 import { NOTIFICATION_TYPES } from './notify.js';
 
@@ -22,14 +23,7 @@ export function notificationText(t: TFunction, type: string, params: unknown): s
   return t(KNOWN.has(type) ? `notifications.types.${type}` : 'notifications.types.unknown', values);
 }
 
-const LOCALES: Record<string, string> = { sv: 'sv-SE', en: 'en-GB' };
-
-/** Date and time of day in Swedish time, e.g. "26 november 2026 14:05". */
+/** Date and time of day in Swedish time, e.g. "26 november 2026 kl. 14:05". */
 export function dateTimeFormatter(lang: string): (value: Date) => string {
-  const format = new Intl.DateTimeFormat(LOCALES[lang] ?? 'sv-SE', {
-    dateStyle: 'long',
-    timeStyle: 'short',
-    timeZone: 'Europe/Stockholm',
-  });
-  return (value) => format.format(value);
+  return (value) => formatDateTime(value, lang);
 }
