@@ -14,7 +14,7 @@ export function createSearchClient(options: { host: string; apiKey?: string; tim
     host: options.host,
     apiKey: options.apiKey,
     timeout: options.timeoutMs ?? 2000,
-    httpClient: (input, init) => nodeHttpClient(input, init, options.timeoutMs ?? 2000),
+    httpClient: nodeHttpClient,
   });
 }
 
@@ -25,12 +25,14 @@ export function createSearchClient(options: { host: string; apiKey?: string; tim
 // RequestInit it built (method, JSON body, headers with the key, abort signal)
 // and takes back the parsed body; whatever the client throws it wraps in a
 // MeilisearchRequestError (see meilisearchApiError below for the API errors).
+const SOCKET_IDLE_TIMEOUT_MS = 5000;
+
 const agents = {
   'http:': new http.Agent({ keepAlive: true }),
   'https:': new https.Agent({ keepAlive: true }),
 };
 
-async function nodeHttpClient(input: string | URL | Request, init: RequestInit = {}, timeoutMs: number): Promise<unknown> {
+async function nodeHttpClient(input: string | URL | Request, init: RequestInit = {}): Promise<unknown> {
   // meilisearch-js always passes a URL; the type is fetch's.
   const url = new URL(input instanceof Request ? input.url : input);
   const signal = init.signal ?? undefined;
@@ -68,10 +70,14 @@ async function nodeHttpClient(input: string | URL | Request, init: RequestInit =
       signal?.addEventListener('abort', onAbort, { once: true });
       request.on('error', reject);
       // meilisearch-js applies its `timeout` only to requests without a signal of their
-      // own; waitTask's polls carry one (the whole wait's), so a poll to a frozen
-      // server hung until the wait's end (30 s in the index jobs). A socket silent
-      // for timeoutMs ends the request here, whoever made it.
-      request.setTimeout(timeoutMs, () => request.destroy(new Error(`No answer from Meilisearch within ${timeoutMs} ms`)));
+      // own; waitTask's polls carry one (the whole wait's), so a poll to a frozen server
+      // hung until the wait's end (30 s in the index jobs). A socket silent for
+      // SOCKET_IDLE_TIMEOUT_MS ends the request here, whoever made it. Longer than the
+      // client's 2 s: a busy Meilisearch may be slow to answer a poll, and that is no
+      // reason to fail an index job.
+      request.setTimeout(SOCKET_IDLE_TIMEOUT_MS, () =>
+        request.destroy(new Error(`No answer from Meilisearch within ${SOCKET_IDLE_TIMEOUT_MS} ms`)),
+      );
       request.end(typeof init.body === 'string' ? init.body : undefined);
     },
   ).finally(() => {
