@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import sharp from 'sharp';
 import request from 'supertest';
-import { createApplication, createOrganisation, createTestAssignment } from './support/factories.js';
+import { createApplication, createOrganisation, createStoredMail, createTestAssignment } from './support/factories.js';
 import { createSavedSearch } from './support/saved-search-factories.js';
 import { registeredRoutes } from './support/routes.js';
 import { useTestApp } from './support/test-app.js';
@@ -197,17 +197,7 @@ describe('Access: every route × every role', function () {
     const assignment = await createTestAssignment(ctx.db, { organisationId: orgA.id });
     params[':ref'] = String(assignment);
     params[':assignmentId'] = String(await createTestAssignment(ctx.db, { organisationId: orgA.id, status: 'draft' }));
-    const [mail] = await ctx
-      .db('mails')
-      .insert({
-        to_address: 'someone@example.se',
-        subject: 'Test',
-        text_body: 'Hej',
-        html_body: '<p>Hej</p>',
-        template: 'verify-email',
-      })
-      .returning('id');
-    params[':id'] = String(mail.id);
+    params[':id'] = String(await createStoredMail(ctx.db));
     params[':slug'] = (await ctx.db('organisations').where('id', orgA.id).first('slug')).slug;
     const logo = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#2a6' } })
       .webp()

@@ -3,10 +3,11 @@ import type { Express } from 'express';
 import sharp from 'sharp';
 import request from 'supertest';
 import { buildApp } from '../src/app.js';
+import { SEARCH_PARAMETERS } from '../src/modules/search/index.js';
 import { issueToken } from '../src/modules/accounts/tokens.js';
 import { hashInviteToken, newInviteToken } from '../src/modules/organisations/invite-tokens.js';
 import { unsubscribeToken } from '../src/modules/saved-searches/tokens.js';
-import { createApplication, createOrganisation, createTestAssignment, isoDay } from './support/factories.js';
+import { createApplication, createOrganisation, createStoredMail, createTestAssignment, isoDay } from './support/factories.js';
 import { createReport } from './support/moderation-factories.js';
 import { registeredRoutes, routePattern } from './support/routes.js';
 import { createSavedSearch } from './support/saved-search-factories.js';
@@ -335,19 +336,7 @@ const GETS: Record<string, { as: Role; query: string[] }> = {
   'GET /healthz': { as: 'visitor', query: [] },
   'GET /api/v1/assignments': {
     as: 'visitor',
-    query: [
-      'q',
-      'category',
-      'municipality',
-      'locality',
-      'compensation',
-      'workTraining',
-      'near',
-      'radiusKm',
-      'sort',
-      'page',
-      'perPage',
-    ],
+    query: [...SEARCH_PARAMETERS],
   },
   'GET /api/v1/openapi.json': { as: 'visitor', query: [] },
   'GET /uppdrag.atom': { as: 'visitor', query: ['q', 'category', 'municipality', 'near', 'radiusKm', 'sort'] },
@@ -492,16 +481,7 @@ describe('Hostile input: every field of every form and query', function () {
       .toBuffer();
     await ctx.deps.storage.put('logos/hostile-test.webp', logo, 'image/webp');
     await ctx.db('organisations').where('id', orgA.id).update({ logo_key: 'logos/hostile-test.webp' });
-    const [mail] = await ctx
-      .db('mails')
-      .insert({
-        to_address: 'someone@example.se',
-        subject: 'Test',
-        text_body: 'Hej',
-        html_body: '<p>Hej</p>',
-        template: 'verify-email',
-      })
-      .returning('id');
+    const mailId = await createStoredMail(ctx.db);
     const [notification] = await ctx
       .db('notifications')
       .insert({ user_id: users.resident.id, type: 'message_received', link: '/konto', email_wanted: false })
@@ -540,7 +520,7 @@ describe('Hostile input: every field of every form and query', function () {
       ':applicationId': [String(application), String(completed)],
       ':savedSearchId': [String(savedSearch)],
       ':notificationId': [String(notification.id)],
-      ':id': [String(mail.id)],
+      ':id': [String(mailId)],
       ':attachmentId': ['1'],
       ':inviteId': ['1'],
       ':userId': [String(colleague.id)],

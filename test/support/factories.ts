@@ -70,3 +70,17 @@ export async function createApplication(
     .returning<{ id: number }[]>('id');
   return row!.id;
 }
+
+/** A mail as the app stores it (for routes that show one, such as /dev/mail/:id). */
+export async function createStoredMail(db: DbOrTrx): Promise<number> {
+  const [row] = await db('mails')
+    .insert({
+      to_address: 'someone@example.se',
+      subject: 'Test',
+      text_body: 'Hej',
+      html_body: '<p>Hej</p>',
+      template: 'verify-email',
+    })
+    .returning<{ id: number }[]>('id');
+  return row!.id;
+}
