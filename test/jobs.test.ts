@@ -39,12 +39,16 @@ describe('Search-index job (index_assignment)', () => {
 
   it('when the transaction rolls back, then neither the assignment nor its job exists', async () => {
     const before = await jobs();
-    await ctx.db
+    const rolledBack = await ctx.db
       .transaction(async (trx) => {
         await createTestAssignment(trx, { organisationId, title: 'Aldrig sparat uppdrag' });
         throw new Error('roll back');
       })
-      .catch(() => {});
+      .then(
+        () => undefined,
+        (error: Error) => error,
+      );
+    expect(rolledBack?.message).to.equal('roll back'); // our error, not another failure on the way
     expect(await jobs()).to.deep.equal(before);
     expect(await ctx.db('assignments').where('title', 'Aldrig sparat uppdrag').first()).to.equal(undefined);
   });

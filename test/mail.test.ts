@@ -287,12 +287,16 @@ describe('Mail (queueMail, the send_mail job and /dev/mail)', () => {
 
   it('when the transaction that queues a mail rolls back, then no mail and no job exist', async () => {
     const mailsBefore = await ctx.db('mails').count({ n: '*' }).first();
-    await ctx.db
+    const rolledBack = await ctx.db
       .transaction(async (trx) => {
         await queueMail(trx, { to: 'aldrig@example.se', template: 'verify-email', data: { name: 'Aldrig', url: link } });
         throw new Error('sign-up failed later');
       })
-      .catch(() => {});
+      .then(
+        () => undefined,
+        (error: Error) => error,
+      );
+    expect(rolledBack?.message).to.equal('sign-up failed later'); // our error, not another failure on the way
     expect(await ctx.db('mails').count({ n: '*' }).first()).to.deep.equal(mailsBefore);
     expect(await ctx.db('mails').where({ to_address: 'aldrig@example.se' }).first()).to.equal(undefined);
     expect(await mailJobs()).to.deep.equal([]);

@@ -242,15 +242,6 @@ export function mailSender(config: Pick<Config, 'publicUrl'>): string {
   return `Uppdragsbanken <no-reply@${host}>`;
 }
 
-export interface MailDeps {
-  db: Db;
-  /** Unset: mails are only stored (read them on /dev/mail). */
-  smtpUrl?: string;
-  /** See mailSender(). */
-  from: string;
-  log: Logger;
-}
-
 interface MailRow {
   id: number;
   to_address: string;

@@ -90,12 +90,6 @@ export function acquireAppLock(dataDir: string): () => void {
   throw new Error(`Could not take the lock file ${file}`);
 }
 
-/** The pid of the web app running on this DATA_DIR, if one is. */
-export function runningAppPid(dataDir: string): number | undefined {
-  const pid = readPid(path.join(dataDir, 'run', 'app.pid'));
-  return pid !== undefined && isProcessAlive(pid) ? pid : undefined;
-}
-
 function readPid(file: string): number | undefined {
   try {
     const pid = Number.parseInt(fs.readFileSync(file, 'utf8').trim(), 10);

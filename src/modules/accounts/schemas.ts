@@ -48,11 +48,6 @@ export const signUpSchema = z.object({
 
 export type SignUpInput = z.input<typeof signUpSchema>;
 
-export const logInSchema = z.object({
-  email: textField().trim().max(254).default(''),
-  password: z.string().max(1024).default(''), // only compared (see passwordSchema)
-});
-
 /** The password typed to prove it is you (never checked for strength or characters: an old one may be weak). */
 const currentPasswordSchema = z
   .string({ message: 'accounts.errors.currentPasswordRequired' })

@@ -15,12 +15,5 @@ export {
 export { assignmentIndexName } from './assignment-index.js';
 export { watchSearchRecovery } from './recovery.js';
 export { parseSearchParams, SEARCH_PARAMETERS, type SearchParams } from './params.js';
-export {
-  HIGHLIGHT_END,
-  HIGHLIGHT_START,
-  SEARCH_TIMEOUT_MS,
-  searchAssignments,
-  type EngineName,
-  type SearchHit,
-  type SearchResult,
-} from './service.js';
+export { SEARCH_TIMEOUT_MS, searchAssignments } from './service.js';
+export { HIGHLIGHT_END, HIGHLIGHT_START, type EngineName, type SearchHit, type SearchResult } from './result.js';

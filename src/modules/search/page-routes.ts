@@ -5,7 +5,8 @@ import { urlWithQuery } from '../../web/query-string.js';
 import { assignmentPath, COMPENSATION_TYPES, type AssignmentCard } from '../assignments/index.js';
 import type { Locality, ReferenceData } from '../reference/index.js';
 import { INVALID_CHARACTERS, parseSearchParams, SORTS, type SearchParams } from './params.js';
-import { HIGHLIGHT_END, HIGHLIGHT_START, searchAssignments, type SearchHit, type SearchResult } from './service.js';
+import { HIGHLIGHT_END, HIGHLIGHT_START, type SearchHit, type SearchResult } from './result.js';
+import { searchAssignments } from './service.js';
 
 // The search page, GET /uppdrag: an ordinary GET form whose every state is in
 // the URL. With htmx the same route answers a request carrying HX-Request with

@@ -7,9 +7,6 @@ import { postgresEngine } from './postgres-engine.js';
 import type { SearchOptions, SearchResult } from './result.js';
 import { meilisearchApiError, type Meilisearch } from '../../platform/meilisearch.js';
 
-export type { EngineName, FacetName, Facets, SearchEngine, SearchHit, SearchOptions, SearchResult } from './result.js';
-export { HIGHLIGHT_END, HIGHLIGHT_START } from './result.js';
-
 /**
  * How long a search may wait for Meilisearch before PostgreSQL answers instead.
  * Meilisearch answers in milliseconds; a second means it is down or drowning.
