@@ -68,8 +68,6 @@ function meilisearchEnv(masterKey: string): NodeJS.ProcessEnv {
 
 export interface EmbeddedMeilisearch {
   readonly host: string;
-  /** False while a restart is pending after the server died. */
-  isRunning(): boolean;
   stop(): Promise<void>;
 }
 
@@ -120,7 +118,6 @@ export async function acquireEmbeddedMeilisearch(
   const supervised = superviseEmbeddedService(spec, service, log, { onRestart: options.onRestart });
   return {
     host: `http://127.0.0.1:${service.port}`,
-    isRunning: supervised.isRunning,
     stop: supervised.stop,
   };
 }

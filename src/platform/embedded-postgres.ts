@@ -108,8 +108,6 @@ async function initialise(binaries: PostgresBinaries, dir: string, password: str
 
 export interface EmbeddedPostgres {
   readonly port: number;
-  /** False from the moment the server died until it answers again after a restart. */
-  isRunning(): boolean;
   /** Stops the server if this process started it (and its restarts). */
   stop(): Promise<void>;
   /** A connection URL for `database` on this server. */
@@ -119,7 +117,7 @@ export interface EmbeddedPostgres {
 }
 
 export async function acquireEmbeddedPostgres(
-  options: { dataDir: string; password: string; onRestart?: () => void },
+  options: { dataDir: string; password: string },
   log: Logger,
 ): Promise<EmbeddedPostgres> {
   const dir = path.join(options.dataDir, 'postgres');
@@ -178,14 +176,13 @@ export async function acquireEmbeddedPostgres(
   const service = await acquireEmbeddedService(spec, log);
   // Killed or crashed, PostgreSQL recovers from its WAL on the next start; the
   // app answers 503 meanwhile (web/error-handler.ts) and its pools reconnect.
-  const supervised = superviseEmbeddedService(spec, service, log, { onRestart: options.onRestart });
+  const supervised = superviseEmbeddedService(spec, service, log);
 
   const urlFor = (database: string) =>
     `postgres://${SUPERUSER}:${encodeURIComponent(options.password)}@127.0.0.1:${service.port}/${encodeURIComponent(database)}`;
 
   return {
     port: service.port,
-    isRunning: supervised.isRunning,
     stop: supervised.stop,
     urlFor,
     async ensureDatabase(database) {

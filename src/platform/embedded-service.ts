@@ -168,8 +168,6 @@ function startWatchdog(serverPid: number, spec: EmbeddedServiceSpec): number | u
 }
 
 export interface SupervisedService {
-  /** False from the moment the server died until it answers again. */
-  isRunning(): boolean;
   stop(): Promise<void>;
 }
 
@@ -182,10 +180,9 @@ export function superviseEmbeddedService(
   spec: EmbeddedServiceSpec,
   initial: EmbeddedService,
   log: Logger,
-  hooks: { onDown?: () => void; onRestart?: () => void } = {},
+  hooks: { onRestart?: () => void } = {},
 ): SupervisedService {
   let service = initial;
-  let running = true;
   let stopping = false;
   let restartTimer: NodeJS.Timeout | undefined;
   let failures = 0;
@@ -193,8 +190,6 @@ export function superviseEmbeddedService(
   const watch = (current: EmbeddedService) => {
     current.child?.once('exit', (code, signal) => {
       if (stopping) return;
-      running = false;
-      hooks.onDown?.();
       scheduleRestart(`${spec.name} exited unexpectedly (code ${code}, signal ${signal})`);
     });
   };
@@ -211,7 +206,6 @@ export function superviseEmbeddedService(
         }
         service = restarted;
         failures = 0;
-        running = true;
         watch(service);
         log.info({ port: initial.port }, `${spec.name} restarted`);
         hooks.onRestart?.();
@@ -225,7 +219,6 @@ export function superviseEmbeddedService(
   watch(service);
 
   return {
-    isRunning: () => running,
     async stop() {
       stopping = true;
       clearTimeout(restartTimer);
