@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { createDb } from '../../src/platform/db.js';
 import { acquireEmbeddedMeilisearch, findMeilisearchBinary } from '../../src/platform/embedded-meilisearch.js';
 import { acquireEmbeddedPostgres } from '../../src/platform/embedded-postgres.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { migrateToLatest } from '../../src/platform/migrate.js';
+import { temporaryDataDir } from './processes.js';
 
 // The servers every test file shares: one PostgreSQL and one Meilisearch per
 // test run (embedded under a temporary directory, or the ones given by
@@ -48,9 +47,7 @@ export async function startTestServices(): Promise<TestServices> {
   let dataDir: string | undefined;
   const needsDir = !process.env.TEST_DATABASE_URL || !process.env.TEST_MEILI_HOST;
   if (needsDir) {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ub-test-'));
-    // mkdtemp makes a 0700 directory; the postgres system user (used when running as root) must enter it.
-    fs.chmodSync(dataDir, 0o755);
+    dataDir = temporaryDataDir('ub-test-');
   }
 
   let adminUrl = process.env.TEST_DATABASE_URL;
