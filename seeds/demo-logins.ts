@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { Actor } from '../src/modules/access/index.js';
 import { hashPassword } from '../src/modules/accounts/passwords.js';
 import { appointOfficer } from '../src/modules/admin/index.js';
-import type { ReferenceData } from '../src/modules/reference/index.js';
+import type { ReferenceData } from '../src/platform/reference-data.js';
 import type { Db } from '../src/platform/db.js';
 import type { Logger } from '../src/platform/logger.js';
 import type { DemoPerson } from './demo-content.js';

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { createAssignment, type NewAssignment } from '../src/modules/assignments/index.js';
-import { loadReferenceData } from '../src/modules/reference/index.js';
+import { loadReferenceData } from '../src/platform/reference-data.js';
 import { ASSIGNMENTS, ORGANISATIONS, RESIDENTS, type DemoAssignment, type DemoPerson, type Season } from './demo-content.js';
 import { parseOrganisationsnummer } from '../src/platform/identifiers.js';
 import { luhnCheckDigit } from '../src/platform/luhn.js';

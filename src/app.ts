@@ -1,13 +1,6 @@
 import compression from 'compression';
 import express, { type Express } from 'express';
-import type { i18n } from 'i18next';
 import path from 'node:path';
-import type { Store } from 'express-session';
-import type { Config } from './config.js';
-import type { Db } from './platform/db.js';
-import type { Logger } from './platform/logger.js';
-import type { Meilisearch } from './platform/meilisearch.js';
-import type { Storage } from './platform/storage.js';
 import { accountRoutes } from './modules/accounts/index.js';
 import { adminRoutes } from './modules/admin/index.js';
 import { applicationRoutes } from './modules/applications/index.js';
@@ -20,7 +13,6 @@ import { notificationRoutes } from './modules/notifications/index.js';
 import { organisationRoutes } from './modules/organisations/index.js';
 import { profileRoutes } from './modules/profiles/index.js';
 import { oneClickUnsubscribeRoutes, savedSearchRoutes } from './modules/saved-searches/index.js';
-import type { ReferenceData } from './modules/reference/index.js';
 import { searchApiRoutes, searchPageRoutes } from './modules/search/index.js';
 import { actorLocals, configurePassport, enforceAbsoluteTimeout } from './web/auth.js';
 import { csrfLocals, csrfProtection } from './web/csrf.js';
@@ -33,21 +25,9 @@ import { requestLogger } from './web/request-logger.js';
 import { securityHeaders } from './web/security.js';
 import { sessions } from './web/session.js';
 import { useViews } from './web/views.js';
+import type { AppDeps } from './web/deps.js';
 
-export interface AppDeps {
-  config: Config;
-  db: Db;
-  /** Undefined when no Meilisearch is available at all. */
-  search?: Meilisearch;
-  log: Logger;
-  reference: ReferenceData;
-  i18n: i18n;
-  /** PostgreSQL-backed (web/session.ts); the caller owns and closes it. */
-  sessionStore: Store;
-  sessionSecret: string;
-  /** Uploaded files (logos, CVs): DATA_DIR/uploads on the filesystem. */
-  storage: Storage;
-}
+export type { AppDeps };
 
 /** The Express app. No listening and no I/O here: server.ts and the tests do that. */
 export function buildApp(deps: AppDeps): Express {

@@ -9,7 +9,7 @@ import type { Logger } from './platform/logger.js';
 import { acquireAppLock } from './platform/process-files.js';
 import { createFileStorage } from './platform/storage.js';
 import { createSessionStore, type SessionStore } from './web/session.js';
-import { loadReferenceData } from './modules/reference/index.js';
+import { loadReferenceData } from './platform/reference-data.js';
 import { openRuntime, runMain, type Runtime } from './runtime.js';
 import { seedDemo } from '../seeds/demo.js';
 import { forgetDemoLogins, logDemoLogins } from '../seeds/demo-logins.js';

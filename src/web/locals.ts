@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import type { i18n } from 'i18next';
 import { formatDate, formatMonth } from '../platform/calendar.js';
 import { pickLanguage, type Language } from '../platform/i18n.js';
-import type { ReferenceData } from '../modules/reference/index.js';
+import type { ReferenceData } from '../platform/reference-data.js';
 import { urlWithQuery } from './query-string.js';
 import { textBlocks } from './text-blocks.js';
 

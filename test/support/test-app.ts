@@ -12,7 +12,7 @@ import { mailSender, mailTasks } from '../../src/platform/mail.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createSearchClient, type Meilisearch } from '../../src/platform/meilisearch.js';
 import { createFileStorage } from '../../src/platform/storage.js';
-import { loadReferenceData } from '../../src/modules/reference/index.js';
+import { loadReferenceData } from '../../src/platform/reference-data.js';
 import { notificationTasks } from '../../src/modules/notifications/index.js';
 import { savedSearchTasks } from '../../src/modules/saved-searches/index.js';
 import { searchTasks, syncAssignmentIndex } from '../../src/modules/search/index.js';

@@ -1,7 +1,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type passport from 'passport';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../web/deps.js';
 import { AppError } from '../../platform/errors.js';
 import { formText, hasForbiddenCharacters } from '../../platform/validation.js';
 import { authorize } from '../access/index.js';

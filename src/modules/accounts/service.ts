@@ -3,7 +3,7 @@ import { AppError } from '../../platform/errors.js';
 import type { Language } from '../../platform/i18n.js';
 import { queueMail } from '../../platform/mail.js';
 import { formText } from '../../platform/validation.js';
-import type { ReferenceData } from '../reference/index.js';
+import type { ReferenceData } from '../../platform/reference-data.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { authorize, type Actor } from '../access/index.js';
 import {

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../web/deps.js';
 import { AppError } from '../../platform/errors.js';
 import { formText } from '../../platform/validation.js';
 import type { Actor } from '../access/index.js';

@@ -4,7 +4,7 @@ import { AppError } from '../../platform/errors.js';
 import { fieldErrors, formText, textField } from '../../platform/validation.js';
 import { authorize, type Actor } from '../access/index.js';
 import { getOpenReportCount } from '../moderation/index.js';
-import type { ReferenceData } from '../reference/index.js';
+import type { ReferenceData } from '../../platform/reference-data.js';
 import { deleteOfficer, insertOfficer, selectOfficers, selectOverview, type OfficerRow, type Overview } from './queries.js';
 
 export type { OfficerRow, Overview };

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../web/deps.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { assignmentPath, excerpt, getPublicAssignment, parseAssignmentRef, PUBLIC_STATUSES } from '../assignments/index.js';
 import { feedbackAboutResident, feedbackPath } from '../feedback/index.js';

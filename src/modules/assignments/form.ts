@@ -1,6 +1,6 @@
 import { todayInStockholm } from '../../platform/calendar.js';
 import { dateProblem, formText, textProblem, VALIDATION_MESSAGES } from '../../platform/validation.js';
-import type { ReferenceData } from '../reference/index.js';
+import type { ReferenceData } from '../../platform/reference-data.js';
 import { COMPENSATION_TYPES, type CompensationType } from './schemas.js';
 
 // The posting form: what the organisation types, read as text, checked field

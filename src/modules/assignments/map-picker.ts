@@ -1,5 +1,5 @@
 import type { Config } from '../../config.js';
-import type { ReferenceData } from '../reference/index.js';
+import type { ReferenceData } from '../../platform/reference-data.js';
 
 // What the posting form's map needs besides the typed point: the tile server
 // and where to look first. The script (public/js/map-picker.js) centres on the

@@ -5,7 +5,7 @@ import { authorize, type Actor } from '../access/index.js';
 import { selectHiddenAssignments, type HiddenAssignment } from '../moderation/queries.js';
 import { OrganisationSuspendedError } from '../moderation/suspension.js';
 import { recordCompletion } from '../feedback/index.js';
-import type { ReferenceData } from '../reference/index.js';
+import type { ReferenceData } from '../../platform/reference-data.js';
 import { validatePostingForm, type PostingForm, type PostingValues } from './form.js';
 import { selectAssignmentDetail, type AssignmentDetail, type AssignmentStatus } from './queries.js';
 import { enqueueIndexUpdate, enqueuePublishedAlert } from './service.js';

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../web/deps.js';
 import { notFound } from '../../platform/errors.js';
 import { getApplyBox } from '../applications/index.js';
 import { getAttachmentFile, listAttachments } from './attachments.js';

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../web/deps.js';
 import { emptyFeedbackForm, MAX_COMMENT_LENGTH, RATINGS, type FeedbackForm } from './form.js';
 import {
   FeedbackFormError,

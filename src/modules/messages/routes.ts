@@ -1,5 +1,5 @@
 import { Router, type Response } from 'express';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../web/deps.js';
 import { dateTimeFormatter } from '../notifications/index.js';
 import { getThread, MESSAGE_MAX_LENGTH, MessageFormError, postMessage, threadPath, type Thread } from './service.js';
 

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../web/deps.js';
 import { notFound } from '../../platform/errors.js';
 import { assignmentPath, parseAssignmentRef } from '../assignments/index.js';
 import { assignmentIndexName } from '../search/index.js';

@@ -1,5 +1,5 @@
 import { Router, type Response } from 'express';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../web/deps.js';
 import { AppError } from '../../platform/errors.js';
 import { NOTIFICATION_TYPES } from './notify.js';
 import { getEmailPreferences, listNotifications, markAllRead, openNotification, saveEmailPreferences } from './service.js';

@@ -7,7 +7,7 @@ import { newStorageKey, type Storage, type StoredFile } from '../../platform/sto
 import { slugify } from '../../platform/slugify.js';
 import { authorize, can, type Actor, type MemberRole } from '../access/index.js';
 import { enqueueIndexUpdate, listOpenAssignments, PUBLIC_STATUSES, type AssignmentSummary } from '../assignments/index.js';
-import type { ReferenceData } from '../reference/index.js';
+import type { ReferenceData } from '../../platform/reference-data.js';
 import { hashInviteToken, isWellFormedToken, newInviteToken } from './invite-tokens.js';
 import {
   addInvitedMember,

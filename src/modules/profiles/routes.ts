@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../web/deps.js';
 import { AppError } from '../../platform/errors.js';
 import { formText } from '../../platform/validation.js';
 import { isUploadError, uploadReceiver } from '../../web/uploads.js';

@@ -4,7 +4,7 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { newStorageKey, type Storage, type StoredFile } from '../../platform/storage.js';
 import { textField, VALIDATION_MESSAGES } from '../../platform/validation.js';
 import { authorize, type Actor } from '../access/index.js';
-import type { ReferenceData } from '../reference/index.js';
+import type { ReferenceData } from '../../platform/reference-data.js';
 
 // The resident's profile: what they can do (categories and free tags), where
 // (villages), when, driving licence, a short bio, and whether organisations

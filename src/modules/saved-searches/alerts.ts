@@ -5,7 +5,7 @@ import type { Logger } from '../../platform/logger.js';
 import { queueMail } from '../../platform/mail.js';
 import type { Meilisearch } from '../../platform/meilisearch.js';
 import { ASSIGNMENT_PUBLISHED_TASK, assignmentPath, openAssignments } from '../assignments/index.js';
-import { loadReferenceData, type ReferenceData } from '../reference/index.js';
+import { loadReferenceData, type ReferenceData } from '../../platform/reference-data.js';
 import { parseSearchParams, searchAssignments, type SearchParams } from '../search/index.js';
 import type { Frequency, SavedSearchRow } from './queries.js';
 import { savedQueryFrom, searchPath } from './search-query.js';

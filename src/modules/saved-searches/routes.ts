@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../web/deps.js';
 import type { TFunction } from '../../platform/i18n.js';
 import { formText } from '../../platform/validation.js';
 import { FREQUENCIES } from './queries.js';

@@ -1,5 +1,5 @@
 import type { TFunction } from '../../platform/i18n.js';
-import type { ReferenceData } from '../reference/index.js';
+import type { ReferenceData } from '../../platform/reference-data.js';
 import { findVillage, parseSearchParams, SEARCH_PARAMETERS, type SearchParams } from '../search/index.js';
 
 // A saved search keeps the search's own query string (the names of /uppdrag

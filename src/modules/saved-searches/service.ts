@@ -4,7 +4,7 @@ import { AppError, notFound } from '../../platform/errors.js';
 import type { TFunction } from '../../platform/i18n.js';
 import { fieldErrors, formText, textField } from '../../platform/validation.js';
 import { authorize, type Actor } from '../access/index.js';
-import type { ReferenceData } from '../reference/index.js';
+import type { ReferenceData } from '../../platform/reference-data.js';
 import { FREQUENCIES, insertSavedSearch, selectOwnSavedSearch, selectOwnSavedSearches, type Frequency } from './queries.js';
 import { defaultName, describeSearch, savedQueryFrom, searchPath, withVillageAsPoint } from './search-query.js';
 import { verifyUnsubscribeToken } from './tokens.js';

@@ -1,5 +1,5 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../web/deps.js';
 import { AppError } from '../../platform/errors.js';
 import { urlWithQuery } from '../../web/query-string.js';
 import { atomFeed, FEED_SIZE } from './feed.js';

@@ -1,9 +1,9 @@
 import { Router, type Request } from 'express';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../web/deps.js';
 import { formText, hasForbiddenCharacters } from '../../platform/validation.js';
 import { urlWithQuery } from '../../web/query-string.js';
 import { assignmentPath, COMPENSATION_TYPES, type AssignmentCard } from '../assignments/index.js';
-import type { Locality, ReferenceData } from '../reference/index.js';
+import type { Locality, ReferenceData } from '../../platform/reference-data.js';
 import { INVALID_CHARACTERS, parseSearchParams, SORTS, type SearchParams } from './params.js';
 import { HIGHLIGHT_END, HIGHLIGHT_START, type SearchHit, type SearchResult } from './result.js';
 import { searchAssignments } from './service.js';

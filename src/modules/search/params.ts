@@ -1,6 +1,6 @@
 import { hasForbiddenCharacters } from '../../platform/validation.js';
 import { COMPENSATION_TYPES, type CompensationType } from '../assignments/index.js';
-import type { ReferenceData } from '../reference/index.js';
+import type { ReferenceData } from '../../platform/reference-data.js';
 
 // Search parameters, shared by the search page and the JSON API
 // (PRODUCT.md, "/api/v1/assignments"). Every value is checked against a fixed

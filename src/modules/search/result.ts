@@ -1,5 +1,5 @@
 import type { CompensationType } from '../assignments/index.js';
-import type { ReferenceData } from '../reference/index.js';
+import type { ReferenceData } from '../../platform/reference-data.js';
 import type { SearchParams } from './params.js';
 
 // What every search engine answers, and the small pieces both engines share so
