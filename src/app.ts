@@ -3,10 +3,10 @@ import express, { type Express } from 'express';
 import path from 'node:path';
 import { accountRoutes } from './modules/accounts/index.js';
 import { adminRoutes } from './modules/admin/index.js';
-import { applicationRoutes } from './modules/applications/index.js';
+import { applicationRoutes, messageRoutes } from './modules/applications/index.js';
 import { assignmentRoutes, postingRoutes } from './modules/assignments/index.js';
 import { feedbackRoutes } from './modules/feedback/index.js';
-import { messageRoutes } from './modules/messages/index.js';
+
 import { moderationRoutes } from './modules/moderation/index.js';
 import { myDataRoutes } from './modules/my-data/index.js';
 import { notificationRoutes } from './modules/notifications/index.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { MESSAGES_PER_PAGE } from '../src/modules/messages/service.js';
-import { unreadMessageCounts, unreadMessageTotal } from '../src/modules/messages/index.js';
+import { MESSAGES_PER_PAGE } from '../src/modules/applications/messages.js';
+import { unreadMessageCounts, unreadMessageTotal } from '../src/modules/applications/messages.js';
 import { createApplication, createOrganisation, createTestAssignment } from './support/factories.js';
 import { createMessage } from './support/messages-factories.js';
 import { useTestApp } from './support/test-app.js';

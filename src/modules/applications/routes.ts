@@ -3,7 +3,7 @@ import type { AppDeps } from '../../web/deps.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { assignmentPath, excerpt, getPublicAssignment, parseAssignmentRef, PUBLIC_STATUSES } from '../assignments/index.js';
 import { feedbackAboutResident, feedbackPath } from '../feedback/index.js';
-import { unreadMessageCounts } from '../messages/index.js';
+import { unreadMessageCounts } from './messages.js';
 import { emptyApplyForm, type ApplyForm, type DeclineForm } from './schemas.js';
 import {
   acceptApplication,

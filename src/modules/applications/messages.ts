@@ -3,7 +3,7 @@ import type { DbOrTrx } from '../../platform/db.js';
 import { AppError, translateDatabaseError } from '../../platform/errors.js';
 import { fieldErrors, formText, textField } from '../../platform/validation.js';
 import type { Actor } from '../access/index.js';
-import { getApplicationForActor } from '../applications/index.js';
+import { getApplicationForActor } from './service.js';
 import { notify } from '../notifications/index.js';
 
 // The message thread of an application (PRODUCT.md flow 3): between the
@@ -12,6 +12,9 @@ import { notify } from '../notifications/index.js';
 // decided with the application (getApplicationForActor); everyone else is
 // told the thread does not exist. Read state is a marker per person and
 // thread (application_reads): everything up to that message id is read.
+// The thread belongs to its application (it lives and dies with it, and every
+// rule about who may write follows the application's status), so it is part of
+// this module: a module of its own imported applications and was imported back.
 
 export const MESSAGE_MAX_LENGTH = 4000;
 /** The newest messages shown at once; older ones are a link away. */

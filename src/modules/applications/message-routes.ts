@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import type { AppDeps } from '../../web/deps.js';
 import { dateTimeFormatter } from '../notifications/index.js';
-import { getThread, MESSAGE_MAX_LENGTH, MessageFormError, postMessage, threadPath, type Thread } from './service.js';
+import { getThread, MESSAGE_MAX_LENGTH, MessageFormError, postMessage, threadPath, type Thread } from './messages.js';
 
 // The thread of an application: read it (which marks it read) and write in it.
 // Who may, and in which states, is decided in service.ts.
