@@ -3,8 +3,9 @@ import express, { type Express } from 'express';
 import path from 'node:path';
 import { accountRoutes } from './modules/accounts/index.js';
 import { adminRoutes } from './modules/admin/index.js';
-import { applicationRoutes, messageRoutes } from './modules/applications/index.js';
-import { assignmentRoutes, postingRoutes } from './modules/assignments/index.js';
+import { applicationRoutes, assignmentPageRoutes, messageRoutes } from './modules/applications/index.js';
+import { assignmentRoutes } from './modules/assignments/index.js';
+import { postingRoutes } from './modules/posting/index.js';
 import { feedbackRoutes } from './modules/feedback/index.js';
 
 import { moderationRoutes } from './modules/moderation/index.js';
@@ -80,6 +81,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(moderationRoutes(deps));
   app.use(applicationRoutes(deps));
   app.use(savedSearchRoutes(deps));
+  app.use(assignmentPageRoutes(deps));
   app.use(assignmentRoutes(deps));
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runOnce } from 'graphile-worker';
 import { loadActor } from '../src/modules/access/index.js';
-import { openAssignments, transitionAssignment, updatePosting } from '../src/modules/assignments/index.js';
+import { openAssignments } from '../src/modules/assignments/index.js';
+import { transitionAssignment, updatePosting } from '../src/modules/posting/index.js';
 import {
   checkAssignmentIndex,
   pruneSearchTasks,

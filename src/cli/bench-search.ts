@@ -28,7 +28,7 @@ import { loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../platform/logger.js';
 import { findFreePort, stopProcess, tailFile } from '../platform/process-files.js';
 import type { Actor } from '../modules/access/index.js';
-import { transitionAssignment } from '../modules/assignments/index.js';
+import { transitionAssignment } from '../modules/posting/index.js';
 import { assignmentIndexName, reindexAssignments } from '../modules/search/index.js';
 import { openRuntime, type Runtime } from '../runtime.js';
 import { loadLocalities } from '../../seeds/reference.js';

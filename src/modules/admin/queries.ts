@@ -1,5 +1,5 @@
 import type { DbOrTrx } from '../../platform/db.js';
-import { selectPendingReview, type PendingAssignment } from '../assignments/index.js';
+import { selectPendingReview, type PendingAssignment } from '../posting/index.js';
 
 export interface Overview {
   users: number;

@@ -1,4 +1,5 @@
 export { applicationRoutes } from './routes.js';
+export { assignmentPageRoutes } from './assignment-page.js';
 export { messageRoutes } from './message-routes.js';
 export {
   applicantListPath,

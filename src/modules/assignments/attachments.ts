@@ -3,8 +3,7 @@ import { AppError, notFound, translateDatabaseError } from '../../platform/error
 import { reencodeAsWebp, UnreadableImageError } from '../../platform/images.js';
 import { newStorageKey, type Storage, type StoredFile } from '../../platform/storage.js';
 import { authorize, can, type Actor } from '../access/index.js';
-import { EDITABLE } from './posting.js';
-import { PUBLIC_STATUSES, type AssignmentStatus } from './queries.js';
+import { EDITABLE, PUBLIC_STATUSES, type AssignmentStatus } from './queries.js';
 
 // Attachments of an assignment (images and PDFs), added and removed by the
 // members of its organisation while the assignment can be edited, and served

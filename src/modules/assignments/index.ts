@@ -2,13 +2,16 @@ export {
   ASSIGNMENT_PUBLISHED_TASK,
   createAssignment,
   enqueueIndexUpdate,
+  enqueuePublishedAlert,
   getPublicAssignment,
   INDEX_ASSIGNMENT_TASK,
   listOpenAssignments,
 } from './service.js';
 export {
+  EDITABLE,
   openAssignments,
   PUBLIC_STATUSES,
+  selectAssignmentDetail,
   SUMMARY_COLUMNS,
   type AssignmentDetail,
   type AssignmentStatus,
@@ -16,20 +19,16 @@ export {
 } from './queries.js';
 export { COMPENSATION_TYPES, type CompensationType, type NewAssignment } from './schemas.js';
 export { assignmentRoutes } from './routes.js';
+export { getAssignmentPage, type AssignmentPage } from './page.js';
 export { assignmentPath, excerpt, parseAssignmentRef, summaryCard, type AssignmentCard } from './view-model.js';
 export {
-  createPosting,
-  getPostingForEdit,
-  getPostingOrganisation,
-  getPostingPreview,
-  listOrganisationAssignments,
-  PostingFormError,
-  selectPendingReview,
-  transitionAssignment,
-  updatePosting,
-  type PendingAssignment,
-  type Transition,
-} from './posting.js';
-export { emptyPostingForm, type PostingForm } from './form.js';
-export { postingRoutes } from './posting-routes.js';
+  addAttachment,
+  ATTACHMENT_FIELD,
+  getAttachmentTarget,
+  listAttachments,
+  MAX_ATTACHMENTS,
+  PDF_MAX_BYTES,
+  removeAttachment,
+  type Attachment,
+} from './attachments.js';
 export { EXPIRE_ASSIGNMENTS_TASK, EXPIRY_CRONTAB, expireAssignments, expiryTasks } from './expiry.js';

@@ -7,6 +7,9 @@ import type { CompensationType } from './schemas.js';
 // (moderation) are not public.
 export const PUBLIC_STATUSES = ['published', 'closed', 'assigned', 'completed', 'expired'] as const;
 
+/** States in which the organisation may still edit the assignment (its text and its attachments). */
+export const EDITABLE: readonly AssignmentStatus[] = ['draft', 'pending_review', 'published'];
+
 export interface AssignmentRow {
   organisation_id: number;
   created_by: number | null;

@@ -1,13 +1,13 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../web/deps.js';
 import { notFound } from '../../platform/errors.js';
-import { getApplyBox } from '../applications/index.js';
-import { getAttachmentFile, listAttachments } from './attachments.js';
-import { getPublicAssignment, listOpenAssignments } from './service.js';
-import { textBlocks } from '../../web/text-blocks.js';
-import { jobPostingJsonLd } from './structured-data.js';
-import { assignmentPath, excerpt, parseAssignmentRef, summaryCard } from './view-model.js';
+import { getAttachmentFile } from './attachments.js';
+import { listOpenAssignments } from './service.js';
+import { parseAssignmentRef, summaryCard } from './view-model.js';
 import { sendStoredFile } from '../../web/files.js';
+
+// The home page and the assignments' files. The assignment's own page is composed by the applications
+// module (applications/assignment-page.ts), which sits above this one: the page carries the apply box.
 
 export function assignmentRoutes(deps: AppDeps): Router {
   const router = Router();
@@ -15,29 +15,6 @@ export function assignmentRoutes(deps: AppDeps): Router {
   router.get('/', async (_req, res) => {
     const { assignments, total } = await listOpenAssignments(deps.db, { page: 1, perPage: 6 });
     res.render('home', { cards: assignments.map(summaryCard), total });
-  });
-
-  router.get('/uppdrag/:ref', async (req, res) => {
-    const id = parseAssignmentRef(req.params.ref);
-    if (id === undefined) throw notFound();
-    const assignment = await getPublicAssignment(deps.db, id);
-    const canonical = assignmentPath(assignment);
-    if (req.path !== canonical) {
-      // Old or missing slug (the title changed, or a bare id was shared): one canonical URL.
-      const query = req.originalUrl.indexOf('?');
-      res.redirect(301, canonical + (query >= 0 ? req.originalUrl.slice(query) : ''));
-      return;
-    }
-    const firstParagraph = textBlocks(assignment.description).find((block) => block.type === 'paragraph');
-    res.render('assignments/detail', {
-      assignment,
-      attachments: await listAttachments(deps.db, assignment.id),
-      attachmentBase: `${canonical}/bilagor`,
-      applyBox: await getApplyBox(deps.db, req.actor, assignment),
-      canonicalUrl: deps.config.publicUrl + canonical,
-      jsonLd: jobPostingJsonLd(assignment, deps.config.publicUrl + canonical),
-      metaDescription: excerpt(firstParagraph?.type === 'paragraph' ? firstParagraph.lines.join(' ') : assignment.description),
-    });
   });
 
   // Attachments: public with a public assignment, else only to the members of

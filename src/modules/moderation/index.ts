@@ -1,4 +1,4 @@
 export { moderationRoutes } from './routes.js';
 export { getOpenReportCount } from './service.js';
-// (assignments/posting.ts imports OrganisationSuspendedError from ./suspension.js
-// itself: this index imports the assignments module, the file does not.)
+export { selectHiddenAssignments, type HiddenAssignment } from './queries.js';
+export { OrganisationSuspendedError } from './suspension.js';

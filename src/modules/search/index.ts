@@ -1,5 +1,6 @@
 export { searchApiRoutes } from './api-routes.js';
-export { findVillage, searchPageRoutes } from './page-routes.js';
+export { searchPageRoutes } from './page-routes.js';
+export { findVillage } from './villages.js';
 export {
   checkAssignmentIndex,
   indexDiffers,

@@ -3,7 +3,8 @@ import { foldDiacritics } from './swedish.js';
 
 // Excerpts and highlights made in code, the same for both engines where the
 // engine gives none: the PostgreSQL fallback, and Meilisearch matches found
-// only through the folded copies of a text.
+// only through the folded copies of a text. And the marked text read back
+// into parts, for the page and its "did you mean".
 
 const WORD = /[\p{L}\p{N}]+/gu;
 const MAX_QUERY_WORDS = 20;
@@ -38,4 +39,22 @@ export function excerptAround(text: string, words: string[]): string {
   const start = Math.max(0, Math.min(first - Math.floor(EXCERPT_WORDS / 3), parts.length - EXCERPT_WORDS));
   const end = start + EXCERPT_WORDS;
   return `${start > 0 ? '…' : ''}${parts.slice(start, end).join(' ')}${end < parts.length ? '…' : ''}`;
+}
+
+/** A piece of text, marked when it is what the search matched. */
+export interface TextPart {
+  text: string;
+  match: boolean;
+}
+
+/** The search field's marked text split into parts; the view escapes each part, so a title can never add markup. */
+export function highlightParts(marked: string): TextPart[] {
+  const parts: TextPart[] = [];
+  let match = false;
+  for (const piece of marked.split(/([\uE000\uE001])/)) {
+    if (piece === HIGHLIGHT_START) match = true;
+    else if (piece === HIGHLIGHT_END) match = false;
+    else if (piece !== '') parts.push({ text: piece, match });
+  }
+  return parts;
 }

@@ -2,13 +2,18 @@ import { inTransaction, type DbOrTrx } from '../../platform/db.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import type { Storage } from '../../platform/storage.js';
 import { authorize, type Actor } from '../access/index.js';
-import { selectHiddenAssignments, type HiddenAssignment } from '../moderation/queries.js';
-import { OrganisationSuspendedError } from '../moderation/suspension.js';
+import { OrganisationSuspendedError, selectHiddenAssignments, type HiddenAssignment } from '../moderation/index.js';
 import { recordCompletion } from '../feedback/index.js';
 import type { ReferenceData } from '../../platform/reference-data.js';
 import { validatePostingForm, type PostingForm, type PostingValues } from './form.js';
-import { selectAssignmentDetail, type AssignmentDetail, type AssignmentStatus } from './queries.js';
-import { enqueueIndexUpdate, enqueuePublishedAlert } from './service.js';
+import {
+  EDITABLE,
+  enqueueIndexUpdate,
+  enqueuePublishedAlert,
+  selectAssignmentDetail,
+  type AssignmentDetail,
+  type AssignmentStatus,
+} from '../assignments/index.js';
 
 // Posting and the lifecycle of an assignment, by the members of its
 // organisation (and, for review, platform admins). Every change locks the row,
@@ -36,9 +41,6 @@ export const TRANSITIONS: Record<Transition, readonly AssignmentStatus[]> = {
   // From published or closed only when someone was accepted (checked in recordCompletion).
   complete: ['published', 'closed', 'assigned'],
 };
-
-/** States in which the organisation may still edit the assignment. */
-export const EDITABLE: readonly AssignmentStatus[] = ['draft', 'pending_review', 'published'];
 
 export class PostingFormError extends AppError {
   constructor(

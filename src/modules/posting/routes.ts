@@ -5,6 +5,9 @@ import { isUploadError, uploadReceiver } from '../../web/uploads.js';
 import { acceptedApplicants } from '../feedback/index.js';
 import {
   addAttachment,
+  assignmentPath,
+  COMPENSATION_TYPES,
+  excerpt,
   ATTACHMENT_FIELD,
   getAttachmentTarget,
   listAttachments,
@@ -12,8 +15,7 @@ import {
   PDF_MAX_BYTES,
   removeAttachment,
   type Attachment,
-} from './attachments.js';
-import { COMPENSATION_TYPES } from './schemas.js';
+} from '../assignments/index.js';
 import { emptyPostingForm, type PostingForm } from './form.js';
 import { mapPickerView } from './map-picker.js';
 import {
@@ -29,11 +31,10 @@ import {
   updatePosting,
   type PostingOrganisation,
   type Transition,
-} from './posting.js';
-import { assignmentPath, excerpt } from './view-model.js';
+} from './service.js';
 
 // Posting and the lifecycle, for an organisation's members; approval for
-// platform admins. Rights and states are decided in posting.ts.
+// platform admins. Rights and states are decided in service.ts.
 
 const LIST_DONE = new Set(['saved', 'published', 'pending_review', 'cancelled', 'closed', 'completed', 'deleted']);
 

@@ -1,7 +1,7 @@
 import { todayInStockholm } from '../../platform/calendar.js';
 import { dateProblem, formText, textProblem, VALIDATION_MESSAGES } from '../../platform/validation.js';
 import type { ReferenceData } from '../../platform/reference-data.js';
-import { COMPENSATION_TYPES, type CompensationType } from './schemas.js';
+import { COMPENSATION_TYPES, type CompensationType } from '../assignments/index.js';
 
 // The posting form: what the organisation types, read as text, checked field
 // by field (messages are i18n keys under postings.errors) and turned into the
