@@ -1,7 +1,8 @@
 import compression from 'compression';
 import express, { type Express } from 'express';
 import path from 'node:path';
-import { accountRoutes } from './modules/accounts/index.js';
+import { loadActor } from './modules/access/index.js';
+import { accountRoutes, authenticate, getSessionUser } from './modules/accounts/index.js';
 import { adminRoutes } from './modules/admin/index.js';
 import { applicationRoutes, assignmentPageRoutes, messageRoutes } from './modules/applications/index.js';
 import { assignmentRoutes } from './modules/assignments/index.js';
@@ -10,7 +11,7 @@ import { feedbackRoutes } from './modules/feedback/index.js';
 
 import { moderationRoutes } from './modules/moderation/index.js';
 import { myDataRoutes } from './modules/my-data/index.js';
-import { notificationRoutes } from './modules/notifications/index.js';
+import { notificationRoutes, unreadNotificationCount } from './modules/notifications/index.js';
 import { organisationRoutes } from './modules/organisations/index.js';
 import { profileRoutes } from './modules/profiles/index.js';
 import { oneClickUnsubscribeRoutes, savedSearchRoutes } from './modules/saved-searches/index.js';
@@ -57,13 +58,21 @@ export function buildApp(deps: AppDeps): Express {
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 300 }));
   app.use(oneClickUnsubscribeRoutes(deps)); // signed link, no session: before sessions and CSRF (see there)
   app.use(sessions({ store: deps.sessionStore, secret: deps.sessionSecret, production: deps.config.isProduction }));
-  const auth = configurePassport(deps.db);
+  const auth = configurePassport({
+    authenticate: (email, password) => authenticate(deps.db, email, password),
+    findUser: (id) => getSessionUser(deps.db, id),
+  });
   app.use(auth.initialize());
   app.use(auth.session());
   app.use(enforceAbsoluteTimeout);
   app.use(csrfProtection);
   app.use(csrfLocals);
-  app.use(actorLocals(deps.db));
+  app.use(
+    actorLocals({
+      actorOf: (user) => loadActor(deps.db, user),
+      unreadNotifications: (userId) => unreadNotificationCount(deps.db, userId),
+    }),
+  );
   app.use(searchApiRoutes(deps));
   app.use(searchPageRoutes(deps));
   app.use(accountRoutes(deps, auth));

@@ -1,27 +1,24 @@
 import type { Request, RequestHandler } from 'express';
 import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import type { Db } from '../platform/db.js';
-import { loadActor, type Actor } from '../modules/access/index.js';
-import { authenticate, getSessionUser, type SessionUser } from '../modules/accounts/index.js';
-import { unreadNotificationCount } from '../modules/notifications/index.js';
 import { SESSION_ABSOLUTE_MS } from './session.js';
 
 // passport with a local (e-mail + password) strategy; the session keeps only
 // the user id. Authorisation itself is not decided here but in the services.
+// What a user and an actor are belongs to the accounts and access modules
+// (they declare Express.User and req.actor); web/ sits below every module, so
+// app.ts hands these functions over instead of web/ importing them.
 
-declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
-  namespace Express {
-    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-    interface User extends SessionUser {}
-  }
+export interface UserLookup {
+  /** The user when the e-mail and password match, else undefined. */
+  authenticate(email: string, password: string): Promise<Express.User | undefined>;
+  /** The user a session names, undefined when the account is gone. */
+  findUser(id: number): Promise<Express.User | undefined>;
 }
 
-declare module 'express-serve-static-core' {
-  interface Request {
-    actor: Actor;
-  }
+export interface ActorLookup {
+  actorOf(user: Express.User | undefined): Promise<Request['actor']>;
+  unreadNotifications(userId: number): Promise<number>;
 }
 
 declare module 'express-session' {
@@ -31,16 +28,16 @@ declare module 'express-session' {
   }
 }
 
-export function configurePassport(db: Db): passport.PassportStatic {
+export function configurePassport(users: UserLookup): passport.PassportStatic {
   const instance = new passport.Passport();
   instance.use(
     new LocalStrategy({ usernameField: 'email', passwordField: 'password' }, (email, password, done) => {
-      authenticate(db, email, password).then((user) => done(null, user ?? false), done);
+      users.authenticate(email, password).then((user) => done(null, user ?? false), done);
     }),
   );
   instance.serializeUser((user, done) => done(null, user.id));
   instance.deserializeUser((id: unknown, done) => {
-    getSessionUser(db, Number(id)).then((user) => done(null, user ?? false), done);
+    users.findUser(Number(id)).then((user) => done(null, user ?? false), done);
   });
   return instance as unknown as passport.PassportStatic;
 }
@@ -56,13 +53,13 @@ export const enforceAbsoluteTimeout: RequestHandler = (req, _res, next) => {
 };
 
 /** The signed-in user (for views) and the actor the policy decides for (for services). */
-export function actorLocals(db: Db): RequestHandler {
+export function actorLocals(actors: ActorLookup): RequestHandler {
   return async (req, res, next) => {
-    req.actor = await loadActor(db, req.user);
+    req.actor = await actors.actorOf(req.user);
     res.locals.user = req.user;
     res.locals.actor = req.actor;
     // The header's "Notiser (3 olästa)": one small indexed count per request of a logged-in user.
-    res.locals.unreadNotifications = req.user ? await unreadNotificationCount(db, req.user.id) : 0;
+    res.locals.unreadNotifications = req.user ? await actors.unreadNotifications(req.user.id) : 0;
     next();
   };
 }

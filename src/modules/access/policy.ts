@@ -7,6 +7,14 @@ import { AppError } from '../../platform/errors.js';
 
 export type MemberRole = 'admin' | 'member';
 
+// Every request carries the actor the services decide for (set by web/auth.ts's actorLocals, which app.ts hands
+// loadActor: web/ imports no module).
+declare module 'express-serve-static-core' {
+  interface Request {
+    actor: Actor;
+  }
+}
+
 export interface Actor {
   /** Undefined for a visitor. */
   userId?: number;

@@ -8,6 +8,16 @@ export interface SessionUser {
   isAdmin: boolean;
 }
 
+// passport's req.user is the session user. Declared here, with the type, because web/auth.ts (below the modules)
+// may not import it: it works with Express.User and is handed the functions that load one (app.ts).
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface User extends SessionUser {}
+  }
+}
+
 const SESSION_USER_COLUMNS = {
   id: 'id',
   name: 'name',
