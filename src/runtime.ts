@@ -5,12 +5,8 @@ import { createLogger, type Logger } from './platform/logger.js';
 import { createSearchClient, type Meilisearch } from './platform/meilisearch.js';
 import { migrateToLatest } from './platform/migrate.js';
 import { makeJobsDue, startWorker, type Worker } from './platform/jobs.js';
-import { mailSender, mailTasks } from './platform/mail.js';
-import { ASSIGNMENT_PUBLISHED_TASK, EXPIRY_CRONTAB, expiryTasks, INDEX_ASSIGNMENT_TASK } from './modules/assignments/index.js';
-import { NOTIFICATIONS_CRONTAB, notificationTasks } from './modules/notifications/index.js';
-import { SEARCH_CRONTAB, searchTasks, syncAssignmentIndex, watchSearchRecovery } from './modules/search/index.js';
-import { SAVED_SEARCH_CRONTAB, savedSearchTasks } from './modules/saved-searches/index.js';
-import { RATE_LIMIT_CRONTAB, rateLimitTasks } from './web/rate-limit-store.js';
+import { syncAssignmentIndex, watchSearchRecovery } from './modules/search/index.js';
+import { allTasks, CRONTAB, TASKS_NEEDING_SEARCH } from './modules.js';
 
 // What the web server and every CLI command share: configuration, the servers
 // (external or embedded, started or found), a migrated database and a search
@@ -59,22 +55,8 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     async startWorker() {
       const worker = await startWorker({
         connectionString: infra.databaseUrl,
-        taskList: {
-          ...searchTasks({ db, search, indexPrefix: config.meili.indexPrefix, log }),
-          ...mailTasks({ db, smtpUrl: config.smtpUrl, from: mailSender(config), log }),
-          ...expiryTasks({ db, log }),
-          ...rateLimitTasks({ db, log }),
-          ...notificationTasks({ db, publicUrl: config.publicUrl, log }),
-          ...savedSearchTasks({
-            db,
-            search,
-            indexPrefix: config.meili.indexPrefix,
-            publicUrl: config.publicUrl,
-            secret: infra.sessionSecret,
-            log,
-          }),
-        },
-        crontab: [EXPIRY_CRONTAB, NOTIFICATIONS_CRONTAB, SEARCH_CRONTAB, SAVED_SEARCH_CRONTAB, RATE_LIMIT_CRONTAB].join('\n'),
+        taskList: allTasks({ config, db, search, log, secret: infra.sessionSecret }),
+        crontab: CRONTAB,
         log,
       });
       // The jobs that need Meilisearch run as soon as it answers again after an outage, not after their backoff.
@@ -83,7 +65,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
         watchSearchRecovery({
           search,
           log,
-          onRecovered: () => makeJobsDue(db, [INDEX_ASSIGNMENT_TASK, ASSIGNMENT_PUBLISHED_TASK]),
+          onRecovered: () => makeJobsDue(db, TASKS_NEEDING_SEARCH),
         });
       return {
         async stop() {

@@ -27,6 +27,22 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * A refused form: a message per field and the form as the user typed it (`F`,
+ * the values the form's view shows), so the route can answer with the form
+ * again and nothing typed is lost. A bad request, or a conflict when the input
+ * was fine but the state of things refuses it (a limit reached, a closed thread).
+ */
+export class FormError<F> extends AppError {
+  constructor(
+    fields: Record<string, string>,
+    readonly form: F,
+    code: 'bad_request' | 'conflict' = 'bad_request',
+  ) {
+    super(code, 'The form is not valid', fields);
+  }
+}
+
 export const badRequest = (message: string, fields?: Record<string, string>) => new AppError('bad_request', message, fields);
 export const notFound = (message = 'Not found') => new AppError('not_found', message);
 

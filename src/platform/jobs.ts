@@ -1,6 +1,16 @@
 import { EventEmitter } from 'node:events';
-import { Logger as WorkerLogger, run, runMigrations, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
+import {
+  Logger as WorkerLogger,
+  run,
+  runMigrations,
+  type JobHelpers,
+  type Runner,
+  type Task,
+  type TaskList,
+  type WorkerEvents,
+} from 'graphile-worker';
 import pg from 'pg';
+import { z } from 'zod';
 import type { DbOrTrx } from './db.js';
 import type { Logger } from './logger.js';
 
@@ -54,6 +64,61 @@ export async function enqueueJob(
       jobKeyMode: options.jobKeyMode ?? null,
     },
   );
+}
+
+/**
+ * A kind of background job: its task name, the payload it takes and how to enqueue it. The module that owns the
+ * change defines it (assignments defines "index this assignment"); the module that does the work handles it
+ * with `jobTask` (search indexes). Payloads are checked by the schema when the job runs, so a job enqueued by an
+ * older version of the code, or by hand, cannot reach a handler with the wrong shape.
+ */
+export interface JobType<Payload> {
+  readonly name: string;
+  readonly payload: z.ZodType<Payload>;
+  /**
+   * Adds the job in the caller's transaction (the outbox): it exists if and only if the change commits.
+   * `options` add to (and win over) the ones the job type gives every enqueue.
+   */
+  enqueue(db: DbOrTrx, payload: Payload, options?: EnqueueOptions): Promise<void>;
+}
+
+export function defineJob<Schema extends z.ZodType<Record<string, unknown>>>(
+  name: string,
+  payload: Schema,
+  /** Options every enqueue of this job takes, e.g. a job key that collapses a burst into one job. */
+  options: (payload: z.output<Schema>) => EnqueueOptions = () => ({}),
+): JobType<z.output<Schema>> {
+  return {
+    name,
+    payload: payload as unknown as z.ZodType<z.output<Schema>>,
+    enqueue: (db, value, extra) => enqueueJob(db, name, value, { ...options(value), ...extra }),
+  };
+}
+
+/** A database id in a job payload: a positive whole number (JSON has no other kind). */
+export const jobId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+/**
+ * The task that runs jobs of one type. A payload the schema refuses is logged and dropped: running it again
+ * cannot mend it, and a retry would only fill the log.
+ */
+export function jobTask<Payload>(
+  job: JobType<Payload>,
+  log: Logger,
+  handler: (payload: Payload, helpers: JobHelpers) => Promise<unknown>,
+): TaskList {
+  const task: Task = async (raw, helpers) => {
+    const parsed = job.payload.safeParse(raw);
+    if (!parsed.success) {
+      log.error(
+        { payload: raw, problems: parsed.error.issues.map((issue) => issue.message) },
+        `${job.name}: invalid payload; dropped`,
+      );
+      return;
+    }
+    await handler(parsed.data, helpers);
+  };
+  return { [job.name]: task };
 }
 
 export interface Worker {

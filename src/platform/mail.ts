@@ -1,5 +1,4 @@
 import ejs from 'ejs';
-import type { Task } from 'graphile-worker';
 import type { i18n } from 'i18next';
 import nodemailer, { type Transporter } from 'nodemailer';
 import path from 'node:path';
@@ -7,7 +6,7 @@ import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Db, DbOrTrx } from './db.js';
 import { createI18n, DEFAULT_LANGUAGE, type Language } from './i18n.js';
-import { enqueueJob, type TaskList } from './jobs.js';
+import { defineJob, jobId, jobTask, type TaskList } from './jobs.js';
 import type { Logger } from './logger.js';
 
 // Outgoing mail as an outbox: queueMail renders the message and writes it to
@@ -21,6 +20,8 @@ import type { Logger } from './logger.js';
 // its own section, see TEXT_KEYS); the subject is a plain i18n text.
 
 export const SEND_MAIL_TASK = 'send_mail';
+/** Sends (or, without SMTP_URL, stores) one queued mail. */
+const sendMailJob = defineJob(SEND_MAIL_TASK, z.object({ id: jobId }));
 
 export type MailTemplate = 'verify-email' | 'reset-password' | 'invite' | 'email-changed' | 'notifications' | 'saved-search';
 
@@ -229,7 +230,7 @@ export async function queueMail(
       headers: mail.headers && Object.keys(mail.headers).length ? JSON.stringify(mail.headers) : null,
     })
     .returning('id')) as Array<{ id: number }>;
-  await enqueueJob(db, SEND_MAIL_TASK, { id: row!.id });
+  await sendMailJob.enqueue(db, { id: row!.id });
   return row!.id;
 }
 
@@ -305,12 +306,7 @@ function describeSmtpError(error: unknown, smtpUrl: string): string {
  */
 export function mailTasks(deps: { db: Db; smtpUrl?: string; from: string; log: Logger }): TaskList {
   const { db, log } = deps;
-  const sendMail: Task = async (payload) => {
-    const id = Number((payload as { id?: unknown } | null)?.id);
-    if (!Number.isSafeInteger(id) || id <= 0) {
-      log.error({ payload }, `${SEND_MAIL_TASK}: payload without a valid id; dropped`);
-      return;
-    }
+  return jobTask(sendMailJob, log, async ({ id }) => {
     const mail = (await db('mails')
       .where({ id })
       .first('id', 'to_address', 'subject', 'text_body', 'html_body', 'template', 'sent_at', 'attempts', 'headers')) as
@@ -360,6 +356,5 @@ export function mailTasks(deps: { db: Db; smtpUrl?: string; from: string; log: L
       .where({ id })
       .update({ attempts: db.raw('attempts + 1'), sent_at: db.fn.now() });
     log.info({ mailId: id, template: mail.template }, 'Mail sent');
-  };
-  return { [SEND_MAIL_TASK]: sendMail };
+  });
 }

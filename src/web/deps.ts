@@ -1,7 +1,9 @@
 import type { i18n } from 'i18next';
+import type passport from 'passport';
 import type { Store } from 'express-session';
 import type { Config } from '../config.js';
 import type { Db } from '../platform/db.js';
+import type { EventBus } from '../platform/events.js';
 import type { Logger } from '../platform/logger.js';
 import type { Meilisearch } from '../platform/meilisearch.js';
 import type { ReferenceData } from '../platform/reference-data.js';
@@ -23,4 +25,11 @@ export interface AppDeps {
   sessionSecret: string;
   /** Uploaded files (logos, CVs): DATA_DIR/uploads on the filesystem. */
   storage: Storage;
+  /** Domain events in the process (platform/events.ts), with the handlers of every module. Made by buildApp. */
+  events: EventBus;
+  /** passport with the local strategy (web/auth.ts), for the login form. Made by buildApp. */
+  auth: passport.PassportStatic;
 }
+
+/** What buildApp is given (by server.ts and the test app): everything but what it makes itself. */
+export type AppInput = Omit<AppDeps, 'events' | 'auth'>;

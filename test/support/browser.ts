@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { INDEX_ASSIGNMENT_TASK } from '../../src/modules/assignments/index.js';
+import { assignmentChangedJob } from '../../src/modules/assignments/index.js';
 import { assignmentIndexName, checkAssignmentIndex, indexDiffers } from '../../src/modules/search/index.js';
 import type { TestApp } from './test-app.js';
 import { TEST_PASSWORD } from './users.js';
@@ -133,7 +133,7 @@ export async function runJobsUntilIndexed(ctx: TestApp, timeoutMs = 60_000): Pro
     if (Date.now() > deadline) throw new Error(`The search index differs from the database: ${JSON.stringify(check)}`);
     await ctx.db.raw(
       'select graphile_worker.reschedule_jobs(array(select id from graphile_worker.jobs where task_identifier = ?), run_at => now())',
-      [INDEX_ASSIGNMENT_TASK],
+      [assignmentChangedJob.name],
     );
   }
 }

@@ -3,20 +3,17 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { runOnce } from 'graphile-worker';
-import { buildApp, type AppDeps } from '../../src/app.js';
+import { buildApp, type AppInput } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createDb, type Db } from '../../src/platform/db.js';
 import { createI18n } from '../../src/platform/i18n.js';
 import { workerLogger } from '../../src/platform/jobs.js';
-import { mailSender, mailTasks } from '../../src/platform/mail.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createSearchClient, type Meilisearch } from '../../src/platform/meilisearch.js';
 import { createFileStorage } from '../../src/platform/storage.js';
 import { loadReferenceData } from '../../src/platform/reference-data.js';
-import { notificationTasks } from '../../src/modules/notifications/index.js';
-import { savedSearchTasks } from '../../src/modules/saved-searches/index.js';
-import { searchTasks, syncAssignmentIndex } from '../../src/modules/search/index.js';
-import { rateLimitTasks } from '../../src/web/rate-limit-store.js';
+import { syncAssignmentIndex } from '../../src/modules/search/index.js';
+import { allTasks } from '../../src/modules.js';
 import { createSessionStore, type SessionStore } from '../../src/web/session.js';
 import { testServices } from './root-hooks.js';
 import { databaseUrl, withAdminClient } from './services.js';
@@ -29,7 +26,7 @@ export interface TestApp {
   databaseUrl: string;
   search: Meilisearch;
   config: Config;
-  deps: AppDeps;
+  deps: AppInput;
   /** Where this file's uploads are stored (a temporary folder, removed after the file's tests). */
   uploadsDir: string;
   /** Runs every queued background job now (the same tasks the worker runs). */
@@ -44,7 +41,7 @@ export interface TestApp {
  * `overrides` change the app's dependencies (e.g. a search client that points
  * nowhere, to test degraded search).
  */
-export function useTestApp(overrides: (deps: AppDeps) => Partial<AppDeps> = () => ({})): TestApp {
+export function useTestApp(overrides: (deps: AppInput) => Partial<AppInput> = () => ({})): TestApp {
   const context = {} as TestApp;
   let databaseName: string;
   let sessionStore: SessionStore | undefined;
@@ -75,7 +72,7 @@ export function useTestApp(overrides: (deps: AppDeps) => Partial<AppDeps> = () =
     sessionStore = createSessionStore(url);
     temporaryDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ub-uploads-'));
     const uploadsDir = path.join(temporaryDir, 'uploads');
-    const baseDeps: AppDeps = {
+    const baseDeps: AppInput = {
       config,
       db,
       search,
@@ -99,13 +96,7 @@ export function useTestApp(overrides: (deps: AppDeps) => Partial<AppDeps> = () =
       runJobs: () =>
         runOnce({
           connectionString: url,
-          taskList: {
-            ...searchTasks(syncDeps),
-            ...mailTasks({ db, from: mailSender(config), log }),
-            ...notificationTasks({ db, publicUrl: config.publicUrl, log }),
-            ...rateLimitTasks({ db, log }),
-            ...savedSearchTasks({ ...syncDeps, publicUrl: config.publicUrl, secret: config.sessionSecret!, log }),
-          },
+          taskList: allTasks({ config, db, search, log, secret: config.sessionSecret! }),
           logger: workerLogger(log),
         }),
       syncIndex: async () => {

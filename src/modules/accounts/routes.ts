@@ -1,5 +1,4 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import type passport from 'passport';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { AppDeps } from '../../web/deps.js';
 import { AppError } from '../../platform/errors.js';
@@ -38,7 +37,7 @@ function noStore(res: Response) {
 
 const text = (value: unknown, max = 500) => formText(value, max);
 
-export function accountRoutes(deps: AppDeps, auth: passport.PassportStatic): Router {
+export function accountRoutes(deps: AppDeps): Router {
   const router = Router();
 
   // Failed logins are limited per client address and per account; successful
@@ -124,7 +123,7 @@ export function accountRoutes(deps: AppDeps, auth: passport.PassportStatic): Rou
   router.post('/logga-in', loginPerAddress, loginPerAccount, async (req, res) => {
     noStore(res);
     const next = safeReturnPath(req.body?.next);
-    const user = await authenticateLocal(auth, req);
+    const user = await authenticateLocal(deps.auth, req);
     if (!user) {
       req.log.info({ event: 'login_failed' }, 'Login failed');
       res.status(401).render('accounts/log-in', {

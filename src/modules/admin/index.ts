@@ -1,2 +1,9 @@
+import type { ModuleDescription } from '../../web/module.js';
+import { adminRoutes } from './routes.js';
 export { adminRoutes } from './routes.js';
 export { appointOfficer, getOverview, listOfficers, removeOfficer } from './service.js';
+
+export const adminModule: ModuleDescription = {
+  name: 'admin',
+  routes: (deps) => [adminRoutes(deps)],
+};

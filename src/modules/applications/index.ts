@@ -1,3 +1,7 @@
+import type { ModuleDescription } from '../../web/module.js';
+import { applicationRoutes } from './routes.js';
+import { messageRoutes } from './message-routes.js';
+import { assignmentPageRoutes } from './assignment-page.js';
 export { applicationRoutes } from './routes.js';
 export { assignmentPageRoutes } from './assignment-page.js';
 export { messageRoutes } from './message-routes.js';
@@ -16,3 +20,8 @@ export {
   type ApplicationOrganisation,
   type ApplicationStatus,
 } from './queries.js';
+
+export const applicationsModule: ModuleDescription = {
+  name: 'applications',
+  routes: (deps) => [applicationRoutes(deps), messageRoutes(deps), assignmentPageRoutes(deps)],
+};

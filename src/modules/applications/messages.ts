@@ -1,17 +1,27 @@
 import { z } from 'zod';
-import type { DbOrTrx } from '../../platform/db.js';
-import { AppError, translateDatabaseError } from '../../platform/errors.js';
+import { inTransaction, type DbOrTrx } from '../../platform/db.js';
+import { AppError } from '../../platform/errors.js';
 import { fieldErrors, formText, textField } from '../../platform/validation.js';
 import type { Actor } from '../access/index.js';
 import { getApplicationForActor } from './service.js';
 import { notify } from '../notifications/index.js';
+import {
+  insertMessage,
+  lockApplication,
+  markMessageNotificationsRead,
+  selectMemberIds,
+  selectMessages,
+  selectUserName,
+  upsertReadMarker,
+} from './queries.js';
+
+export { unreadMessageCounts, unreadMessageTotal } from './queries.js';
 
 // The message thread of an application (PRODUCT.md flow 3): between the
 // applicant and the members of the assignment's organisation, nobody else
 // (platform admins included: it is a private conversation). Who is a party is
 // decided with the application (getApplicationForActor); everyone else is
-// told the thread does not exist. Read state is a marker per person and
-// thread (application_reads): everything up to that message id is read.
+// told the thread does not exist. Opening a thread marks it read.
 // The thread belongs to its application (it lives and dies with it, and every
 // rule about who may write follows the application's status), so it is part of
 // this module: a module of its own imported applications and was imported back.
@@ -82,17 +92,8 @@ async function threadApplication(db: DbOrTrx, actor: Actor, id: number): Promise
 
 /** Everything in the thread up to its newest message counts as read for this person, its notices too. */
 async function markThreadRead(db: DbOrTrx, userId: number, applicationId: number): Promise<void> {
-  await db.raw(
-    `INSERT INTO application_reads (application_id, user_id, last_read_message_id)
-       SELECT :applicationId, :userId, max(id) FROM application_messages WHERE application_id = :applicationId HAVING max(id) IS NOT NULL
-     ON CONFLICT (application_id, user_id) DO UPDATE
-       SET last_read_message_id = GREATEST(application_reads.last_read_message_id, EXCLUDED.last_read_message_id)`,
-    { applicationId, userId },
-  );
-  await db('notifications')
-    .where({ user_id: userId, type: 'message_received', link: threadPath(applicationId) })
-    .whereNull('read_at')
-    .update({ read_at: db.fn.now() });
+  await upsertReadMarker(db, userId, applicationId);
+  await markMessageNotificationsRead(db, userId, threadPath(applicationId));
 }
 
 /**
@@ -101,20 +102,7 @@ async function markThreadRead(db: DbOrTrx, userId: number, applicationId: number
  */
 export async function getThread(db: DbOrTrx, actor: Actor, applicationId: number, before?: number): Promise<Thread> {
   const application = await threadApplication(db, actor, applicationId);
-  const query = db('application_messages as m')
-    .leftJoin('users as u', 'u.id', 'm.sender_id')
-    .where('m.application_id', application.id)
-    .orderBy('m.id', 'desc')
-    .limit(MESSAGES_PER_PAGE + 1)
-    .select<Array<{ id: number; body: string; created_at: Date; sender_id: number | null; name: string | null }>>(
-      'm.id',
-      'm.body',
-      'm.created_at',
-      'm.sender_id',
-      'u.name',
-    );
-  if (before !== undefined) query.where('m.id', '<', before);
-  const rows = await query;
+  const rows = await selectMessages(db, application.id, { limit: MESSAGES_PER_PAGE + 1, before });
   const hasOlder = rows.length > MESSAGES_PER_PAGE;
   const shown = rows.slice(0, MESSAGES_PER_PAGE).reverse();
   await markThreadRead(db, actor.userId!, application.id);
@@ -123,10 +111,10 @@ export async function getThread(db: DbOrTrx, actor: Actor, applicationId: number
     messages: shown.map((row) => ({
       id: row.id,
       body: row.body,
-      sentAt: row.created_at,
-      side: row.sender_id === null ? 'deleted' : row.sender_id === application.applicantId ? 'applicant' : 'organisation',
-      senderName: row.name,
-      mine: row.sender_id !== null && row.sender_id === actor.userId,
+      sentAt: row.sentAt,
+      side: row.senderId === null ? 'deleted' : row.senderId === application.applicantId ? 'applicant' : 'organisation',
+      senderName: row.senderName,
+      mine: row.senderId !== null && row.senderId === actor.userId,
     })),
     olderBefore: hasOlder ? shown[0]!.id : undefined,
     showingOlder: before !== undefined,
@@ -154,72 +142,25 @@ export async function postMessage(db: DbOrTrx, actor: Actor, applicationId: numb
   const parsed = messageBody.safeParse({ body: raw });
   if (!parsed.success)
     throw new MessageFormError('bad_request', fieldErrors(parsed.error).body ?? 'messages.errors.notText', typed);
-  try {
-    return await db.transaction(async (trx) => {
-      // The status decides whether a message may be added: held still until the message is in.
-      const { status } = (await trx('applications').where('id', application.id).forUpdate().first('status')) as {
-        status: string;
-      };
-      if (!WRITABLE_STATUSES.includes(status)) throw new MessageFormError('conflict', 'messages.errors.readOnly', typed);
-      const [row] = (await trx('application_messages')
-        .insert({ application_id: application.id, sender_id: actor.userId, body: parsed.data.body })
-        .returning('id')) as Array<{ id: number }>;
-      // One's own message is read by its writer.
-      await markThreadRead(trx, actor.userId!, application.id);
-      // The other side: from the applicant, every member of the organisation; from a member, the applicant.
-      const recipients =
-        actor.userId === application.applicantId
-          ? ((await trx('organisation_members')
-              .where('organisation_id', application.organisationId)
-              .pluck('user_id')) as number[])
-          : [application.applicantId];
-      const sender = await trx('users').where('id', actor.userId).first('name');
-      await notify(trx, {
-        userIds: recipients.filter((id) => id !== actor.userId),
-        type: 'message_received',
-        link: threadPath(application.id),
-        params: { assignment: application.assignmentTitle, sender: (sender?.name as string | undefined) ?? '' },
-      });
-      return row!.id;
+  return inTransaction(db, async (trx) => {
+    // The status decides whether a message may be added: held still until the message is in.
+    const { status } = (await lockApplication(trx, application.id))!;
+    if (!WRITABLE_STATUSES.includes(status)) throw new MessageFormError('conflict', 'messages.errors.readOnly', typed);
+    const id = await insertMessage(trx, { applicationId: application.id, senderId: actor.userId!, body: parsed.data.body });
+    // One's own message is read by its writer.
+    await markThreadRead(trx, actor.userId!, application.id);
+    // The other side: from the applicant, every member of the organisation; from a member, the applicant.
+    const recipients =
+      actor.userId === application.applicantId
+        ? await selectMemberIds(trx, application.organisationId)
+        : [application.applicantId];
+    const senderName = await selectUserName(trx, actor.userId!);
+    await notify(trx, {
+      userIds: recipients.filter((id) => id !== actor.userId),
+      type: 'message_received',
+      link: threadPath(application.id),
+      params: { assignment: application.assignmentTitle, sender: senderName ?? '' },
     });
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw translateDatabaseError(error);
-  }
-}
-
-// ---------------------------------------------------------------------------
-// Unread counts: messages by others, newer than the person's read marker, in
-// the threads the person belongs to (as applicant or as a member).
-
-const UNREAD_FROM = `
-  FROM application_messages m
-  JOIN applications ap ON ap.id = m.application_id
-  JOIN assignments a ON a.id = ap.assignment_id
-  LEFT JOIN application_reads r ON r.application_id = m.application_id AND r.user_id = :userId
-  WHERE m.sender_id IS DISTINCT FROM :userId
-    AND m.id > COALESCE(r.last_read_message_id, 0)
-    AND (ap.applicant_id = :userId
-         OR EXISTS (SELECT 1 FROM organisation_members om WHERE om.organisation_id = a.organisation_id AND om.user_id = :userId))`;
-
-/** Unread messages per application (applications without any are left out of the map). */
-export async function unreadMessageCounts(
-  db: DbOrTrx,
-  userId: number,
-  applicationIds: readonly number[],
-): Promise<Map<number, number>> {
-  if (applicationIds.length === 0) return new Map();
-  const { rows } = (await db.raw(
-    `SELECT m.application_id, count(*)::int AS unread ${UNREAD_FROM} AND m.application_id = ANY(:ids::bigint[]) GROUP BY m.application_id`,
-    { userId, ids: [...applicationIds] },
-  )) as { rows: Array<{ application_id: number | string; unread: number }> };
-  return new Map(rows.map((row) => [Number(row.application_id), row.unread]));
-}
-
-/** Unread messages in all the person's threads. */
-export async function unreadMessageTotal(db: DbOrTrx, userId: number): Promise<number> {
-  const { rows } = (await db.raw(`SELECT count(*)::int AS unread ${UNREAD_FROM}`, { userId })) as {
-    rows: Array<{ unread: number }>;
-  };
-  return rows[0]?.unread ?? 0;
+    return id;
+  });
 }

@@ -286,3 +286,115 @@ export async function selectCvKey(db: DbOrTrx, userId: number): Promise<string |
   const row = (await db('resident_profiles').where('user_id', userId).first('cv_key')) as { cv_key: string | null } | undefined;
   return row?.cv_key ?? undefined;
 }
+
+export async function selectUserName(db: DbOrTrx, userId: number): Promise<string | undefined> {
+  const row = (await db('users').where('id', userId).first('name')) as { name: string } | undefined;
+  return row?.name;
+}
+
+export async function selectOrganisationBySlug(db: DbOrTrx, slug: string): Promise<ApplicationOrganisation | undefined> {
+  return db('organisations').where('slug', slug).first('id', 'slug', 'name');
+}
+
+/** The organisation's assignment (hidden or not) as the applicant list shows it. */
+export async function selectOrganisationAssignment(
+  db: DbOrTrx,
+  assignmentId: number,
+  organisationId: number,
+): Promise<{ id: number; title: string; status: AssignmentStatus; peopleNeeded: number } | undefined> {
+  return db('assignments')
+    .where({ id: assignmentId, organisation_id: organisationId })
+    .first('id', 'title', 'status', { peopleNeeded: 'people_needed' });
+}
+
+// ---------------------------------------------------------------------------
+// Message threads. Read state is a marker per person and thread
+// (application_reads): everything up to that message id is read.
+
+export interface MessageRow {
+  id: number;
+  body: string;
+  sentAt: Date;
+  senderId: number | null;
+  /** Null when the sender's account was deleted. */
+  senderName: string | null;
+}
+
+/** Up to `limit` messages of the thread, newest first; only those older than `before` when given. */
+export async function selectMessages(
+  db: DbOrTrx,
+  applicationId: number,
+  page: { limit: number; before?: number },
+): Promise<MessageRow[]> {
+  const query = db('application_messages as m')
+    .leftJoin('users as u', 'u.id', 'm.sender_id')
+    .where('m.application_id', applicationId)
+    .orderBy('m.id', 'desc')
+    .limit(page.limit)
+    .select<MessageRow[]>({ id: 'm.id', body: 'm.body', sentAt: 'm.created_at', senderId: 'm.sender_id', senderName: 'u.name' });
+  if (page.before !== undefined) query.where('m.id', '<', page.before);
+  return query;
+}
+
+export async function insertMessage(
+  db: DbOrTrx,
+  message: { applicationId: number; senderId: number; body: string },
+): Promise<number> {
+  const [row] = (await db('application_messages')
+    .insert({ application_id: message.applicationId, sender_id: message.senderId, body: message.body })
+    .returning('id')) as Array<{ id: number }>;
+  return row!.id;
+}
+
+/** Moves the person's read marker of the thread up to its newest message (never back; nothing when the thread is empty). */
+export async function upsertReadMarker(db: DbOrTrx, userId: number, applicationId: number): Promise<void> {
+  await db.raw(
+    `INSERT INTO application_reads (application_id, user_id, last_read_message_id)
+       SELECT :applicationId, :userId, max(id) FROM application_messages WHERE application_id = :applicationId HAVING max(id) IS NOT NULL
+     ON CONFLICT (application_id, user_id) DO UPDATE
+       SET last_read_message_id = GREATEST(application_reads.last_read_message_id, EXCLUDED.last_read_message_id)`,
+    { applicationId, userId },
+  );
+}
+
+/** Marks read the person's unread message notices that lead to `link` (the thread). */
+export async function markMessageNotificationsRead(db: DbOrTrx, userId: number, link: string): Promise<void> {
+  await db('notifications')
+    .where({ user_id: userId, type: 'message_received', link })
+    .whereNull('read_at')
+    .update({ read_at: db.fn.now() });
+}
+
+// Unread counts: messages by others, newer than the person's read marker, in
+// the threads the person belongs to (as applicant or as a member).
+const UNREAD_FROM = `
+  FROM application_messages m
+  JOIN applications ap ON ap.id = m.application_id
+  JOIN assignments a ON a.id = ap.assignment_id
+  LEFT JOIN application_reads r ON r.application_id = m.application_id AND r.user_id = :userId
+  WHERE m.sender_id IS DISTINCT FROM :userId
+    AND m.id > COALESCE(r.last_read_message_id, 0)
+    AND (ap.applicant_id = :userId
+         OR EXISTS (SELECT 1 FROM organisation_members om WHERE om.organisation_id = a.organisation_id AND om.user_id = :userId))`;
+
+/** Unread messages per application (applications without any are left out of the map). */
+export async function unreadMessageCounts(
+  db: DbOrTrx,
+  userId: number,
+  applicationIds: readonly number[],
+): Promise<Map<number, number>> {
+  if (applicationIds.length === 0) return new Map();
+  const { rows } = (await db.raw(
+    `SELECT m.application_id, count(*)::int AS unread ${UNREAD_FROM} AND m.application_id = ANY(:ids::bigint[]) GROUP BY m.application_id`,
+    { userId, ids: [...applicationIds] },
+  )) as { rows: Array<{ application_id: number | string; unread: number }> };
+  return new Map(rows.map((row) => [Number(row.application_id), row.unread]));
+}
+
+/** Unread messages in all the person's threads. */
+export async function unreadMessageTotal(db: DbOrTrx, userId: number): Promise<number> {
+  const { rows } = (await db.raw(`SELECT count(*)::int AS unread ${UNREAD_FROM}`, { userId })) as {
+    rows: Array<{ unread: number }>;
+  };
+  return rows[0]?.unread ?? 0;
+}

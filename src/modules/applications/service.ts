@@ -18,8 +18,11 @@ import {
   selectAssignmentState,
   selectCvKey,
   selectMemberIds,
+  selectOrganisationAssignment,
+  selectOrganisationBySlug,
   selectOwnApplication,
   selectSharedProfile,
+  selectUserName,
   setAssignmentStatus,
   updateApplication,
   upsertApplication,
@@ -152,12 +155,12 @@ export async function applyToAssignment(
       const own = await selectOwnApplication(trx, assignment.id, applicantId);
       throw conflict('alreadyApplied', { applicationId: String(own?.id ?? '') });
     }
-    const applicant = await trx('users').where('id', applicantId).first('name');
+    const applicantName = await selectUserName(trx, applicantId);
     await notify(trx, {
       userIds: (await selectMemberIds(trx, assignment.organisationId)).filter((userId) => userId !== applicantId),
       type: 'application_received',
       link: applicantListPath(assignment.organisationSlug, assignment.id),
-      params: { assignment: assignment.title, applicant: applicant?.name ?? '' },
+      params: { assignment: assignment.title, applicant: applicantName ?? '' },
     });
     return id;
   });
@@ -308,16 +311,10 @@ export interface ApplicantList {
 
 /** The organisation's applicant list of one of its assignments (members only). */
 export async function listApplicants(db: DbOrTrx, actor: Actor, slug: string, assignmentId: number): Promise<ApplicantList> {
-  const organisation = /^[a-z0-9-]{1,100}$/.test(slug)
-    ? ((await db('organisations').where('slug', slug).first('id', 'slug', 'name')) as ApplicationOrganisation | undefined)
-    : undefined;
+  const organisation = /^[a-z0-9-]{1,100}$/.test(slug) ? await selectOrganisationBySlug(db, slug) : undefined;
   if (!organisation) throw notFound();
   authorize(actor, 'application.review', { organisationId: organisation.id });
-  const assignment = validId(assignmentId)
-    ? await db('assignments')
-        .where({ id: assignmentId, organisation_id: organisation.id })
-        .first('id', 'title', 'status', { peopleNeeded: 'people_needed' })
-    : undefined;
+  const assignment = validId(assignmentId) ? await selectOrganisationAssignment(db, assignmentId, organisation.id) : undefined;
   if (!assignment) throw notFound();
   const applications = await selectApplicationsOf(db, assignment.id);
   return {

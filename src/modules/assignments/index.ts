@@ -1,10 +1,13 @@
+import type { ModuleDescription } from '../../web/module.js';
+import { assignmentRoutes } from './routes.js';
+import { EXPIRY_CRONTAB, expiryTasks } from './expiry.js';
 export {
-  ASSIGNMENT_PUBLISHED_TASK,
+  assignmentChangedJob,
+  assignmentPublishedJob,
   createAssignment,
   enqueueIndexUpdate,
   enqueuePublishedAlert,
   getPublicAssignment,
-  INDEX_ASSIGNMENT_TASK,
   listOpenAssignments,
 } from './service.js';
 export {
@@ -32,3 +35,10 @@ export {
   type Attachment,
 } from './attachments.js';
 export { EXPIRE_ASSIGNMENTS_TASK, EXPIRY_CRONTAB, expireAssignments, expiryTasks } from './expiry.js';
+
+export const assignmentsModule: ModuleDescription = {
+  name: 'assignments',
+  routes: (deps) => [assignmentRoutes(deps)],
+  tasks: (deps) => expiryTasks(deps),
+  crontab: [EXPIRY_CRONTAB],
+};

@@ -1,6 +1,7 @@
 import type { DbOrTrx } from '../../platform/db.js';
 import { AppError, badRequest, notFound, translateDatabaseError } from '../../platform/errors.js';
-import { enqueueJob } from '../../platform/jobs.js';
+import { z } from 'zod';
+import { defineJob, jobId } from '../../platform/jobs.js';
 import {
   insertAssignment,
   selectOpenAssignments,
@@ -10,25 +11,27 @@ import {
 } from './queries.js';
 import { newAssignmentSchema, type NewAssignment } from './schemas.js';
 
-/** The job that brings the search index in line with one assignment (src/modules/search). */
-export const INDEX_ASSIGNMENT_TASK = 'index_assignment';
+// The assignments' domain events, as jobs enqueued in the transaction of the change (they exist if and only if
+// it commits). This module defines them; the modules above handle them: search indexes, saved searches mail.
 
-/** Enqueues a search-index update in the caller's transaction; bursts for one assignment collapse. */
+/** "This assignment changed": the search index brings its document in line (src/modules/search). */
+export const assignmentChangedJob = defineJob('index_assignment', z.object({ id: jobId }), ({ id }) => ({
+  jobKey: `index_assignment:${id}`, // a burst of changes to one assignment collapses into one job
+}));
+
+/** "This assignment was just published": saved searches mail it (src/modules/saved-searches). */
+export const assignmentPublishedJob = defineJob('assignment_published', z.object({ id: jobId }), ({ id }) => ({
+  jobKey: `assignment_published:${id}`, // one per assignment however often it is asked for
+}));
+
+/** Enqueues a search-index update in the caller's transaction. */
 export async function enqueueIndexUpdate(db: DbOrTrx, assignmentId: number): Promise<void> {
-  await enqueueJob(db, INDEX_ASSIGNMENT_TASK, { id: assignmentId }, { jobKey: `${INDEX_ASSIGNMENT_TASK}:${assignmentId}` });
+  await assignmentChangedJob.enqueue(db, { id: assignmentId });
 }
 
-/** The job that mails saved searches (src/modules/saved-searches) an assignment that was just published. */
-export const ASSIGNMENT_PUBLISHED_TASK = 'assignment_published';
-
-/** Enqueues the "just published" job in the caller's transaction; one per assignment however often it is asked for. */
+/** Enqueues the "just published" job in the caller's transaction. */
 export async function enqueuePublishedAlert(db: DbOrTrx, assignmentId: number): Promise<void> {
-  await enqueueJob(
-    db,
-    ASSIGNMENT_PUBLISHED_TASK,
-    { id: assignmentId },
-    { jobKey: `${ASSIGNMENT_PUBLISHED_TASK}:${assignmentId}` },
-  );
+  await assignmentPublishedJob.enqueue(db, { id: assignmentId });
 }
 
 /**

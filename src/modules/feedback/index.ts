@@ -1,3 +1,5 @@
+import type { ModuleDescription } from '../../web/module.js';
+import { feedbackRoutes } from './routes.js';
 export { feedbackRoutes } from './routes.js';
 export {
   feedbackPath,
@@ -18,3 +20,8 @@ export {
   type ResidentFeedbackItem,
 } from './queries.js';
 export { MAX_COMMENT_LENGTH } from './form.js';
+
+export const feedbackModule: ModuleDescription = {
+  name: 'feedback',
+  routes: (deps) => [feedbackRoutes(deps)],
+};

@@ -130,3 +130,71 @@ export async function resolveOpenReportsOfOrganisation(db: DbOrTrx, organisation
 export async function selectMemberIds(db: DbOrTrx, organisationId: number): Promise<number[]> {
   return db('organisation_members').where('organisation_id', organisationId).pluck('user_id') as Promise<number[]>;
 }
+
+export async function insertReport(
+  db: DbOrTrx,
+  report: { assignmentId: number; reporterId: number | null; reason: ReportReason; details: string },
+): Promise<void> {
+  await db('assignment_reports').insert({
+    assignment_id: report.assignmentId,
+    reporter_id: report.reporterId,
+    reason: report.reason,
+    details: report.details,
+  });
+}
+
+/** The report's status, the row locked until the transaction ends. */
+export async function selectReportStatusForUpdate(db: DbOrTrx, reportId: number): Promise<string | undefined> {
+  const row = (await db('assignment_reports').where('id', reportId).forUpdate().first('status')) as
+    { status: string } | undefined;
+  return row?.status;
+}
+
+export async function markReportDismissed(db: DbOrTrx, reportId: number, adminId: number): Promise<void> {
+  await db('assignment_reports')
+    .where('id', reportId)
+    .update({ status: 'dismissed', handled_by: adminId, handled_at: db.fn.now() });
+}
+
+/** The assignment (hidden or not) with its organisation; the assignment's row locked. */
+export async function selectAssignmentWithOrganisationForUpdate(
+  db: DbOrTrx,
+  assignmentId: number,
+): Promise<{ id: number; title: string; hiddenAt: Date | null; organisationId: number; name: string; slug: string } | undefined> {
+  return db('assignments as a')
+    .join('organisations as o', 'o.id', 'a.organisation_id')
+    .where('a.id', assignmentId)
+    .forUpdate('a')
+    .first({ id: 'a.id', title: 'a.title', hiddenAt: 'a.hidden_at', organisationId: 'o.id', name: 'o.name', slug: 'o.slug' });
+}
+
+export async function markAssignmentHidden(db: DbOrTrx, assignmentId: number, reason: string): Promise<void> {
+  await db('assignments').where('id', assignmentId).update({ hidden_at: db.fn.now(), hidden_reason: reason });
+}
+
+export async function clearAssignmentHidden(db: DbOrTrx, assignmentId: number): Promise<void> {
+  await db('assignments').where('id', assignmentId).update({ hidden_at: null, hidden_reason: null });
+}
+
+export async function selectOrganisationForUpdate(
+  db: DbOrTrx,
+  slug: string,
+): Promise<{ id: number; name: string; slug: string; suspendedAt: Date | null } | undefined> {
+  return db('organisations')
+    .where('slug', slug)
+    .forUpdate()
+    .first({ id: 'id', name: 'name', slug: 'slug', suspendedAt: 'suspended_at' });
+}
+
+export async function markOrganisationSuspended(db: DbOrTrx, organisationId: number, reason: string): Promise<void> {
+  await db('organisations').where('id', organisationId).update({ suspended_at: db.fn.now(), suspended_reason: reason });
+}
+
+export async function clearOrganisationSuspended(db: DbOrTrx, organisationId: number): Promise<void> {
+  await db('organisations').where('id', organisationId).update({ suspended_at: null, suspended_reason: null });
+}
+
+/** The organisation's published assignments: the ones that may be in the search index. */
+export async function selectPublishedAssignmentIds(db: DbOrTrx, organisationId: number): Promise<number[]> {
+  return db('assignments').where({ organisation_id: organisationId, status: 'published' }).pluck('id') as Promise<number[]>;
+}

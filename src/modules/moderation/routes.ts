@@ -3,7 +3,6 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { AppDeps } from '../../web/deps.js';
 import { notFound } from '../../platform/errors.js';
 import { assignmentPath, parseAssignmentRef } from '../assignments/index.js';
-import { assignmentIndexName } from '../search/index.js';
 import { sharedRateLimitOptions } from '../../web/rate-limit-store.js';
 import {
   dismissReport,
@@ -170,23 +169,14 @@ export function moderationRoutes(deps: AppDeps): Router {
   /**
    * Hidden and suspended must leave search at once: the index job is enqueued
    * in the transaction (the guarantee), and right after the commit the
-   * documents are also removed directly, so search does not wait for the worker
-   * to pick the job up. With an idle worker that saves little (LISTEN/NOTIFY
-   * starts the job within milliseconds; Meilisearch's own task dominates, and
-   * both paths wait for it), but it keeps the removal independent of a busy
-   * queue (a reindex, a mail backlog) or a worker in another process
-   * (RUN_WORKER=false). Best effort: a failure here is logged and the job
-   * still removes them. Only the request to Meilisearch is awaited (not its
-   * task), so a restore that follows is always queued after this removal.
+   * "assignments.withdrawn" event lets search remove the documents directly,
+   * so search does not wait for the worker to pick the job up. With an idle
+   * worker that saves little (LISTEN/NOTIFY starts the job within
+   * milliseconds; Meilisearch's own task dominates, and both paths wait for
+   * it), but it keeps the removal independent of a busy queue (a reindex, a
+   * mail backlog) or a worker in another process (RUN_WORKER=false).
    */
-  const dropFromSearchNow = async (req: Request, ids: number[]) => {
-    if (!deps.search || ids.length === 0) return;
-    try {
-      await deps.search.index(assignmentIndexName(deps.config.meili.indexPrefix)).deleteDocuments(ids);
-    } catch (error) {
-      req.log.warn({ err: error, ids }, 'Could not remove moderated assignments from search at once; the index job will');
-    }
-  };
+  const dropFromSearchNow = (ids: number[]) => deps.events.emit('assignments.withdrawn', { ids });
 
   router.post(
     '/admin/uppdrag/:assignmentId/dolj',
@@ -194,7 +184,7 @@ export function moderationRoutes(deps: AppDeps): Router {
       (req) => `hide-${idParam(req.params.assignmentId)}`,
       async (req) => {
         const ids = await hideAssignment(deps.db, req.actor, idParam(req.params.assignmentId), bodyOf(req));
-        await dropFromSearchNow(req, ids);
+        await dropFromSearchNow(ids);
         return 'hidden';
       },
     ),
@@ -229,7 +219,7 @@ export function moderationRoutes(deps: AppDeps): Router {
       (req) => `suspend-${req.params.slug as string}`,
       async (req) => {
         const ids = await suspendOrganisation(deps.db, req.actor, req.params.slug as string, bodyOf(req));
-        await dropFromSearchNow(req, ids);
+        await dropFromSearchNow(ids);
         return 'suspended';
       },
     ),

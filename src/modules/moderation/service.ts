@@ -6,13 +6,23 @@ import { authorize, type Actor } from '../access/index.js';
 import { enqueueIndexUpdate, getPublicAssignment, type AssignmentDetail } from '../assignments/index.js';
 import { notify } from '../notifications/index.js';
 import {
+  clearAssignmentHidden,
+  clearOrganisationSuspended,
   countOpenReports,
+  insertReport,
+  markAssignmentHidden,
+  markOrganisationSuspended,
+  markReportDismissed,
   REPORT_REASONS,
   resolveOpenReports,
   resolveOpenReportsOfOrganisation,
+  selectAssignmentWithOrganisationForUpdate,
   selectHiddenAssignments,
   selectMemberIds,
   selectOpenReports,
+  selectOrganisationForUpdate,
+  selectPublishedAssignmentIds,
+  selectReportStatusForUpdate,
   selectSuspendedOrganisations,
   type HiddenAssignment,
   type ReportedAssignment,
@@ -88,9 +98,9 @@ export async function reportAssignment(
     });
   }
   try {
-    await db('assignment_reports').insert({
-      assignment_id: assignment.id,
-      reporter_id: actor.userId ?? null,
+    await insertReport(db, {
+      assignmentId: assignment.id,
+      reporterId: actor.userId ?? null,
       reason: parsed.data.reason,
       details: parsed.data.details,
     });
@@ -175,13 +185,9 @@ async function noticeToMembers(
 
 async function lockAssignmentWithOrganisation(trx: DbOrTrx, assignmentId: number) {
   if (!validId(assignmentId)) throw notFound();
-  const row = await trx('assignments as a')
-    .join('organisations as o', 'o.id', 'a.organisation_id')
-    .where('a.id', assignmentId)
-    .forUpdate('a')
-    .first({ id: 'a.id', title: 'a.title', hiddenAt: 'a.hidden_at', organisationId: 'o.id', name: 'o.name', slug: 'o.slug' });
+  const row = await selectAssignmentWithOrganisationForUpdate(trx, assignmentId);
   if (!row) throw notFound();
-  return row as { id: number; title: string; hiddenAt: Date | null; organisationId: number; name: string; slug: string };
+  return row;
 }
 
 /** Hides an assignment with a reason; its open reports are resolved. Returns the ids to drop from search. */
@@ -196,7 +202,7 @@ export async function hideAssignment(
   return inTransaction(db, async (trx) => {
     const row = await lockAssignmentWithOrganisation(trx, assignmentId);
     if (row.hiddenAt) throw moderationConflict(`${E}.alreadyHidden`);
-    await trx('assignments').where('id', row.id).update({ hidden_at: trx.fn.now(), hidden_reason: reason });
+    await markAssignmentHidden(trx, row.id, reason);
     await resolveOpenReports(trx, [row.id], actor.userId!);
     await enqueueIndexUpdate(trx, row.id);
     await noticeToMembers(trx, actor, { id: row.organisationId, name: row.name, slug: row.slug }, 'hidden', {
@@ -212,7 +218,7 @@ export async function restoreAssignment(db: DbOrTrx, actor: Actor, assignmentId:
   await inTransaction(db, async (trx) => {
     const row = await lockAssignmentWithOrganisation(trx, assignmentId);
     if (!row.hiddenAt) throw moderationConflict(`${E}.notHidden`);
-    await trx('assignments').where('id', row.id).update({ hidden_at: null, hidden_reason: null });
+    await clearAssignmentHidden(trx, row.id);
     await enqueueIndexUpdate(trx, row.id);
     await noticeToMembers(trx, actor, { id: row.organisationId, name: row.name, slug: row.slug }, 'restored', {
       assignment: row.title,
@@ -225,26 +231,17 @@ export async function dismissReport(db: DbOrTrx, actor: Actor, reportId: number)
   authorize(actor, 'moderation.manage');
   if (!validId(reportId)) throw notFound();
   await inTransaction(db, async (trx) => {
-    const report = await trx('assignment_reports').where('id', reportId).forUpdate().first('status');
-    if (!report) throw notFound();
-    if (report.status !== 'open') throw moderationConflict(`${E}.reportHandled`);
-    await trx('assignment_reports')
-      .where('id', reportId)
-      .update({ status: 'dismissed', handled_by: actor.userId!, handled_at: trx.fn.now() });
+    const status = await selectReportStatusForUpdate(trx, reportId);
+    if (status === undefined) throw notFound();
+    if (status !== 'open') throw moderationConflict(`${E}.reportHandled`);
+    await markReportDismissed(trx, reportId, actor.userId!);
   });
 }
 
 async function lockOrganisation(trx: DbOrTrx, slug: string) {
-  const row = /^[a-z0-9-]{1,100}$/.test(slug)
-    ? await trx('organisations').where('slug', slug).forUpdate().first('id', 'name', 'slug', 'suspended_at')
-    : undefined;
+  const row = /^[a-z0-9-]{1,100}$/.test(slug) ? await selectOrganisationForUpdate(trx, slug) : undefined;
   if (!row) throw notFound();
-  return row as { id: number; name: string; slug: string; suspended_at: Date | null };
-}
-
-/** Assignments of the organisation that may be in the search index (only published ones are). */
-async function indexedAssignmentIds(trx: DbOrTrx, organisationId: number): Promise<number[]> {
-  return trx('assignments').where({ organisation_id: organisationId, status: 'published' }).pluck('id') as Promise<number[]>;
+  return row;
 }
 
 export async function warnOrganisation(db: DbOrTrx, actor: Actor, slug: string, input: Record<string, unknown>): Promise<void> {
@@ -271,9 +268,9 @@ export async function suspendOrganisation(
   const reason = moderatorText(input, 'reason');
   return inTransaction(db, async (trx) => {
     const organisation = await lockOrganisation(trx, slug);
-    if (organisation.suspended_at) throw moderationConflict(`${E}.alreadySuspended`);
-    await trx('organisations').where('id', organisation.id).update({ suspended_at: trx.fn.now(), suspended_reason: reason });
-    const ids = await indexedAssignmentIds(trx, organisation.id);
+    if (organisation.suspendedAt) throw moderationConflict(`${E}.alreadySuspended`);
+    await markOrganisationSuspended(trx, organisation.id, reason);
+    const ids = await selectPublishedAssignmentIds(trx, organisation.id);
     await resolveOpenReportsOfOrganisation(trx, organisation.id, actor.userId!);
     for (const id of ids) await enqueueIndexUpdate(trx, id);
     await noticeToMembers(trx, actor, organisation, 'suspended', { text: reason });
@@ -285,9 +282,9 @@ export async function reinstateOrganisation(db: DbOrTrx, actor: Actor, slug: str
   authorize(actor, 'moderation.manage');
   await inTransaction(db, async (trx) => {
     const organisation = await lockOrganisation(trx, slug);
-    if (!organisation.suspended_at) throw moderationConflict(`${E}.notSuspended`);
-    await trx('organisations').where('id', organisation.id).update({ suspended_at: null, suspended_reason: null });
-    for (const id of await indexedAssignmentIds(trx, organisation.id)) await enqueueIndexUpdate(trx, id);
+    if (!organisation.suspendedAt) throw moderationConflict(`${E}.notSuspended`);
+    await clearOrganisationSuspended(trx, organisation.id);
+    for (const id of await selectPublishedAssignmentIds(trx, organisation.id)) await enqueueIndexUpdate(trx, id);
     await noticeToMembers(trx, actor, organisation, 'reinstated', {});
   });
 }

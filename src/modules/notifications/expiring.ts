@@ -1,7 +1,8 @@
 import type { Task } from 'graphile-worker';
-import type { Db } from '../../platform/db.js';
+import { inTransaction, type Db } from '../../platform/db.js';
 import type { Logger } from '../../platform/logger.js';
 import { notify } from './notify.js';
+import { selectAssignmentsClosingOn, selectOrganisationMemberIds } from './queries.js';
 
 // "Last day to apply is tomorrow": each morning the members of an
 // organisation hear about its published assignments that close for
@@ -13,18 +14,10 @@ export const NOTIFY_EXPIRING_TASK = 'notify_expiring_assignments';
 
 /** Notifies about assignments whose last day to apply is `tomorrow` ('YYYY-MM-DD'; default: tomorrow in Stockholm). Returns their ids. */
 export async function notifyExpiringAssignments(db: Db, tomorrow?: string): Promise<number[]> {
-  return db.transaction(async (trx) => {
-    const day = tomorrow ? trx.raw('?::date', [tomorrow]) : trx.raw(`(now() AT TIME ZONE 'Europe/Stockholm')::date + 1`);
-    const assignments = (await trx('assignments')
-      .where('status', 'published')
-      .whereNull('hidden_at')
-      .where('apply_by', day)
-      .orderBy('id')
-      .select('id', 'title', 'organisation_id')) as Array<{ id: number; title: string; organisation_id: number }>;
+  return inTransaction(db, async (trx) => {
+    const assignments = await selectAssignmentsClosingOn(trx, tomorrow);
     for (const assignment of assignments) {
-      const members = (await trx('organisation_members')
-        .where('organisation_id', assignment.organisation_id)
-        .pluck('user_id')) as number[];
+      const members = await selectOrganisationMemberIds(trx, assignment.organisationId);
       await notify(trx, {
         userIds: members,
         type: 'assignment_expiring',

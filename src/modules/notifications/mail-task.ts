@@ -1,10 +1,11 @@
-import type { Task } from 'graphile-worker';
 import type { i18n } from 'i18next';
-import type { Db } from '../../platform/db.js';
+import { inTransaction, type Db } from '../../platform/db.js';
 import { createI18n, DEFAULT_LANGUAGE } from '../../platform/i18n.js';
 import type { Logger } from '../../platform/logger.js';
+import { jobTask, type TaskList } from '../../platform/jobs.js';
 import { queueMail } from '../../platform/mail.js';
-import { SEND_NOTIFICATION_MAIL_TASK } from './notify.js';
+import { notificationMailJob } from './notify.js';
+import { markNotificationsEmailed, selectMailRecipient, selectNotificationsToMailForUpdate } from './queries.js';
 import { sitePath } from './service.js';
 import { notificationText } from './texts.js';
 
@@ -28,19 +29,11 @@ const mailI18n = () => (sharedI18n ??= createI18n());
 /** Sends the person's pending notifications as one mail; returns how many it carried (0: none sent). */
 export async function sendNotificationMail(deps: { db: Db; publicUrl: string }, userId: number): Promise<number> {
   const t = (await mailI18n()).getFixedT(DEFAULT_LANGUAGE);
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     // Deleted accounts are gone with their notifications; an unconfirmed address gets nothing.
-    const user = (await trx('users').where('id', userId).whereNotNull('email_verified_at').first('email', 'name')) as
-      { email: string; name: string | null } | undefined;
+    const user = await selectMailRecipient(trx, userId);
     if (!user) return 0;
-    const rows = (await trx('notifications')
-      .where('user_id', userId)
-      .where('email_wanted', true)
-      .whereNull('emailed_at')
-      .orderBy('id')
-      .forUpdate()
-      .skipLocked()
-      .select('id', 'type', 'params', 'link')) as Array<{ id: number; type: string; params: unknown; link: string }>;
+    const rows = await selectNotificationsToMailForUpdate(trx, userId);
     if (rows.length === 0) return 0;
     const shown = rows.slice(-MAIL_ITEMS_MAX); // the newest ones
     await queueMail(trx, {
@@ -59,26 +52,19 @@ export async function sendNotificationMail(deps: { db: Db; publicUrl: string }, 
         })),
       },
     });
-    await trx('notifications')
-      .whereIn(
-        'id',
-        rows.map((row) => row.id),
-      )
-      .update({ emailed_at: trx.fn.now() });
+    await markNotificationsEmailed(
+      trx,
+      rows.map((row) => row.id),
+    );
     return rows.length;
   });
 }
 
-export function notificationMailTasks(deps: { db: Db; publicUrl: string; log: Logger }): Record<string, Task> {
+export function notificationMailTasks(deps: { db: Db; publicUrl: string; log: Logger }): TaskList {
   return {
-    [SEND_NOTIFICATION_MAIL_TASK]: async (payload) => {
-      const userId = Number((payload as { userId?: unknown } | null)?.userId);
-      if (!Number.isSafeInteger(userId) || userId <= 0) {
-        deps.log.error({ payload }, `${SEND_NOTIFICATION_MAIL_TASK}: payload without a valid userId; dropped`);
-        return;
-      }
+    ...jobTask(notificationMailJob, deps.log, async ({ userId }) => {
       const count = await sendNotificationMail(deps, userId);
       if (count) deps.log.info({ userId, count }, 'Notification mail queued');
-    },
+    }),
   };
 }

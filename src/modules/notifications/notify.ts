@@ -1,5 +1,7 @@
 import type { DbOrTrx } from '../../platform/db.js';
-import { enqueueJob } from '../../platform/jobs.js';
+import { z } from 'zod';
+import { defineJob, jobId } from '../../platform/jobs.js';
+import { insertNotifications, selectEmailOptOuts } from './queries.js';
 
 // Telling people what happened: one in-app notification per recipient, and,
 // when the recipient wants e-mail for that type, a place in their next
@@ -26,6 +28,10 @@ export const NOTIFICATION_TYPES = [
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 export const SEND_NOTIFICATION_MAIL_TASK = 'send_notification_mail';
+/** Mails a user their unmailed notifications in one message; one waiting job per user. */
+export const notificationMailJob = defineJob(SEND_NOTIFICATION_MAIL_TASK, z.object({ userId: jobId }), ({ userId }) => ({
+  jobKey: `${SEND_NOTIFICATION_MAIL_TASK}:${userId}`,
+}));
 export const MESSAGE_MAIL_DELAY_MS = 10 * 60_000;
 
 export interface Notification {
@@ -43,39 +49,24 @@ export interface Notification {
 export async function notify(trx: DbOrTrx, notification: Notification): Promise<void> {
   const userIds = [...new Set(notification.userIds)];
   if (userIds.length === 0) return;
-  const optedOut = new Set(
-    (await trx('notification_preferences')
-      .whereIn('user_id', userIds)
-      .where({ type: notification.type, email: false })
-      .pluck('user_id')) as number[],
+  const optedOut = await selectEmailOptOuts(trx, userIds, notification.type);
+  const inserted = await insertNotifications(
+    trx,
+    userIds.map((userId) => ({
+      userId,
+      type: notification.type,
+      params: notification.params ?? {},
+      link: notification.link,
+      dedupeKey: notification.dedupeKey ?? null,
+      emailWanted: !optedOut.has(userId),
+    })),
   );
-  const inserted = (await trx('notifications')
-    .insert(
-      userIds.map((userId) => ({
-        user_id: userId,
-        type: notification.type,
-        params: JSON.stringify(notification.params ?? {}),
-        link: notification.link,
-        dedupe_key: notification.dedupeKey ?? null,
-        email_wanted: !optedOut.has(userId),
-      })),
-    )
-    .onConflict(['user_id', 'dedupe_key'])
-    .ignore()
-    .returning(['user_id', 'email_wanted'])) as Array<{ user_id: number; email_wanted: boolean }>;
   const batched = notification.type === 'message_received';
-  for (const row of inserted.filter((r) => r.email_wanted)) {
-    await enqueueJob(
+  for (const row of inserted.filter((r) => r.emailWanted)) {
+    await notificationMailJob.enqueue(
       trx,
-      SEND_NOTIFICATION_MAIL_TASK,
-      { userId: row.user_id },
-      batched
-        ? {
-            jobKey: `${SEND_NOTIFICATION_MAIL_TASK}:${row.user_id}`,
-            jobKeyMode: 'preserve_run_at',
-            runAt: new Date(Date.now() + MESSAGE_MAIL_DELAY_MS),
-          }
-        : { jobKey: `${SEND_NOTIFICATION_MAIL_TASK}:${row.user_id}` },
+      { userId: row.userId },
+      batched ? { jobKeyMode: 'preserve_run_at', runAt: new Date(Date.now() + MESSAGE_MAIL_DELAY_MS) } : {},
     );
   }
 }

@@ -1,7 +1,17 @@
-import type { DbOrTrx } from '../../platform/db.js';
+import { inTransaction, type DbOrTrx } from '../../platform/db.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import { authorize, type Actor } from '../access/index.js';
 import { NOTIFICATION_TYPES, type NotificationType } from './notify.js';
+import {
+  cancelPendingEmails,
+  countUnreadNotifications,
+  markAllNotificationsRead,
+  markNotificationRead,
+  selectEmailPreferences,
+  selectNotificationCounts,
+  selectNotifications,
+  upsertEmailPreferences,
+} from './queries.js';
 
 // The person's own notifications: the in-app list, marking them read, and
 // which types also come by e-mail. Only ever the actor's own rows.
@@ -32,52 +42,22 @@ export function sitePath(link: string): string | undefined {
 
 /** The unread notifications of a person (the header's count). */
 export async function unreadNotificationCount(db: DbOrTrx, userId: number): Promise<number> {
-  const row = await db('notifications')
-    .where('user_id', userId)
-    .whereNull('read_at')
-    .count<{ count: number }>('* as count')
-    .first();
-  return Number(row?.count ?? 0);
+  return countUnreadNotifications(db, userId);
 }
 
 /** Newest first. Opening the list marks nothing read: each notice is read when it is opened (or all at once). */
 export async function listNotifications(db: DbOrTrx, actor: Actor, page: number): Promise<NotificationPage> {
   authorize(actor, 'account.view');
   const userId = actor.userId!;
-  const [counts] = (await db('notifications')
-    .where('user_id', userId)
-    .select(db.raw('count(*)::int AS total'), db.raw('count(*) FILTER (WHERE read_at IS NULL)::int AS unread'))) as Array<{
-    total: number;
-    unread: number;
-  }>;
-  const { total, unread } = counts ?? { total: 0, unread: 0 };
+  const { total, unread } = await selectNotificationCounts(db, userId);
   const totalPages = Math.max(1, Math.ceil(total / NOTIFICATIONS_PER_PAGE));
   const current = Math.min(Math.max(1, page), totalPages);
-  const rows = (await db('notifications')
-    .where('user_id', userId)
-    .orderBy([
-      { column: 'created_at', order: 'desc' },
-      { column: 'id', order: 'desc' },
-    ])
-    .limit(NOTIFICATIONS_PER_PAGE)
-    .offset((current - 1) * NOTIFICATIONS_PER_PAGE)
-    .select('id', 'type', 'params', 'link', 'created_at', 'read_at')) as Array<{
-    id: number;
-    type: string;
-    params: Record<string, unknown>;
-    link: string;
-    created_at: Date;
-    read_at: Date | null;
-  }>;
+  const rows = await selectNotifications(db, userId, {
+    limit: NOTIFICATIONS_PER_PAGE,
+    offset: (current - 1) * NOTIFICATIONS_PER_PAGE,
+  });
   return {
-    items: rows.map((row) => ({
-      id: row.id,
-      type: row.type,
-      params: row.params,
-      link: row.link,
-      createdAt: row.created_at,
-      read: row.read_at !== null,
-    })),
+    items: rows.map(({ readAt, ...row }) => ({ ...row, read: readAt !== null })),
     page: current,
     totalPages,
     unread,
@@ -86,30 +66,23 @@ export async function listNotifications(db: DbOrTrx, actor: Actor, page: number)
 
 export async function markAllRead(db: DbOrTrx, actor: Actor): Promise<void> {
   authorize(actor, 'account.view');
-  await db('notifications').where('user_id', actor.userId!).whereNull('read_at').update({ read_at: db.fn.now() });
+  await markAllNotificationsRead(db, actor.userId!);
 }
 
 /** Marks one of the actor's notifications read; returns the site path it leads to (404 for anyone else's). */
 export async function openNotification(db: DbOrTrx, actor: Actor, id: number): Promise<string> {
   authorize(actor, 'account.view');
   if (!Number.isSafeInteger(id) || id <= 0) throw notFound();
-  const [row] = (await db('notifications')
-    .where({ id, user_id: actor.userId! })
-    .update({ read_at: db.raw('COALESCE(read_at, now())') })
-    .returning('link')) as Array<{ link: string }>;
-  if (!row) throw notFound();
+  const link = await markNotificationRead(db, actor.userId!, id);
+  if (link === undefined) throw notFound();
   // The database refuses links that are not paths; this keeps the redirect ours even if one slipped in.
-  return sitePath(row.link) ?? '/konto/notiser';
+  return sitePath(link) ?? '/konto/notiser';
 }
 
 /** type → e-mail wanted; a type without a row is on. */
 export async function getEmailPreferences(db: DbOrTrx, actor: Actor): Promise<Record<NotificationType, boolean>> {
   authorize(actor, 'account.view');
-  const rows = (await db('notification_preferences').where('user_id', actor.userId!).select('type', 'email')) as Array<{
-    type: string;
-    email: boolean;
-  }>;
-  const saved = new Map(rows.map((row) => [row.type, row.email]));
+  const saved = await selectEmailPreferences(db, actor.userId!);
   return Object.fromEntries(NOTIFICATION_TYPES.map((type) => [type, saved.get(type) ?? true])) as Record<
     NotificationType,
     boolean
@@ -132,18 +105,16 @@ export async function saveEmailPreferences(db: DbOrTrx, actor: Actor, body: unkn
     throw badRequest('Unknown notification type', { email: 'notifications.settings.unknownType' });
   const wanted = new Set(checked as string[]);
   const userId = actor.userId!;
-  await db.transaction(async (trx) => {
-    await trx('notification_preferences')
-      .insert(NOTIFICATION_TYPES.map((type) => ({ user_id: userId, type, email: wanted.has(type) })))
-      .onConflict(['user_id', 'type'])
-      .merge(['email']);
-    await trx('notifications')
-      .where('user_id', userId)
-      .whereNull('emailed_at')
-      .whereIn(
-        'type',
-        NOTIFICATION_TYPES.filter((type) => !wanted.has(type)),
-      )
-      .update({ email_wanted: false });
+  await inTransaction(db, async (trx) => {
+    await upsertEmailPreferences(
+      trx,
+      userId,
+      NOTIFICATION_TYPES.map((type) => ({ type, email: wanted.has(type) })),
+    );
+    await cancelPendingEmails(
+      trx,
+      userId,
+      NOTIFICATION_TYPES.filter((type) => !wanted.has(type)),
+    );
   });
 }

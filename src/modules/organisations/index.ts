@@ -1,3 +1,5 @@
+import type { ModuleDescription } from '../../web/module.js';
+import { organisationRoutes } from './routes.js';
 export {
   acceptInvite,
   changeMemberRole,
@@ -15,3 +17,8 @@ export {
 export { formatOrganisationNumber, luhnCheckDigit, parseOrganisationNumber } from './organisation-number.js';
 export { ORGANISATION_TYPES, type OrganisationType } from './schemas.js';
 export { organisationRoutes } from './routes.js';
+
+export const organisationsModule: ModuleDescription = {
+  name: 'organisations',
+  routes: (deps) => [organisationRoutes(deps)],
+};

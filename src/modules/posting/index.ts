@@ -1,3 +1,5 @@
+import type { ModuleDescription } from '../../web/module.js';
+import { postingRoutes } from './routes.js';
 export {
   createPosting,
   getPostingForEdit,
@@ -13,3 +15,8 @@ export {
 } from './service.js';
 export { emptyPostingForm, type PostingForm } from './form.js';
 export { postingRoutes } from './routes.js';
+
+export const postingModule: ModuleDescription = {
+  name: 'posting',
+  routes: (deps) => [postingRoutes(deps)],
+};

@@ -7,6 +7,20 @@ import { recordCompletion } from '../feedback/index.js';
 import type { ReferenceData } from '../../platform/reference-data.js';
 import { validatePostingForm, type PostingForm, type PostingValues } from './form.js';
 import {
+  deleteAssignment,
+  insertDraft,
+  selectAssignmentForUpdate,
+  selectAttachmentKeys,
+  selectEditableAssignment,
+  selectOrganisationAssignments,
+  selectOrganisationStandingForShare,
+  selectPostingOrganisation,
+  updateAssignmentStatus,
+  updateAssignmentValues,
+  type OrganisationAssignment,
+  type PostingOrganisation,
+} from './queries.js';
+import {
   EDITABLE,
   enqueueIndexUpdate,
   enqueuePublishedAlert,
@@ -20,15 +34,7 @@ import {
 // checks the state it starts from, authorises, writes and enqueues the search
 // index job in one transaction.
 
-export interface PostingOrganisation {
-  id: number;
-  slug: string;
-  name: string;
-  municipalityCode: string;
-  verified: boolean;
-  /** Suspended by a moderator: no new assignments, nothing published. */
-  suspended: boolean;
-}
+export { selectPendingReview, type OrganisationAssignment, type PendingAssignment, type PostingOrganisation } from './queries.js';
 
 export type Transition = 'publish' | 'cancel' | 'close' | 'approve' | 'complete';
 
@@ -52,20 +58,9 @@ export class PostingFormError extends AppError {
 }
 
 async function organisationBySlug(db: DbOrTrx, slug: string): Promise<PostingOrganisation> {
-  const row = /^[a-z0-9-]{1,100}$/.test(slug)
-    ? await db('organisations')
-        .where('slug', slug)
-        .first('id', 'slug', 'name', 'municipality_code', 'verified_at', 'suspended_at')
-    : undefined;
-  if (!row) throw notFound();
-  return {
-    id: row.id as number,
-    slug: row.slug as string,
-    name: row.name as string,
-    municipalityCode: row.municipality_code as string,
-    verified: row.verified_at != null,
-    suspended: row.suspended_at != null,
-  };
+  const organisation = /^[a-z0-9-]{1,100}$/.test(slug) ? await selectPostingOrganisation(db, slug) : undefined;
+  if (!organisation) throw notFound();
+  return organisation;
 }
 
 /** The organisation, when the actor may post for it (404 unknown, login for visitors, 403 others). */
@@ -81,26 +76,6 @@ export async function getOrganisationForNewPosting(db: DbOrTrx, actor: Actor, sl
   if (organisation.suspended) throw new OrganisationSuspendedError();
   return organisation;
 }
-
-const rowValues = (values: PostingValues) => ({
-  title: values.title,
-  description: values.description,
-  category_id: values.categoryId,
-  municipality_code: values.municipalityCode,
-  locality_id: values.localityId,
-  lat: values.lat,
-  lng: values.lng,
-  compensation_type: values.compensationType,
-  amount_sek: values.amountSek,
-  estimated_hours: values.estimatedHours,
-  starts_on: values.startsOn,
-  ends_on: values.endsOn,
-  apply_by: values.applyBy,
-  people_needed: values.peopleNeeded,
-  requirements: values.requirements,
-  work_training: values.workTraining,
-  supervisor_available: values.supervisorAvailable,
-});
 
 function validOrThrow(body: Record<string, unknown>, reference: ReferenceData): PostingValues {
   const { values, errors, form } = validatePostingForm(body, reference);
@@ -119,11 +94,9 @@ export async function createPosting(
   const organisation = await getOrganisationForNewPosting(db, actor, slug);
   const values = validOrThrow(body, reference);
   return inTransaction(db, async (trx) => {
-    const [row] = await trx('assignments')
-      .insert({ ...rowValues(values), organisation_id: organisation.id, created_by: actor.userId ?? null, status: 'draft' })
-      .returning<{ id: number }[]>('id');
-    await enqueueIndexUpdate(trx, row!.id);
-    return row!.id;
+    const id = await insertDraft(trx, organisation.id, actor.userId ?? null, values);
+    await enqueueIndexUpdate(trx, id);
+    return id;
   });
 }
 
@@ -132,11 +105,9 @@ const conflict = (status: string) => new AppError('conflict', 'errors.assignment
 /** Locks the organisation's assignment for a change; 404 when it is not this organisation's. */
 async function lockAssignment(trx: DbOrTrx, organisationId: number | undefined, id: number) {
   if (!Number.isSafeInteger(id) || id <= 0) throw notFound();
-  const query = trx('assignments').where('id', id).whereNull('hidden_at').forUpdate();
-  if (organisationId !== undefined) query.where('organisation_id', organisationId);
-  const row = await query.first('id', 'status', 'organisation_id');
+  const row = await selectAssignmentForUpdate(trx, id, organisationId);
   if (!row) throw notFound();
-  return row as { id: number; status: AssignmentStatus; organisation_id: number };
+  return row;
 }
 
 export async function updatePosting(
@@ -153,9 +124,7 @@ export async function updatePosting(
   await inTransaction(db, async (trx) => {
     const row = await lockAssignment(trx, organisation.id, id);
     if (!EDITABLE.includes(row.status)) throw conflict(row.status);
-    await trx('assignments')
-      .where('id', id)
-      .update({ ...rowValues(values), updated_at: trx.fn.now() });
+    await updateAssignmentValues(trx, id, values);
     await enqueueIndexUpdate(trx, id);
   });
 }
@@ -170,36 +139,31 @@ export async function getPostingForEdit(
   const organisation = await organisationBySlug(db, slug);
   authorize(actor, 'assignment.edit', { organisationId: organisation.id });
   if (!Number.isSafeInteger(id) || id <= 0) throw notFound();
-  const row = await db('assignments as a')
-    .join('categories as c', 'c.id', 'a.category_id')
-    .leftJoin('localities as l', 'l.id', 'a.locality_id')
-    .where({ 'a.id': id, 'a.organisation_id': organisation.id })
-    .whereNull('a.hidden_at')
-    .first('a.*', { category_slug: 'c.slug', locality_name: 'l.name' });
+  const row = await selectEditableAssignment(db, id, organisation.id);
   if (!row) throw notFound();
-  if (!EDITABLE.includes(row.status)) throw conflict(row.status as string);
+  if (!EDITABLE.includes(row.status)) throw conflict(row.status);
   const text = (value: unknown) => (value == null ? '' : String(value));
   return {
     organisation,
-    status: row.status as AssignmentStatus,
+    status: row.status,
     form: {
       title: row.title,
       description: row.description,
-      category: row.category_slug,
-      municipality: row.municipality_code,
-      locality: text(row.locality_name),
+      category: row.categorySlug,
+      municipality: row.municipalityCode,
+      locality: text(row.localityName),
       point: row.lat != null ? `${row.lat}, ${row.lng}` : '',
-      compensationType: row.compensation_type,
-      amountSek: text(row.amount_sek),
+      compensationType: row.compensationType,
+      amountSek: text(row.amountSek),
       // NUMERIC(6,1) arrives as exact text ('4.0'); the form shows the number (4).
-      estimatedHours: text(row.estimated_hours == null ? null : Number(row.estimated_hours)),
-      startsOn: text(row.starts_on),
-      endsOn: text(row.ends_on),
-      applyBy: text(row.apply_by),
-      peopleNeeded: text(row.people_needed),
+      estimatedHours: text(row.estimatedHours == null ? null : Number(row.estimatedHours)),
+      startsOn: text(row.startsOn),
+      endsOn: text(row.endsOn),
+      applyBy: text(row.applyBy),
+      peopleNeeded: text(row.peopleNeeded),
       requirements: row.requirements,
-      workTraining: row.work_training,
-      supervisorAvailable: row.supervisor_available,
+      workTraining: row.workTraining,
+      supervisorAvailable: row.supervisorAvailable,
     },
   };
 }
@@ -241,17 +205,16 @@ export async function transitionAssignment(
     const row = await lockAssignment(trx, organisation?.id, id);
     if (!TRANSITIONS[transition].includes(row.status)) throw conflict(row.status);
     let status: AssignmentStatus;
-    const changes: Record<string, unknown> = { updated_at: trx.fn.now() };
     // Read under a share lock: verification may have changed since the page, and
     // a suspension running now waits for this publish (or this for it).
     const owner =
       transition === 'publish' || transition === 'approve'
-        ? await trx('organisations').where('id', row.organisation_id).forShare().first('verified_at', 'suspended_at')
+        ? await selectOrganisationStandingForShare(trx, row.organisationId)
         : undefined;
-    if (owner?.suspended_at != null) throw new OrganisationSuspendedError();
+    if (owner?.suspended) throw new OrganisationSuspendedError();
     switch (transition) {
       case 'publish': {
-        status = owner?.verified_at != null ? 'published' : 'pending_review';
+        status = owner?.verified ? 'published' : 'pending_review';
         break;
       }
       case 'approve':
@@ -266,12 +229,9 @@ export async function transitionAssignment(
       case 'complete':
         await recordCompletion(trx, actor, row.id);
         status = 'completed';
-        changes.completed_at = trx.fn.now();
         break;
     }
-    changes.status = status;
-    if (status === 'published') changes.published_at = trx.fn.now();
-    await trx('assignments').where('id', row.id).update(changes);
+    await updateAssignmentStatus(trx, row.id, status);
     await enqueueIndexUpdate(trx, row.id);
     if (status === 'published') await enqueuePublishedAlert(trx, row.id);
     return status;
@@ -289,27 +249,14 @@ export async function deleteDraft(db: DbOrTrx, storage: Storage, actor: Actor, s
   const keys = await inTransaction(db, async (trx) => {
     const row = await lockAssignment(trx, organisation.id, id);
     if (row.status !== 'draft') throw conflict(row.status);
-    const files = (await trx('assignment_attachments')
-      .where('assignment_id', row.id)
-      .select('storage_key', 'thumbnail_key')) as Array<{ storage_key: string; thumbnail_key: string | null }>;
-    await trx('assignments').where('id', row.id).delete(); // attachments rows go by cascade
+    const keys = await selectAttachmentKeys(trx, row.id);
+    await deleteAssignment(trx, row.id);
     // A draft is never in the index; the job makes sure of it all the same.
     await enqueueIndexUpdate(trx, row.id);
-    return files.flatMap((file) => [file.storage_key, file.thumbnail_key]).filter((key): key is string => key !== null);
+    return keys;
   });
   // The rows are gone; a file that fails to go is unreferenced, not a broken page.
   await Promise.all(keys.map((key) => storage.delete(key).catch(() => {})));
-}
-
-export interface OrganisationAssignment {
-  id: number;
-  title: string;
-  status: AssignmentStatus;
-  applyBy: string | null;
-  updatedAt: Date;
-  /** Applications not withdrawn, and of those the ones nobody has handled yet (submitted). */
-  activeApplications: number;
-  newApplications: number;
 }
 
 /** "Mina uppdrag": the organisation's assignments grouped by status, with their applicant counts. */
@@ -325,27 +272,7 @@ export async function listOrganisationAssignments(
 }> {
   const organisation = await organisationBySlug(db, slug);
   authorize(actor, 'assignment.edit', { organisationId: organisation.id });
-  const rows = (await db('assignments')
-    .where('organisation_id', organisation.id)
-    .whereNull('hidden_at')
-    .orderBy([
-      { column: 'updated_at', order: 'desc' },
-      { column: 'id', order: 'desc' },
-    ])
-    .limit(500)
-    .select({
-      id: 'id',
-      title: 'title',
-      status: 'status',
-      applyBy: 'apply_by',
-      updatedAt: 'updated_at',
-      activeApplications: db.raw(
-        `(SELECT count(*)::int FROM applications ap WHERE ap.assignment_id = assignments.id AND ap.status <> 'withdrawn')`,
-      ),
-      newApplications: db.raw(
-        `(SELECT count(*)::int FROM applications ap WHERE ap.assignment_id = assignments.id AND ap.status = 'submitted')`,
-      ),
-    })) as OrganisationAssignment[];
+  const rows = await selectOrganisationAssignments(db, organisation.id);
   const order: AssignmentStatus[] = [
     'draft',
     'pending_review',
@@ -360,22 +287,4 @@ export async function listOrganisationAssignments(
     .map((status) => ({ status, assignments: rows.filter((row) => row.status === status) }))
     .filter((group) => group.assignments.length > 0);
   return { organisation, groups, hiddenByModerators: await selectHiddenAssignments(db, { organisationId: organisation.id }) };
-}
-
-export interface PendingAssignment {
-  id: number;
-  title: string;
-  organisationName: string;
-  organisationSlug: string;
-}
-
-/** Assignments waiting for a platform admin's approval (for the admin overview). */
-export async function selectPendingReview(db: DbOrTrx): Promise<PendingAssignment[]> {
-  return db('assignments as a')
-    .join('organisations as o', 'o.id', 'a.organisation_id')
-    .where('a.status', 'pending_review')
-    .whereNull('a.hidden_at')
-    .orderBy('a.updated_at')
-    .limit(100)
-    .select({ id: 'a.id', title: 'a.title', organisationName: 'o.name', organisationSlug: 'o.slug' });
 }

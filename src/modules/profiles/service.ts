@@ -1,10 +1,23 @@
 import { z } from 'zod';
-import type { Db, DbOrTrx } from '../../platform/db.js';
+import { inTransaction, type Db, type DbOrTrx } from '../../platform/db.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newStorageKey, type Storage, type StoredFile } from '../../platform/storage.js';
 import { textField, VALIDATION_MESSAGES } from '../../platform/validation.js';
 import { authorize, type Actor } from '../access/index.js';
 import type { ReferenceData } from '../../platform/reference-data.js';
+import {
+  clearCv,
+  replaceProfileCategories,
+  replaceProfileLocalities,
+  selectCvKey,
+  selectCvKeyForUpdate,
+  selectHomeMunicipalityCode,
+  selectProfile,
+  selectProfileCategorySlugs,
+  selectProfileLocalitySlugs,
+  upsertCv,
+  upsertProfile,
+} from './queries.js';
 
 // The resident's profile: what they can do (categories and free tags), where
 // (villages), when, driving licence, a short bio, and whether organisations
@@ -51,19 +64,19 @@ export async function getProfile(db: DbOrTrx, actor: Actor): Promise<Profile> {
   authorize(actor, 'account.view');
   const userId = actor.userId!;
   const [row, categories, localities] = await Promise.all([
-    db('resident_profiles').where('user_id', userId).first(),
-    db('resident_categories as rc').join('categories as c', 'c.id', 'rc.category_id').where('rc.user_id', userId).pluck('c.slug'),
-    db('resident_localities as rl').join('localities as l', 'l.id', 'rl.locality_id').where('rl.user_id', userId).pluck('l.slug'),
+    selectProfile(db, userId),
+    selectProfileCategorySlugs(db, userId),
+    selectProfileLocalitySlugs(db, userId),
   ]);
   return {
     bio: row?.bio ?? '',
-    skillTags: row?.skill_tags ?? [],
+    skillTags: row?.skillTags ?? [],
     availability: row?.availability ?? '',
-    drivingLicence: row?.driving_licence ?? false,
-    visibleToOrganisations: row?.visible_to_organisations ?? false,
-    categories: categories as string[],
-    localities: localities as string[],
-    cv: row?.cv_key ? { size: row.cv_size as number, uploadedAt: row.cv_uploaded_at as Date } : null,
+    drivingLicence: row?.drivingLicence ?? false,
+    visibleToOrganisations: row?.visibleToOrganisations ?? false,
+    categories,
+    localities,
+    cv: row?.cvKey ? { size: row.cvSize!, uploadedAt: row.cvUploadedAt! } : null,
   };
 }
 
@@ -89,31 +102,23 @@ export async function saveProfile(db: Db, actor: Actor, input: Record<string, un
     throw new AppError('bad_request', 'Unknown locality', { localities: 'profiles.errors.invalid' });
 
   const userId = actor.userId!;
-  await db.transaction(async (trx) => {
-    await trx('resident_profiles')
-      .insert({
-        user_id: userId,
-        bio: value.bio,
-        skill_tags: value.skillTags,
-        availability: value.availability,
-        driving_licence: value.drivingLicence,
-        visible_to_organisations: value.visibleToOrganisations === 'yes',
-      })
-      .onConflict('user_id')
-      .merge(['bio', 'skill_tags', 'availability', 'driving_licence', 'visible_to_organisations', 'updated_at']);
-    await trx('resident_categories').where('user_id', userId).delete();
-    if (categoryIds.length)
-      await trx('resident_categories').insert([...new Set(categoryIds)].map((id) => ({ user_id: userId, category_id: id })));
-    await trx('resident_localities').where('user_id', userId).delete();
-    if (localityIds.length)
-      await trx('resident_localities').insert([...new Set(localityIds)].map((id) => ({ user_id: userId, locality_id: id })));
+  await inTransaction(db, async (trx) => {
+    await upsertProfile(trx, userId, {
+      bio: value.bio,
+      skillTags: value.skillTags,
+      availability: value.availability,
+      drivingLicence: value.drivingLicence,
+      visibleToOrganisations: value.visibleToOrganisations === 'yes',
+    });
+    await replaceProfileCategories(trx, userId, [...new Set(categoryIds as number[])]);
+    await replaceProfileLocalities(trx, userId, [...new Set(localityIds as number[])]);
   });
 }
 
 /** Villages offered on the form: those of the home municipality, plus any already chosen elsewhere. */
 export async function localityChoices(db: DbOrTrx, actor: Actor, reference: ReferenceData, chosen: string[]) {
-  const user = await db('users').where('id', actor.userId!).first('home_municipality_code');
-  const home = user?.home_municipality_code ? reference.localitiesOf(user.home_municipality_code) : [];
+  const homeMunicipalityCode = await selectHomeMunicipalityCode(db, actor.userId!);
+  const home = homeMunicipalityCode ? reference.localitiesOf(homeMunicipalityCode) : [];
   const extra = chosen.map((slug) => reference.localityBySlug.get(slug)).filter((l) => l !== undefined && !home.includes(l));
   return [...home, ...extra];
 }
@@ -135,14 +140,10 @@ export async function saveCv(db: Db, storage: Storage, actor: Actor, pdf: Buffer
   await storage.put(key, pdf, 'application/pdf');
   let replaced: string | null;
   try {
-    replaced = await db.transaction(async (trx) => {
-      const row = (await trx('resident_profiles').where('user_id', userId).forUpdate().first('cv_key')) as
-        { cv_key: string | null } | undefined;
-      await trx('resident_profiles')
-        .insert({ user_id: userId, cv_key: key, cv_size: pdf.length, cv_uploaded_at: trx.fn.now() })
-        .onConflict('user_id')
-        .merge(['cv_key', 'cv_size', 'cv_uploaded_at', 'updated_at']);
-      return row?.cv_key ?? null;
+    replaced = await inTransaction(db, async (trx) => {
+      const previous = await selectCvKeyForUpdate(trx, userId);
+      await upsertCv(trx, userId, { key, size: pdf.length });
+      return previous;
     });
   } catch (error) {
     await storage.delete(key).catch(() => {});
@@ -155,13 +156,10 @@ export async function saveCv(db: Db, storage: Storage, actor: Actor, pdf: Buffer
 export async function removeCv(db: Db, storage: Storage, actor: Actor): Promise<void> {
   authorize(actor, 'account.view');
   const userId = actor.userId!;
-  const replaced = await db.transaction(async (trx) => {
-    const row = (await trx('resident_profiles').where('user_id', userId).forUpdate().first('cv_key')) as
-      { cv_key: string | null } | undefined;
-    await trx('resident_profiles')
-      .where('user_id', userId)
-      .update({ cv_key: null, cv_size: null, cv_uploaded_at: null, updated_at: trx.fn.now() });
-    return row?.cv_key ?? null;
+  const replaced = await inTransaction(db, async (trx) => {
+    const previous = await selectCvKeyForUpdate(trx, userId);
+    await clearCv(trx, userId);
+    return previous;
   });
   if (replaced) await storage.delete(replaced).catch(() => {});
 }
@@ -173,9 +171,8 @@ export async function removeCv(db: Db, storage: Storage, actor: Actor): Promise<
  */
 export async function getOwnCv(db: DbOrTrx, storage: Storage, actor: Actor): Promise<StoredFile> {
   authorize(actor, 'account.view');
-  const row = (await db('resident_profiles').where('user_id', actor.userId!).first('cv_key')) as
-    { cv_key: string | null } | undefined;
-  const file = row?.cv_key ? await storage.get(row.cv_key) : undefined;
+  const cvKey = await selectCvKey(db, actor.userId!);
+  const file = cvKey ? await storage.get(cvKey) : undefined;
   if (!file) throw notFound();
   return file;
 }

@@ -1,10 +1,10 @@
 import type { Task } from 'graphile-worker';
 import type { Db, DbOrTrx } from '../../platform/db.js';
-import type { TaskList } from '../../platform/jobs.js';
+import { jobTask, type TaskList } from '../../platform/jobs.js';
 import type { Logger } from '../../platform/logger.js';
 import { queueMail } from '../../platform/mail.js';
 import type { Meilisearch } from '../../platform/meilisearch.js';
-import { ASSIGNMENT_PUBLISHED_TASK, assignmentPath, openAssignments } from '../assignments/index.js';
+import { assignmentPath, assignmentPublishedJob, openAssignments } from '../assignments/index.js';
 import { loadReferenceData, type ReferenceData } from '../../platform/reference-data.js';
 import { parseSearchParams, searchAssignments, type SearchParams } from '../search/index.js';
 import type { Frequency, SavedSearchRow } from './queries.js';
@@ -270,18 +270,15 @@ export function savedSearchTasks(taskDeps: AlertTaskDeps): TaskList {
       return reference;
     },
   };
-  const published: Task = async (payload) => {
-    const id = Number((payload as { id?: unknown } | null)?.id);
-    if (!Number.isSafeInteger(id) || id <= 0) {
-      deps.log.error({ payload }, `${ASSIGNMENT_PUBLISHED_TASK}: payload without a valid id; dropped`);
-      return;
-    }
-    const mailed = await sendInstantAlerts(deps, id);
-    if (mailed) deps.log.info({ assignmentId: id, mailed }, 'Saved-search alerts queued');
-  };
   const daily: Task = async () => {
     const mailed = await sendDailyAlerts(deps);
     if (mailed) deps.log.info({ mailed }, 'Saved-search digests queued');
   };
-  return { [ASSIGNMENT_PUBLISHED_TASK]: published, [DAILY_ALERTS_TASK]: daily };
+  return {
+    ...jobTask(assignmentPublishedJob, deps.log, async ({ id }) => {
+      const mailed = await sendInstantAlerts(deps, id);
+      if (mailed) deps.log.info({ assignmentId: id, mailed }, 'Saved-search alerts queued');
+    }),
+    [DAILY_ALERTS_TASK]: daily,
+  };
 }

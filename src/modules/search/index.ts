@@ -1,3 +1,8 @@
+import type { ModuleDescription } from '../../web/module.js';
+import { assignmentChangedJob } from '../assignments/index.js';
+import { searchApiRoutes } from './api-routes.js';
+import { searchPageRoutes } from './page-routes.js';
+import { removeFromIndexNow, SEARCH_CRONTAB, searchTasks } from './sync.js';
 export { searchApiRoutes } from './api-routes.js';
 export { searchPageRoutes } from './page-routes.js';
 export { findVillage } from './villages.js';
@@ -18,3 +23,12 @@ export { watchSearchRecovery } from './recovery.js';
 export { parseSearchParams, SEARCH_PARAMETERS, type SearchParams } from './params.js';
 export { SEARCH_TIMEOUT_MS, searchAssignments } from './service.js';
 export { HIGHLIGHT_END, HIGHLIGHT_START, type EngineName, type SearchHit, type SearchResult } from './result.js';
+
+export const searchModule: ModuleDescription = {
+  name: 'search',
+  routes: (deps) => [searchApiRoutes(deps), searchPageRoutes(deps)],
+  tasks: ({ db, search, config, log }) => searchTasks({ db, search, indexPrefix: config.meili.indexPrefix, log }),
+  crontab: [SEARCH_CRONTAB],
+  searchTasks: [assignmentChangedJob.name],
+  events: (deps) => ({ 'assignments.withdrawn': ({ ids }) => removeFromIndexNow(deps, ids) }),
+};

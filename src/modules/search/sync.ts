@@ -1,10 +1,10 @@
 import type { Task as WorkerTask } from 'graphile-worker';
 import type { EnqueuedTaskPromise, Task } from 'meilisearch';
 import type { Db } from '../../platform/db.js';
-import type { TaskList } from '../../platform/jobs.js';
+import { jobTask, type TaskList } from '../../platform/jobs.js';
 import type { Logger } from '../../platform/logger.js';
 import { meilisearchApiError, type Meilisearch } from '../../platform/meilisearch.js';
-import { INDEX_ASSIGNMENT_TASK } from '../assignments/index.js';
+import { assignmentChangedJob } from '../assignments/index.js';
 import {
   assignmentIndexName,
   countIndexableAssignments,
@@ -285,18 +285,31 @@ export async function pruneSearchTasks(search: Meilisearch, now = new Date()): P
 }
 
 export function searchTasks(deps: SearchSyncDeps): TaskList {
-  const indexAssignment: WorkerTask = async (payload) => {
-    const id = Number((payload as { id?: unknown } | null)?.id);
-    if (!Number.isSafeInteger(id) || id <= 0) {
-      deps.log.error({ payload }, `${INDEX_ASSIGNMENT_TASK}: payload without a valid id; dropped`);
-      return;
-    }
-    await syncAssignment(deps, id);
-  };
   const pruneTasks: WorkerTask = async () => {
     if (!deps.search) return;
     const deleted = await pruneSearchTasks(deps.search);
     deps.log.info({ deleted }, 'Old Meilisearch tasks deleted');
   };
-  return { [INDEX_ASSIGNMENT_TASK]: indexAssignment, [PRUNE_SEARCH_TASKS_TASK]: pruneTasks };
+  return {
+    ...jobTask(assignmentChangedJob, deps.log, ({ id }) => syncAssignment(deps, id)),
+    [PRUNE_SEARCH_TASKS_TASK]: pruneTasks,
+  };
+}
+
+/**
+ * Takes assignments out of the index at once, without waiting for their index jobs (which were enqueued with
+ * the change and still run): the handler of "assignments.withdrawn". Only the request to Meilisearch is awaited,
+ * not its task, so a restore that follows is always queued after this removal. Best effort: a failure is logged
+ * and the jobs remove them.
+ */
+export async function removeFromIndexNow(
+  deps: { search?: Meilisearch; config: { meili: { indexPrefix: string } }; log: Logger },
+  ids: readonly number[],
+) {
+  if (!deps.search || ids.length === 0) return;
+  try {
+    await deps.search.index(assignmentIndexName(deps.config.meili.indexPrefix)).deleteDocuments([...ids]);
+  } catch (error) {
+    deps.log.warn({ err: error, ids }, 'Could not remove withdrawn assignments from search at once; the index job will');
+  }
 }
