@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Actor } from '../src/modules/access/index.js';
-import { hashPassword } from '../src/modules/accounts/passwords.js';
+import { hashPassword } from '../src/modules/accounts/index.js';
 import { appointOfficer } from '../src/modules/admin/index.js';
 import type { ReferenceData } from '../src/platform/reference-data.js';
 import type { Db } from '../src/platform/db.js';

@@ -16,8 +16,8 @@ const CONFIG_FILE = './.dependency-cruiser.mjs';
 const CRUISED = ['src', 'seeds', 'migrations', 'test'];
 const MODULE_FILE = /^src\/modules\/([^/]+)\//;
 // Who may justify an export of a module's index.ts (the definition): another module or an entry point.
-const ENTRY_POINT = /^src\/(app|runtime|server)\.ts$|^src\/cli\//;
-const ENTRY_FILE_IN_CYCLE = /(^| )src\/(app|runtime|server)\.ts( |$)/;
+const ENTRY_POINT = /^src\/(app|modules|runtime|server)\.ts$|^src\/cli\//;
+const ENTRY_FILE_IN_CYCLE = /(^| )src\/(app|modules|runtime|server)\.ts( |$)/;
 
 type Graph = Map<string, Set<string>>;
 
