@@ -149,7 +149,7 @@ export async function startWorker(options: {
   // Most jobs wait on Meilisearch or SMTP, not on this process: five at a time
   // lets Meilisearch index the documents of five index jobs in one batch (after
   // an outage the backlog cleared ~2.5 times faster than with two; measured in
-  // test/fault-tolerance.test.ts).
+  // test/app/fault-tolerance.test.ts).
   const concurrency = options.concurrency ?? 5;
   let runner: Runner | undefined;
   let stopping = false;

@@ -2,7 +2,7 @@ import type { DbOrTrx } from '../../src/platform/db.js';
 
 // Saved searches written straight to the database, for tests about what
 // follows (alerts, unsubscribe, ownership); saving through the form is tested
-// in test/saved-searches.test.ts.
+// in test/saved-searches/saved-searches.test.ts.
 
 let sequence = 0;
 

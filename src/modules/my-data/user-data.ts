@@ -3,7 +3,7 @@ import type { DbOrTrx } from '../../platform/db.js';
 // Every column in the database that refers to a user, and what "my data"
 // does with it: put it in the export, and on account deletion either delete
 // the row (with the user, by cascade or explicitly) or keep the row without
-// the person (SET NULL). test/my-data.test.ts compares this list with the
+// the person (SET NULL). test/my-data/my-data.test.ts compares this list with the
 // foreign keys in the database, so a new table with a user reference cannot
 // be forgotten here.
 

@@ -3,7 +3,7 @@ import { DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH, MAX_VALUES,
 
 // The OpenAPI 3.1 description of the public JSON API, served at
 // /api/v1/openapi.json. Limits come from params.ts, so the description cannot
-// drift from what the API accepts (test/api.test.ts checks the parameter list).
+// drift from what the API accepts (test/search/api.test.ts checks the parameter list).
 
 type Parameter = { name: (typeof SEARCH_PARAMETERS)[number]; description: string; schema: object; explode?: boolean };
 

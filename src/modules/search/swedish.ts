@@ -5,7 +5,7 @@
  * Function words that carry no meaning in a search ("hjälp med snöskottning"
  * should rank like "snöskottning"). Kept short on purpose: only words that are
  * never the point of a query. Meilisearch still matches a stop word typed as the
- * last, unfinished word as a prefix ("för" → "förening"), see test/search-index.test.ts.
+ * last, unfinished word as a prefix ("för" → "förening"), see test/search/search-index.test.ts.
  */
 export const SWEDISH_STOP_WORDS: readonly string[] = [
   'alla',

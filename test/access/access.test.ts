@@ -1,0 +1,322 @@
+import { expect } from 'chai';
+import sharp from 'sharp';
+import request from 'supertest';
+import { createApplication, createOrganisation, createStoredMail, createTestAssignment } from '../support/factories.js';
+import { createSavedSearch } from '../support/saved-search-factories.js';
+import { registeredRoutes } from '../support/routes.js';
+import { useTestApp } from '../support/test-app.js';
+import { createUser, csrfFrom, logInAs } from '../support/users.js';
+
+// Every registered route, asked by every role: the answer must be the one in
+// ACCESS. A route missing from the table fails the test, so a new route cannot
+// ship without someone deciding who may use it.
+//
+// Outcomes: ok = answered (2xx, 3xx elsewhere, or 400 for an empty form);
+// login = sent to the login page; 401 = login refused; 403 = forbidden;
+// 404 = does not exist for this role.
+
+const ROLES = ['visitor', 'resident', 'memberA', 'memberB', 'officerX', 'officerY', 'admin'] as const;
+type Role = (typeof ROLES)[number];
+type Outcome = 'ok' | 'login' | '401' | '403' | '404';
+type Rule = Outcome | Partial<Record<Role | 'others', Outcome>>;
+
+const everyone = 'ok';
+const adminOnly: Rule = { admin: 'ok', others: '404' };
+const loggedIn: Rule = { visitor: 'login', others: 'ok' };
+
+const ACCESS: Record<string, Rule> = {
+  'GET /healthz': everyone,
+  'GET /api/v1/assignments': everyone,
+  'GET /api/v1/openapi.json': everyone,
+  'GET /uppdrag.atom': everyone,
+  'GET /uppdrag': everyone,
+  'GET /': everyone,
+  'GET /uppdrag/:ref': everyone,
+  'GET /registrera': everyone,
+  'POST /registrera': everyone, // 400 for the empty form
+  'GET /logga-in': everyone,
+  'POST /logga-in': '401', // an empty login fails alike for everyone
+  'POST /logga-ut': everyone,
+  'GET /verifiera-epost': everyone, // 400 page without a token
+  'POST /verifiera-epost': everyone,
+  'GET /konto': loggedIn,
+  'GET /glomt-losenord': everyone,
+  'POST /glomt-losenord': everyone,
+  'GET /aterstall-losenord': everyone, // 400 page without a token
+  'POST /aterstall-losenord': everyone,
+  'GET /bekrafta-ny-epost': everyone,
+  'POST /bekrafta-ny-epost': everyone,
+  'GET /konto/losenord': loggedIn,
+  'POST /konto/losenord': { visitor: '401', others: 'ok' },
+  'GET /konto/epost': loggedIn,
+  'POST /konto/epost': { visitor: '401', others: 'ok' },
+  'GET /konto/mina-uppgifter': loggedIn,
+  'GET /konto/profil': loggedIn,
+  'POST /konto/profil': { visitor: '401', others: 'ok' },
+  // Only ever the asker's own CV, and nobody here has one: 404 for every user.
+  'GET /konto/profil/cv': { visitor: 'login', others: '404' },
+  'POST /konto/profil/cv': { visitor: '401', others: 'ok' }, // 400: no file
+  'POST /konto/profil/cv/ta-bort': { visitor: '401', others: 'ok' },
+  'GET /konto/mina-uppgifter.json': loggedIn,
+  'POST /konto/ta-bort': { visitor: '401', others: 'ok' }, // 400: the empty form has no password
+  'GET /organisationer/ny': loggedIn,
+  'POST /organisationer/ny': { visitor: '401', others: 'ok' },
+  'GET /konto/organisationer': loggedIn,
+  'GET /inbjudan': everyone,
+  'POST /inbjudan': { visitor: '401', others: 'ok' },
+  'GET /organisationer/:slug': everyone,
+  'GET /organisationer/:slug/redigera': { visitor: 'login', memberA: 'ok', admin: 'ok', others: '403' },
+  'POST /organisationer/:slug/redigera': { visitor: '401', memberA: 'ok', admin: 'ok', others: '403' },
+  // Organisation A has a logo (see before); the GET is registered before the removal below.
+  'GET /organisationer/:slug/logo': everyone,
+  'POST /organisationer/:slug/logo': { visitor: '401', memberA: 'ok', admin: 'ok', others: '403' }, // 400: no file
+  'POST /organisationer/:slug/logo/ta-bort': { visitor: '401', memberA: 'ok', admin: 'ok', others: '403' },
+  'POST /organisationer/:slug/verifiera': adminOnly,
+  'GET /organisationer/:slug/medlemmar': { visitor: 'login', memberA: 'ok', admin: 'ok', others: '403' },
+  'POST /organisationer/:slug/medlemmar/bjud-in': { visitor: '401', memberA: 'ok', admin: 'ok', others: '403' },
+  // :inviteId and :userId below name organisation B's invite and member under organisation A's path
+  // (see params): another organisation's object is a 404 for the allowed roles; others are refused first.
+  'POST /organisationer/:slug/medlemmar/inbjudningar/:inviteId/aterkalla': {
+    visitor: '401',
+    memberA: '404',
+    admin: '404',
+    others: '403',
+  },
+  'POST /organisationer/:slug/medlemmar/:userId/roll': { visitor: '401', memberA: '404', admin: '404', others: '403' },
+  'POST /organisationer/:slug/medlemmar/:userId/ta-bort': { visitor: '401', memberA: '404', admin: '404', others: '403' },
+  // Posting: members of organisation A only. :assignmentId is a draft of A; publish, cancel
+  // and close run in this order (→ 303, 303, then 409 for a cancelled one: all "ok").
+  'GET /organisationer/:slug/uppdrag': { visitor: 'login', memberA: 'ok', others: '403' },
+  'GET /organisationer/:slug/uppdrag/nytt': { visitor: 'login', memberA: 'ok', others: '403' },
+  'POST /organisationer/:slug/uppdrag/nytt': { visitor: '401', memberA: 'ok', others: '403' }, // 400: empty form
+  'GET /organisationer/:slug/uppdrag/:assignmentId/redigera': { visitor: 'login', memberA: 'ok', others: '403' },
+  'POST /organisationer/:slug/uppdrag/:assignmentId/redigera': { visitor: '401', memberA: 'ok', others: '403' },
+  'GET /organisationer/:slug/uppdrag/:assignmentId/forhandsgranska': { visitor: 'login', memberA: 'ok', others: '403' },
+  'POST /organisationer/:slug/uppdrag/:assignmentId/publicera': { visitor: '401', memberA: 'ok', others: '403' },
+  'POST /organisationer/:slug/uppdrag/:assignmentId/avbryt': { visitor: '401', memberA: 'ok', others: '403' },
+  'POST /organisationer/:slug/uppdrag/:assignmentId/stang': { visitor: '401', memberA: 'ok', others: '403' },
+  // Registered after the others: the draft is cancelled by then, so 409 for members ("ok").
+  'POST /organisationer/:slug/uppdrag/:assignmentId/klar': { visitor: '401', memberA: 'ok', others: '403' },
+  // By now the draft is cancelled: 409 for members (deletion is for drafts only).
+  'POST /organisationer/:slug/uppdrag/:assignmentId/ta-bort': { visitor: '401', memberA: 'ok', others: '403' },
+  // Feedback: the two sides of the application only (409 for them: not accepted, not completed);
+  // everyone else, platform admins too, 404.
+  'GET /ansokningar/:applicationId/omdome': { visitor: 'login', resident: 'ok', memberA: 'ok', others: '404' },
+  'POST /ansokningar/:applicationId/omdome': { visitor: '401', resident: 'ok', memberA: 'ok', others: '404' },
+  // Messages: the two sides of the application only; everyone else, platform admins too, 404.
+  // The empty form is a 400 (or 409 once the application is no longer open): "ok".
+  'GET /ansokningar/:applicationId/meddelanden': { visitor: 'login', resident: 'ok', memberA: 'ok', others: '404' },
+  'POST /ansokningar/:applicationId/meddelanden': { visitor: '401', resident: 'ok', memberA: 'ok', others: '404' },
+  // Notifications: one's own. :notificationId is the resident's; anyone else's is a 404.
+  'GET /konto/notiser': loggedIn,
+  'POST /konto/notiser/lasta': { visitor: '401', others: 'ok' },
+  'POST /konto/notiser/:notificationId/oppna': { visitor: '401', resident: 'ok', others: '404' },
+  'GET /konto/notiser/installningar': loggedIn,
+  'POST /konto/notiser/installningar': { visitor: '401', others: 'ok' },
+  // Saved searches: one's own. :savedSearchId is the resident's (deleted last); anyone else's is a 404.
+  // The unsubscribe link needs no login: without a token it is a 400 page for everyone.
+  'GET /konto/bevakningar': loggedIn,
+  'GET /konto/bevakningar/ny': loggedIn,
+  'POST /konto/bevakningar/ny': { visitor: '401', others: 'ok' }, // 400: the empty form
+  'GET /konto/bevakningar/:savedSearchId/redigera': { visitor: 'login', resident: 'ok', others: '404' },
+  'POST /konto/bevakningar/:savedSearchId/redigera': { visitor: '401', resident: 'ok', others: '404' },
+  'POST /konto/bevakningar/:savedSearchId/ta-bort': { visitor: '401', resident: 'ok', others: '404' },
+  'GET /bevakningar/avsluta': everyone,
+  'POST /bevakningar/avsluta': everyone,
+  'GET /bevakningar/avsluta/ett-klick': everyone, // → the page with the button
+  'POST /bevakningar/avsluta/ett-klick': everyone, // 400: no token
+  // Applications. The resident has applied to :ref already (400 for the empty form before that
+  // 409); members of its organisation may not apply (403); anyone else gets 400 for the empty form.
+  'GET /konto/ansokningar': loggedIn,
+  'POST /uppdrag/:ref/ansok': { visitor: '401', memberA: '403', others: 'ok' },
+  // :applicationId is the resident's application to :ref: its two sides only, 404 for all others.
+  'GET /ansokningar/:applicationId': { visitor: 'login', resident: 'ok', memberA: 'ok', others: '404' },
+  // The CV is for the organisation's members (the resident has none here: 404); the applicant has /konto/profil/cv.
+  'GET /ansokningar/:applicationId/cv': { visitor: 'login', resident: '403', others: '404' },
+  // Decisions run in this order: shortlisted, accepted (:ref fills up), declined → 409, withdrawn by
+  // the resident (:ref opens again).
+  'POST /ansokningar/:applicationId/kortlista': { visitor: '401', resident: '403', memberA: 'ok', others: '404' },
+  'POST /ansokningar/:applicationId/acceptera': { visitor: '401', resident: '403', memberA: 'ok', others: '404' },
+  'POST /ansokningar/:applicationId/avboj': { visitor: '401', resident: '403', memberA: 'ok', others: '404' },
+  'POST /ansokningar/:applicationId/aterkalla': { visitor: '401', resident: 'ok', memberA: '403', others: '404' },
+  'GET /organisationer/:slug/uppdrag/:assignmentId/ansokningar': { visitor: 'login', memberA: 'ok', others: '403' },
+  'POST /admin/uppdrag/:assignmentId/godkann': adminOnly, // 409 for the admin: nothing to approve
+  // Attachments. The upload answers 400 to members (no file); the removal names an
+  // attachment of the published assignment under the draft's id, so 404 for members.
+  'POST /organisationer/:slug/uppdrag/:assignmentId/bilagor': { visitor: '401', memberA: 'ok', others: '403' },
+  'POST /organisationer/:slug/uppdrag/:assignmentId/bilagor/:attachmentId/ta-bort': {
+    visitor: '401',
+    memberA: '404',
+    others: '403',
+  },
+  // An image attached to the published assignment: public, with its thumbnail.
+  'GET /uppdrag/:ref/bilagor/:attachmentId': everyone,
+  'GET /uppdrag/:ref/bilagor/:attachmentId/miniatyr': everyone,
+  // Moderation. Reporting is for everyone (400 for the empty form); the queue and its actions
+  // for platform admins only. Empty forms: hide, warn and suspend 400; restore and lift 409
+  // (nothing hidden or suspended); :reportId is an open report on :ref, dismissed by the admin.
+  'GET /uppdrag/:ref/rapportera': everyone,
+  'POST /uppdrag/:ref/rapportera': everyone,
+  'GET /uppdrag/:ref/rapportera/tack': everyone,
+  'GET /admin/moderering': adminOnly,
+  'POST /admin/uppdrag/:assignmentId/dolj': adminOnly,
+  'POST /admin/uppdrag/:assignmentId/aterstall': adminOnly,
+  'POST /admin/rapporter/:reportId/avfarda': adminOnly,
+  'POST /admin/organisationer/:slug/varna': adminOnly,
+  'POST /admin/organisationer/:slug/stang-av': adminOnly,
+  'POST /admin/organisationer/:slug/oppna': adminOnly,
+  'GET /admin': adminOnly,
+  'GET /admin/handlaggare': adminOnly,
+  'POST /admin/handlaggare': adminOnly,
+  'POST /admin/handlaggare/ta-bort': adminOnly,
+  // Development only (absent in production, see test/app/production.test.ts).
+  'GET /dev/mail': everyone,
+  'GET /dev/mail/:id': everyone,
+  'GET /dev/mail/:id/html': everyone,
+  'GET /dev/konton': everyone,
+};
+
+const expected = (rule: Rule, role: Role): Outcome => (typeof rule === 'string' ? rule : (rule[role] ?? rule.others ?? 'ok'));
+
+describe('Access: every route × every role', function () {
+  this.timeout(120_000);
+  const ctx = useTestApp();
+  const params: Record<string, string> = {};
+  const agents = {} as Record<Role, { agent: ReturnType<typeof request.agent>; csrf: string }>;
+  const emails = {} as Record<Role, string>;
+
+  /** A visitor with a session that holds a CSRF token (from the login form). */
+  const visitorAgent = async () => {
+    const agent = request.agent(ctx.app);
+    return { agent, csrf: csrfFrom((await agent.get('/logga-in').expect(200)).text) };
+  };
+
+  before(async () => {
+    const orgA = await createOrganisation(ctx.db, { name: 'Förening A' });
+    const orgB = await createOrganisation(ctx.db, { name: 'Förening B' });
+    const assignment = await createTestAssignment(ctx.db, { organisationId: orgA.id });
+    params[':ref'] = String(assignment);
+    params[':assignmentId'] = String(await createTestAssignment(ctx.db, { organisationId: orgA.id, status: 'draft' }));
+    params[':id'] = String(await createStoredMail(ctx.db));
+    params[':slug'] = (await ctx.db('organisations').where('id', orgA.id).first('slug')).slug;
+    const logo = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#2a6' } })
+      .webp()
+      .toBuffer();
+    await ctx.deps.storage.put('logos/access-test.webp', logo, 'image/webp');
+    await ctx.db('organisations').where('id', orgA.id).update({ logo_key: 'logos/access-test.webp' });
+    await ctx.deps.storage.put('attachments/access-full.webp', logo, 'image/webp');
+    await ctx.deps.storage.put('attachments/access-thumb.webp', logo, 'image/webp');
+    const [attachment] = await ctx
+      .db('assignment_attachments')
+      .insert({
+        assignment_id: assignment,
+        storage_key: 'attachments/access-full.webp',
+        thumbnail_key: 'attachments/access-thumb.webp',
+        kind: 'image',
+        byte_size: logo.length,
+        position: 1,
+      })
+      .returning('id');
+    params[':attachmentId'] = String(attachment.id);
+
+    const users: Record<Exclude<Role, 'visitor'>, { id: number; email: string }> = {
+      resident: await createUser(ctx.db),
+      memberA: await createUser(ctx.db),
+      memberB: await createUser(ctx.db),
+      officerX: await createUser(ctx.db),
+      officerY: await createUser(ctx.db),
+      admin: await createUser(ctx.db, { isAdmin: true }),
+    };
+    await ctx.db('organisation_members').insert([
+      { organisation_id: orgA.id, user_id: users.memberA.id, role: 'admin' },
+      { organisation_id: orgB.id, user_id: users.memberB.id, role: 'admin' },
+    ]);
+    // Organisation B's invite and member, named under organisation A's path below.
+    const [invite] = await ctx
+      .db('organisation_invites')
+      .insert({
+        organisation_id: orgB.id,
+        email: 'inbjuden@example.se',
+        role: 'member',
+        token_hash: 'b'.repeat(64),
+        invited_by: users.memberB.id,
+        expires_at: new Date(Date.now() + 86_400_000),
+      })
+      .returning('id');
+    params[':inviteId'] = String(invite.id);
+    params[':userId'] = String(users.memberB.id);
+    await ctx.db('officer_municipalities').insert([
+      { user_id: users.officerX.id, municipality_code: '2481' },
+      { user_id: users.officerY.id, municipality_code: '0188' },
+    ]);
+    // An application by the resident to organisation A's published assignment.
+    params[':applicationId'] = String(
+      await createApplication(ctx.db, { assignmentId: assignment, applicantId: users.resident.id }),
+    );
+    const [notification] = await ctx
+      .db('notifications')
+      .insert({ user_id: users.resident.id, type: 'message_received', link: '/konto', email_wanted: false })
+      .returning('id');
+    params[':notificationId'] = String(notification.id);
+    params[':savedSearchId'] = String(await createSavedSearch(ctx.db, { userId: users.resident.id }));
+    const [report] = await ctx.db('assignment_reports').insert({ assignment_id: assignment, reason: 'spam' }).returning('id');
+    params[':reportId'] = String(report.id);
+    agents.visitor = await visitorAgent();
+    await ctx.syncIndex();
+    for (const [role, user] of Object.entries(users)) {
+      emails[role as Role] = user.email;
+      agents[role as Role] = await logInAs(ctx.app, user.email);
+    }
+  });
+
+  it('when the routes are listed, then every one is in the access table and the table has no stale rows', () => {
+    const routes = registeredRoutes(ctx.app);
+    expect(
+      routes.filter((route) => !(route in ACCESS)),
+      'routes missing from ACCESS',
+    ).to.deep.equal([]);
+    expect(
+      Object.keys(ACCESS).filter((route) => !routes.includes(route)),
+      'rows for routes that do not exist',
+    ).to.deep.equal([]);
+  });
+
+  it('when each role asks each route, then the outcome is the one in the table', async () => {
+    const mismatches: string[] = [];
+    for (const route of registeredRoutes(ctx.app)) {
+      const rule = ACCESS[route];
+      if (rule === undefined) continue;
+      const [method, pattern] = route.split(' ') as [string, string];
+      const path = pattern.replace(/:[a-z]+/gi, (name) => params[name] ?? name);
+      for (const role of ROLES) {
+        const { agent, csrf } = agents[role];
+        const res = method === 'GET' ? await agent.get(path) : await agent.post(path).type('form').send({ _csrf: csrf });
+        const outcome: Outcome | '500' =
+          res.status >= 500
+            ? '500'
+            : res.status === 404
+              ? '404'
+              : res.status === 403
+                ? '403'
+                : res.status === 401
+                  ? '401'
+                  : res.status === 303 && String(res.headers.location).startsWith('/logga-in')
+                    ? 'login'
+                    : 'ok';
+        if (outcome !== expected(rule, role))
+          mismatches.push(`${route} as ${role}: ${outcome} (status ${res.status}), expected ${expected(rule, role)}`);
+        // Logging out ends the session: log the role in again for the next routes.
+        if (route === 'POST /logga-ut')
+          agents[role] = role === 'visitor' ? await visitorAgent() : await logInAs(ctx.app, emails[role]);
+      }
+    }
+    expect(mismatches).to.deep.equal([]);
+    // Organisation B's invite and member, named under A's path, were left as they were.
+    expect(await ctx.db('organisation_invites').where('id', params[':inviteId']).first('revoked_at')).to.deep.equal({
+      revoked_at: null,
+    });
+    expect(await ctx.db('organisation_members').where('user_id', params[':userId']).select('role')).to.deep.equal([
+      { role: 'admin' },
+    ]);
+  });
+});

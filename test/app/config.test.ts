@@ -1,0 +1,279 @@
+import { expect } from 'chai';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+/** Calls loadConfig and returns the ConfigError it must throw. */
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).to.be.instanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  expect.fail(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+const PRODUCTION_BASE = {
+  NODE_ENV: 'production',
+  SESSION_SECRET: 'a-production-session-secret-of-40-chars!',
+  PUBLIC_URL: 'https://uppdragsbanken.example.se',
+};
+
+describe('loadConfig(env)', () => {
+  describe('when the environment is empty', () => {
+    it('then the documented defaults apply', () => {
+      const config = loadConfig({});
+      expect(config.env).to.equal('development');
+      expect(config.isProduction).to.equal(false);
+      expect(config.port).to.equal(3000);
+      expect(config.dataDir).to.equal(path.resolve('./data'));
+      expect(path.isAbsolute(config.dataDir)).to.equal(true);
+      expect(config.logLevel).to.equal('info');
+      expect(config.meili.indexPrefix).to.equal('ub_');
+      expect(config.meili.host).to.equal(undefined);
+      expect(config.meili.apiKey).to.equal(undefined);
+      expect(config.databaseUrl).to.equal(undefined);
+      expect(config.sessionSecret).to.equal(undefined);
+      expect(config.smtpUrl).to.equal(undefined);
+      expect(config.publicUrl).to.equal('http://localhost:3000');
+      expect(config.runWorker).to.equal(true);
+    });
+  });
+
+  it('when PORT is set without PUBLIC_URL, then publicUrl follows the port', () => {
+    const config = loadConfig({ PORT: '8080' });
+    expect(config.port).to.equal(8080);
+    expect(config.publicUrl).to.equal('http://localhost:8080');
+  });
+
+  it('when PUBLIC_URL ends with slashes, then publicUrl has none (paths are appended to it)', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://uppdrag.example.se//' }).publicUrl).to.equal('https://uppdrag.example.se');
+  });
+
+  it('when DATA_DIR is relative, then dataDir is the absolute path', () => {
+    const config = loadConfig({ DATA_DIR: 'var/ub' });
+    expect(config.dataDir).to.equal(path.resolve('var/ub'));
+    expect(path.isAbsolute(config.dataDir)).to.equal(true);
+  });
+
+  it('when every variable is a blank string, then each counts as unset and the defaults apply', () => {
+    const blank = (value: string) =>
+      Object.fromEntries(
+        [
+          'NODE_ENV',
+          'PORT',
+          'DATA_DIR',
+          'DATABASE_URL',
+          'MEILI_HOST',
+          'MEILI_MASTER_KEY',
+          'MEILI_API_KEY',
+          'MEILI_INDEX_PREFIX',
+          'MEILI_BIN',
+          'SESSION_SECRET',
+          'PUBLIC_URL',
+          'SMTP_URL',
+          'LOG_LEVEL',
+          'RUN_WORKER',
+          'TRUST_PROXY',
+        ].map((name) => [name, value]),
+      );
+    for (const value of ['', '   ', '\t']) {
+      const config = loadConfig(blank(value));
+      expect(config, JSON.stringify(value)).to.deep.equal(loadConfig({}));
+    }
+  });
+
+  it('when valid values are given, then they are used', () => {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      DATABASE_URL: 'postgresql://ub:secret@db.example.se:5432/ub',
+      MEILI_HOST: 'https://search.example.se',
+      MEILI_API_KEY: 'search-key',
+      MEILI_INDEX_PREFIX: 'prod-ub_',
+      SMTP_URL: 'smtps://mail:pw@mail.example.se:465',
+      LOG_LEVEL: 'silent',
+      RUN_WORKER: 'false',
+    });
+    expect(config).to.deep.include({
+      env: 'test',
+      port: 0,
+      databaseUrl: 'postgresql://ub:secret@db.example.se:5432/ub',
+      smtpUrl: 'smtps://mail:pw@mail.example.se:465',
+      logLevel: 'silent',
+      runWorker: false,
+    });
+    expect(config.meili).to.deep.include({ host: 'https://search.example.se', apiKey: 'search-key', indexPrefix: 'prod-ub_' });
+  });
+
+  for (const [value, expected] of [
+    ['true', true],
+    ['1', true],
+    ['false', false],
+    ['0', false],
+  ] as const) {
+    it(`when RUN_WORKER=${value}, then runWorker is ${expected}`, () => {
+      expect(loadConfig({ RUN_WORKER: value }).runWorker).to.equal(expected);
+    });
+  }
+
+  it('when TRUST_PROXY is unset, then no proxy is trusted, except in production (one, in front of HTTPS)', () => {
+    expect(loadConfig({}).trustProxy).to.equal(0);
+    const production = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), PUBLIC_URL: 'https://ub.example.se' };
+    expect(loadConfig(production).trustProxy).to.equal(1);
+    expect(loadConfig({ ...production, TRUST_PROXY: '0' }).trustProxy).to.equal(0);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).to.equal(2);
+  });
+
+  describe('when a value is bad, then a ConfigError is one line naming the variable', () => {
+    const cases: Array<[string, string]> = [
+      ['PORT', 'abc'],
+      ['PORT', '70000'],
+      ['PORT', '-1'],
+      ['PORT', '80.5'],
+      ['DATABASE_URL', 'mysql://x'],
+      ['DATABASE_URL', 'not a url'],
+      ['MEILI_HOST', 'ftp://x'],
+      ['MEILI_HOST', 'localhost:7700'],
+      ['PUBLIC_URL', 'uppdragsbanken.se'],
+      ['LOG_LEVEL', 'loud'],
+      ['NODE_ENV', 'staging'],
+      ['NODE_ENV', 'staging\nNODE_ENV=production'],
+      ['MEILI_INDEX_PREFIX', 'ub prefix'],
+      ['MEILI_INDEX_PREFIX', 'ub"_'],
+      ['MEILI_INDEX_PREFIX', "ub'_"],
+      ['MEILI_INDEX_PREFIX', 'x'.repeat(41)],
+      ['MEILI_MASTER_KEY', 'too-short'],
+      ['SESSION_SECRET', 'short-secret'],
+      ['SMTP_URL', 'http://x'],
+      ['RUN_WORKER', 'maybe'],
+      ['RUN_WORKER', 'yes'],
+      ['TRUST_PROXY', 'true'],
+      ['TRUST_PROXY', '-1'],
+      ['TRUST_PROXY', '11'],
+      ['TRUST_PROXY', '1.5'],
+      ['MAP_TILE_URL', 'tiles.example.se/{z}/{x}/{y}.png'],
+      ['MAP_TILE_URL', 'ftp://tiles.example.se/{z}/{x}/{y}.png'],
+      ['MAP_TILE_URL', 'https://tiles.example.se/tile.png'],
+      ['MAP_TILE_URL', 'https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png'],
+      ['MAP_TILE_URL', 'https://user:pw@tiles.example.se/{z}/{x}/{y}.png'],
+      ['MAP_TILE_ATTRIBUTION', 'x'.repeat(201)],
+    ];
+    for (const [variable, value] of cases) {
+      it(`${variable}=${JSON.stringify(value)}`, () => {
+        const error = configError({ [variable]: value });
+        expect(error.variable).to.equal(variable);
+        expect(error.name).to.equal('ConfigError');
+        expect(error.message).to.include(variable);
+        expect(error.message).not.to.match(/[\r\n]/);
+        expect(error.message.length).to.be.below(300);
+      });
+    }
+  });
+
+  describe('when a secret or a URL with a password is bad, then the message never echoes it', () => {
+    const cases: Array<[string, string, string]> = [
+      ['SESSION_SECRET', 'short-secret', 'short-secret'],
+      ['MEILI_MASTER_KEY', 'hunter2-key', 'hunter2'],
+      ['DATABASE_URL', 'mysql://u:hunter2@h/db', 'hunter2'],
+      ['SMTP_URL', 'http://mailer:hunter2@mail.example.se', 'hunter2'],
+      ['MEILI_HOST', 'ftp://admin:hunter2@search.example.se', 'hunter2'],
+      ['PUBLIC_URL', 'ftp://admin:hunter2@uppdrag.example.se', 'hunter2'],
+    ];
+    for (const [variable, value, secret] of cases) {
+      it(`${variable}=${JSON.stringify(value)}`, () => {
+        const error = configError({ [variable]: value });
+        expect(error.variable).to.equal(variable);
+        expect(error.message).to.include(variable);
+        expect(error.message).not.to.include(secret);
+        expect(String(error.stack)).not.to.include(secret);
+      });
+    }
+  });
+
+  describe('when NODE_ENV=production', () => {
+    it('then a complete configuration loads', () => {
+      const config = loadConfig(PRODUCTION_BASE);
+      expect(config.isProduction).to.equal(true);
+      expect(config.env).to.equal('production');
+      expect(config.publicUrl).to.equal('https://uppdragsbanken.example.se');
+    });
+
+    it('then SESSION_SECRET is required', () => {
+      const error = configError({ ...PRODUCTION_BASE, SESSION_SECRET: undefined });
+      expect(error.variable).to.equal('SESSION_SECRET');
+      expect(error.message).to.include('SESSION_SECRET').and.not.match(/\n/);
+      expect(configError({ ...PRODUCTION_BASE, SESSION_SECRET: '  ' }).variable).to.equal('SESSION_SECRET');
+    });
+
+    it('then PUBLIC_URL is required', () => {
+      const error = configError({ ...PRODUCTION_BASE, PUBLIC_URL: undefined });
+      expect(error.variable).to.equal('PUBLIC_URL');
+      expect(error.message).to.include('PUBLIC_URL').and.not.match(/\n/);
+    });
+
+    it('then MEILI_HOST needs MEILI_MASTER_KEY or MEILI_API_KEY', () => {
+      const error = configError({ ...PRODUCTION_BASE, MEILI_HOST: 'https://search.example.se' });
+      expect(error.message).to.include('MEILI_MASTER_KEY').and.include('MEILI_API_KEY').and.not.match(/\n/);
+      expect(
+        loadConfig({ ...PRODUCTION_BASE, MEILI_HOST: 'https://search.example.se', MEILI_API_KEY: 'a-search-api-key' }).meili
+          .apiKey,
+      ).to.equal('a-search-api-key');
+      expect(
+        loadConfig({ ...PRODUCTION_BASE, MEILI_HOST: 'https://search.example.se', MEILI_MASTER_KEY: 'a-master-key-of-24-chars' })
+          .meili.apiKey,
+      ).to.equal('a-master-key-of-24-chars');
+    });
+
+    it('then embedded Meilisearch (no MEILI_HOST) needs no key', () => {
+      expect(loadConfig(PRODUCTION_BASE).meili.apiKey).to.equal(undefined);
+    });
+  });
+
+  describe('the map (MAP_TILE_URL, MAP_TILE_ATTRIBUTION)', () => {
+    it("when unset, then OpenStreetMap's tiles, their origin for the CSP and their attribution", () => {
+      expect(loadConfig({}).map).to.deep.equal({
+        tileUrl: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+        tileOrigin: 'https://tile.openstreetmap.org',
+        attribution: '© OpenStreetMap contributors',
+      });
+      expect(Object.isFrozen(loadConfig({}).map)).to.equal(true);
+    });
+
+    for (const value of ['', '  ']) {
+      it(`when MAP_TILE_URL=${JSON.stringify(value)} (blank), then there is no map`, () => {
+        expect(loadConfig({ MAP_TILE_URL: value }).map).to.equal(undefined);
+      });
+    }
+
+    it('when another tile server is given, then its origin alone (port kept, path dropped) is the one for the CSP', () => {
+      const config = loadConfig({
+        MAP_TILE_URL: ' https://Kartor.example.se:8443/tiles/{z}/{x}/{y}.png?key=abc ',
+        MAP_TILE_ATTRIBUTION: '© Kartor AB',
+      });
+      expect(config.map).to.deep.equal({
+        tileUrl: 'https://Kartor.example.se:8443/tiles/{z}/{x}/{y}.png?key=abc',
+        tileOrigin: 'https://kartor.example.se:8443',
+        attribution: '© Kartor AB',
+      });
+    });
+  });
+
+  it('when both MEILI_MASTER_KEY and MEILI_API_KEY are set, then the master key wins', () => {
+    const config = loadConfig({ MEILI_MASTER_KEY: 'master-key-0123456789', MEILI_API_KEY: 'api-key' });
+    expect(config.meili.apiKey).to.equal('master-key-0123456789');
+  });
+
+  it('then the returned config is frozen, nested objects included', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).to.equal(true);
+    expect(Object.isFrozen(config.meili)).to.equal(true);
+    expect(() => {
+      (config as { port: number }).port = 1;
+    }).to.throw(TypeError);
+    expect(() => {
+      (config.meili as { indexPrefix: string }).indexPrefix = 'x';
+    }).to.throw(TypeError);
+    expect(config.port).to.equal(3000);
+  });
+});
