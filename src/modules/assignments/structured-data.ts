@@ -1,3 +1,4 @@
+import { calendarDateInStockholm } from '../../platform/calendar.js';
 import type { AssignmentDetail } from './queries.js';
 
 // schema.org JobPosting for search engines, as a JSON-LD data block. A data
@@ -12,7 +13,7 @@ export function jobPostingJsonLd(assignment: AssignmentDetail, url: string): str
     title: assignment.title,
     description: assignment.description,
     url,
-    ...(assignment.publishedAt ? { datePosted: new Date(assignment.publishedAt).toISOString().slice(0, 10) } : {}),
+    ...(assignment.publishedAt ? { datePosted: calendarDateInStockholm(new Date(assignment.publishedAt)) } : {}), // the Swedish day, not UTC's
     ...(assignment.applyBy ? { validThrough: `${assignment.applyBy}T23:59:59+01:00` } : {}),
     employmentType: assignment.compensationType === 'volunteer' ? 'VOLUNTEER' : 'CONTRACTOR',
     hiringOrganization: { '@type': 'Organization', name: assignment.organisationName },
