@@ -4,7 +4,7 @@ import type { Actor } from '../src/modules/access/index.js';
 import { hashPassword } from '../src/modules/accounts/index.js';
 import { appointOfficer } from '../src/modules/admin/index.js';
 import type { ReferenceData } from '../src/platform/reference-data.js';
-import type { Db } from '../src/platform/db.js';
+import { inTransaction, type Db } from '../src/platform/db.js';
 import type { Logger } from '../src/platform/logger.js';
 import type { DemoPerson } from './demo-content.js';
 
@@ -169,15 +169,19 @@ export function logDemoLogins(log: Logger, logins: readonly DemoLogin[]): void {
  * each demo account that still has its demo one. Returns how many were found.
  */
 export async function forgetDemoLogins(db: Db, log: Logger): Promise<number> {
-  const forgotten = await db.transaction(async (trx) => {
-    // Compared in SQL: a JavaScript Date would drop the timestamps' microseconds.
-    await trx.raw(`
+  const forgotten = await inTransaction(
+    db,
+    async (trx) => {
+      // Compared in SQL: a JavaScript Date would drop the timestamps' microseconds.
+      await trx.raw(`
       UPDATE users SET password_hash = NULL, updated_at = now()
       FROM demo_logins
       WHERE demo_logins.user_id = users.id AND users.password_changed_at <= demo_logins.created_at`);
-    const deleted: number = await trx('demo_logins').delete();
-    return deleted;
-  });
+      const deleted: number = await trx('demo_logins').delete();
+      return deleted;
+    },
+    { databaseErrors: 'raw' },
+  );
   if (forgotten > 0)
     log.warn(
       { demoLogins: forgotten },

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { createAssignment, type NewAssignment } from '../src/modules/assignments/index.js';
+import { inTransaction } from '../src/platform/db.js';
 import { loadReferenceData } from '../src/platform/reference-data.js';
 import { ASSIGNMENTS, ORGANISATIONS, RESIDENTS, type DemoAssignment, type DemoPerson, type Season } from './demo-content.js';
 import { parseOrganisationsnummer } from '../src/platform/identifiers.js';
@@ -124,134 +125,139 @@ export async function seedDemo(
   // Read before the transaction: its parallel queries must not share the transaction's connection.
   const reference = options.logins ? await loadReferenceData(db) : undefined;
 
-  return db.transaction(async (trx) => {
-    const localitySlugs = new Set<string>();
-    const people: DemoPerson[] = [...ORGANISATIONS.flatMap((o) => o.members), ...RESIDENTS];
-    for (const o of ORGANISATIONS) localitySlugs.add(o.locality);
-    for (const p of people) localitySlugs.add(p.homeLocality);
-    for (const r of RESIDENTS) r.localities.forEach((s) => localitySlugs.add(s));
-    for (const a of ASSIGNMENTS) localitySlugs.add(a.locality);
+  return inTransaction(
+    db,
+    async (trx) => {
+      const localitySlugs = new Set<string>();
+      const people: DemoPerson[] = [...ORGANISATIONS.flatMap((o) => o.members), ...RESIDENTS];
+      for (const o of ORGANISATIONS) localitySlugs.add(o.locality);
+      for (const p of people) localitySlugs.add(p.homeLocality);
+      for (const r of RESIDENTS) r.localities.forEach((s) => localitySlugs.add(s));
+      for (const a of ASSIGNMENTS) localitySlugs.add(a.locality);
 
-    const localityRows: Array<IdRow & { slug: string; municipality_code: string }> = await trx('localities')
-      .whereIn('slug', [...localitySlugs])
-      .select('id', 'slug', 'municipality_code');
-    const locality = new Map(localityRows.map((r) => [r.slug, { id: Number(r.id), municipalityCode: r.municipality_code }]));
-    const missing = [...localitySlugs].filter((s) => !locality.has(s));
-    if (missing.length > 0)
-      throw new Error(`Demo data refers to unknown localities (run seedReference first?): ${missing.join(', ')}`);
-    const localityOf = (slug: string) => locality.get(slug) as { id: number; municipalityCode: string };
+      const localityRows: Array<IdRow & { slug: string; municipality_code: string }> = await trx('localities')
+        .whereIn('slug', [...localitySlugs])
+        .select('id', 'slug', 'municipality_code');
+      const locality = new Map(localityRows.map((r) => [r.slug, { id: Number(r.id), municipalityCode: r.municipality_code }]));
+      const missing = [...localitySlugs].filter((s) => !locality.has(s));
+      if (missing.length > 0)
+        throw new Error(`Demo data refers to unknown localities (run seedReference first?): ${missing.join(', ')}`);
+      const localityOf = (slug: string) => locality.get(slug) as { id: number; municipalityCode: string };
 
-    const categoryRows: Array<IdRow & { slug: string }> = await trx('categories').select('id', 'slug');
-    const categoryId = new Map(categoryRows.map((r) => [r.slug, Number(r.id)]));
+      const categoryRows: Array<IdRow & { slug: string }> = await trx('categories').select('id', 'slug');
+      const categoryId = new Map(categoryRows.map((r) => [r.slug, Number(r.id)]));
 
-    // Users: organisation members and residents. No password: only the demo logins (below) can log in.
-    const userRows: Array<IdRow & { email: string }> = await trx('users')
-      .insert(
-        people.map((p) => ({
-          email: p.email,
-          name: p.name,
-          password_hash: null,
-          home_municipality_code: localityOf(p.homeLocality).municipalityCode,
-          home_locality_id: localityOf(p.homeLocality).id,
-        })),
-      )
-      .returning(['id', 'email']);
-    const userId = new Map(userRows.map((r) => [r.email, Number(r.id)]));
-    const userOf = (email: string) => userId.get(email) as number;
+      // Users: organisation members and residents. No password: only the demo logins (below) can log in.
+      const userRows: Array<IdRow & { email: string }> = await trx('users')
+        .insert(
+          people.map((p) => ({
+            email: p.email,
+            name: p.name,
+            password_hash: null,
+            home_municipality_code: localityOf(p.homeLocality).municipalityCode,
+            home_locality_id: localityOf(p.homeLocality).id,
+          })),
+        )
+        .returning(['id', 'email']);
+      const userId = new Map(userRows.map((r) => [r.email, Number(r.id)]));
+      const userOf = (email: string) => userId.get(email) as number;
 
-    const organisationId = new Map<string, number>();
-    for (const [i, o] of ORGANISATIONS.entries()) {
-      const [row]: IdRow[] = await trx('organisations')
-        .insert({
-          name: o.name,
-          slug: slugify(o.name),
-          type: o.type,
-          organisation_number: organisationNumber(o.organisationNumberBase),
-          municipality_code: o.municipalityCode,
-          locality_id: localityOf(o.locality).id,
-          description: o.description,
-          address: o.address,
-          billing_email: o.billingEmail,
-          website: o.website,
-          verified_at: o.verified ? addDays(now, -(40 + i * 9)) : null,
-        })
-        .returning('id');
-      const id = Number((row as IdRow).id);
-      organisationId.set(o.key, id);
-      await trx('organisation_members').insert(
-        o.members.map((m, position) => ({
-          organisation_id: id,
-          user_id: userOf(m.email),
-          role: position === 0 ? 'admin' : 'member',
-        })),
+      const organisationId = new Map<string, number>();
+      for (const [i, o] of ORGANISATIONS.entries()) {
+        const [row]: IdRow[] = await trx('organisations')
+          .insert({
+            name: o.name,
+            slug: slugify(o.name),
+            type: o.type,
+            organisation_number: organisationNumber(o.organisationNumberBase),
+            municipality_code: o.municipalityCode,
+            locality_id: localityOf(o.locality).id,
+            description: o.description,
+            address: o.address,
+            billing_email: o.billingEmail,
+            website: o.website,
+            verified_at: o.verified ? addDays(now, -(40 + i * 9)) : null,
+          })
+          .returning('id');
+        const id = Number((row as IdRow).id);
+        organisationId.set(o.key, id);
+        await trx('organisation_members').insert(
+          o.members.map((m, position) => ({
+            organisation_id: id,
+            user_id: userOf(m.email),
+            role: position === 0 ? 'admin' : 'member',
+          })),
+        );
+      }
+
+      for (const r of RESIDENTS) {
+        const id = userOf(r.email);
+        await trx('resident_profiles').insert({
+          user_id: id,
+          bio: r.bio,
+          skill_tags: r.skillTags,
+          availability: r.availability,
+          driving_licence: r.drivingLicence,
+          visible_to_organisations: r.visibleToOrganisations,
+        });
+        await trx('resident_categories').insert(
+          r.categories.map((slug) => {
+            const category = categoryId.get(slug);
+            if (category === undefined) throw new Error(`Demo resident ${r.name}: unknown category ${slug}`);
+            return { user_id: id, category_id: category };
+          }),
+        );
+        await trx('resident_localities').insert(r.localities.map((slug) => ({ user_id: id, locality_id: localityOf(slug).id })));
+      }
+
+      const organisationByKey = new Map(ORGANISATIONS.map((o) => [o.key, o]));
+      let published = 0;
+      let drafts = 0;
+      for (const [index, a] of ASSIGNMENTS.entries()) {
+        const organisation = organisationByKey.get(a.org);
+        if (!organisation) throw new Error(`Demo assignment "${a.title}": unknown organisation ${a.org}`);
+        // Only verified organisations publish without review (PRODUCT.md flow 1).
+        const status = a.draft || !organisation.verified ? 'draft' : 'published';
+        const schedule = demoSchedule(a, today, now, index);
+        const input: NewAssignment = {
+          organisationId: organisationId.get(a.org) as number,
+          createdBy: userOf((organisation.members[0] as DemoPerson).email),
+          title: a.title,
+          description: a.description,
+          categorySlug: a.category,
+          municipalityCode: organisation.municipalityCode,
+          localitySlug: a.locality,
+          lat: a.point?.lat ?? null,
+          lng: a.point?.lng ?? null,
+          compensationType: a.compensation.type,
+          amountSek: 'amountSek' in a.compensation ? a.compensation.amountSek : null,
+          estimatedHours: a.estimatedHours ?? null,
+          startsOn: schedule.startsOn,
+          endsOn: schedule.endsOn,
+          applyBy: schedule.applyBy,
+          peopleNeeded: a.peopleNeeded ?? 1,
+          requirements: a.requirements ?? '',
+          workTraining: a.workTraining ?? false,
+          supervisorAvailable: a.supervisorAvailable ?? false,
+          status,
+          ...(status === 'published' ? { publishedAt: schedule.publishedAt } : {}),
+        };
+        await createAssignment(trx, input);
+        if (status === 'published') published += 1;
+        else drafts += 1;
+      }
+
+      const logins = reference ? await seedDemoLogins(trx, reference) : [];
+      const users =
+        people.length + (logins.length > 0 ? DEMO_LOGINS.filter((spec) => typeof spec.person !== 'string').length : 0);
+
+      log(
+        `Demo data loaded: ${ORGANISATIONS.length} organisations, ${users} users ` +
+          `(${RESIDENTS.length} residents), ${published + drafts} assignments (${published} published, ${drafts} drafts)` +
+          (logins.length > 0 ? `, ${logins.length} demo logins` : ''),
       );
-    }
-
-    for (const r of RESIDENTS) {
-      const id = userOf(r.email);
-      await trx('resident_profiles').insert({
-        user_id: id,
-        bio: r.bio,
-        skill_tags: r.skillTags,
-        availability: r.availability,
-        driving_licence: r.drivingLicence,
-        visible_to_organisations: r.visibleToOrganisations,
-      });
-      await trx('resident_categories').insert(
-        r.categories.map((slug) => {
-          const category = categoryId.get(slug);
-          if (category === undefined) throw new Error(`Demo resident ${r.name}: unknown category ${slug}`);
-          return { user_id: id, category_id: category };
-        }),
-      );
-      await trx('resident_localities').insert(r.localities.map((slug) => ({ user_id: id, locality_id: localityOf(slug).id })));
-    }
-
-    const organisationByKey = new Map(ORGANISATIONS.map((o) => [o.key, o]));
-    let published = 0;
-    let drafts = 0;
-    for (const [index, a] of ASSIGNMENTS.entries()) {
-      const organisation = organisationByKey.get(a.org);
-      if (!organisation) throw new Error(`Demo assignment "${a.title}": unknown organisation ${a.org}`);
-      // Only verified organisations publish without review (PRODUCT.md flow 1).
-      const status = a.draft || !organisation.verified ? 'draft' : 'published';
-      const schedule = demoSchedule(a, today, now, index);
-      const input: NewAssignment = {
-        organisationId: organisationId.get(a.org) as number,
-        createdBy: userOf((organisation.members[0] as DemoPerson).email),
-        title: a.title,
-        description: a.description,
-        categorySlug: a.category,
-        municipalityCode: organisation.municipalityCode,
-        localitySlug: a.locality,
-        lat: a.point?.lat ?? null,
-        lng: a.point?.lng ?? null,
-        compensationType: a.compensation.type,
-        amountSek: 'amountSek' in a.compensation ? a.compensation.amountSek : null,
-        estimatedHours: a.estimatedHours ?? null,
-        startsOn: schedule.startsOn,
-        endsOn: schedule.endsOn,
-        applyBy: schedule.applyBy,
-        peopleNeeded: a.peopleNeeded ?? 1,
-        requirements: a.requirements ?? '',
-        workTraining: a.workTraining ?? false,
-        supervisorAvailable: a.supervisorAvailable ?? false,
-        status,
-        ...(status === 'published' ? { publishedAt: schedule.publishedAt } : {}),
-      };
-      await createAssignment(trx, input);
-      if (status === 'published') published += 1;
-      else drafts += 1;
-    }
-
-    const logins = reference ? await seedDemoLogins(trx, reference) : [];
-    const users = people.length + (logins.length > 0 ? DEMO_LOGINS.filter((spec) => typeof spec.person !== 'string').length : 0);
-
-    log(
-      `Demo data loaded: ${ORGANISATIONS.length} organisations, ${users} users ` +
-        `(${RESIDENTS.length} residents), ${published + drafts} assignments (${published} published, ${drafts} drafts)` +
-        (logins.length > 0 ? `, ${logins.length} demo logins` : ''),
-    );
-    return { assignments: published + drafts, logins };
-  });
+      return { assignments: published + drafts, logins };
+    },
+    { databaseErrors: 'raw' },
+  );
 }

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Knex } from 'knex';
+import { inTransaction } from '../src/platform/db.js';
 import { slugify } from '../src/platform/slugify.js';
 
 // Reference data: counties, municipalities, localities (villages and towns with
@@ -229,43 +230,47 @@ export async function seedReference(db: Knex): Promise<void> {
     seen.add(k);
   }
 
-  await db.transaction(async (trx) => {
-    await upsertInBatches(trx, 'counties', [...counties.values()], ['code'], ['name', 'short_name']);
-    await upsertInBatches(
-      trx,
-      'municipalities',
-      municipalities.map((m) => ({ code: m.code, name: m.name, short_name: m.shortName, county_code: m.countyCode })),
-      ['code'],
-      ['name', 'short_name', 'county_code'],
-    );
+  await inTransaction(
+    db,
+    async (trx) => {
+      await upsertInBatches(trx, 'counties', [...counties.values()], ['code'], ['name', 'short_name']);
+      await upsertInBatches(
+        trx,
+        'municipalities',
+        municipalities.map((m) => ({ code: m.code, name: m.name, short_name: m.shortName, county_code: m.countyCode })),
+        ['code'],
+        ['name', 'short_name', 'county_code'],
+      );
 
-    const existingRows: Array<{ municipality_code: string; name: string; slug: string }> = await trx('localities').select(
-      'municipality_code',
-      'name',
-      'slug',
-    );
-    const existing = new Map(existingRows.map((r) => [`${r.municipality_code}\u0000${r.name}`, r.slug]));
-    const slugs = assignLocalitySlugs(localities, shortNameOf, existing);
-    await upsertInBatches(
-      trx,
-      'localities',
-      localities.map((l) => ({
-        municipality_code: l.municipalityCode,
-        name: l.name,
-        slug: slugs.get(`${l.municipalityCode}\u0000${l.name}`) as string,
-        lat: l.lat,
-        lng: l.lng,
-      })),
-      ['municipality_code', 'name'],
-      ['lat', 'lng'],
-    );
+      const existingRows: Array<{ municipality_code: string; name: string; slug: string }> = await trx('localities').select(
+        'municipality_code',
+        'name',
+        'slug',
+      );
+      const existing = new Map(existingRows.map((r) => [`${r.municipality_code}\u0000${r.name}`, r.slug]));
+      const slugs = assignLocalitySlugs(localities, shortNameOf, existing);
+      await upsertInBatches(
+        trx,
+        'localities',
+        localities.map((l) => ({
+          municipality_code: l.municipalityCode,
+          name: l.name,
+          slug: slugs.get(`${l.municipalityCode}\u0000${l.name}`) as string,
+          lat: l.lat,
+          lng: l.lng,
+        })),
+        ['municipality_code', 'name'],
+        ['lat', 'lng'],
+      );
 
-    await upsertInBatches(
-      trx,
-      'categories',
-      CATEGORIES.map((c, i) => ({ slug: c.slug, name_sv: c.nameSv, name_en: c.nameEn, sort_order: i + 1 })),
-      ['slug'],
-      ['name_sv', 'name_en', 'sort_order'],
-    );
-  });
+      await upsertInBatches(
+        trx,
+        'categories',
+        CATEGORIES.map((c, i) => ({ slug: c.slug, name_sv: c.nameSv, name_en: c.nameEn, sort_order: i + 1 })),
+        ['slug'],
+        ['name_sv', 'name_en', 'sort_order'],
+      );
+    },
+    { databaseErrors: 'raw' },
+  );
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { inTransaction } from '../src/platform/db.js';
 import { CATEGORIES, loadLocalities, loadMunicipalities } from './reference.js';
 
 // Synthetic but realistic assignments for the search benchmark (npm run
@@ -718,9 +719,13 @@ export async function loadSyntheticAssignments(
 
 /** Removes the synthetic organisations and their assignments (for a benchmark run against a shared database). */
 export async function removeSyntheticData(db: Knex): Promise<void> {
-  await db.transaction(async (trx) => {
-    const organisations = trx('organisations').where('slug', 'like', `${SYNTHETIC_ORGANISATION_SLUG_PREFIX}%`).select('id');
-    await trx('assignments').whereIn('organisation_id', organisations).delete();
-    await trx('organisations').where('slug', 'like', `${SYNTHETIC_ORGANISATION_SLUG_PREFIX}%`).delete();
-  });
+  await inTransaction(
+    db,
+    async (trx) => {
+      const organisations = trx('organisations').where('slug', 'like', `${SYNTHETIC_ORGANISATION_SLUG_PREFIX}%`).select('id');
+      await trx('assignments').whereIn('organisation_id', organisations).delete();
+      await trx('organisations').where('slug', 'like', `${SYNTHETIC_ORGANISATION_SLUG_PREFIX}%`).delete();
+    },
+    { databaseErrors: 'raw' },
+  );
 }

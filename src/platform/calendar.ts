@@ -11,6 +11,12 @@
 
 export const STOCKHOLM_TIME_ZONE = 'Europe/Stockholm';
 
+/**
+ * Today's date in Stockholm as PostgreSQL computes it, for SQL that compares DATE columns with "today" in the
+ * database's own clock (one statement, no round trip): `db.raw(SQL_TODAY_IN_STOCKHOLM)`.
+ */
+export const SQL_TODAY_IN_STOCKHOLM = `(now() AT TIME ZONE '${STOCKHOLM_TIME_ZONE}')::date`;
+
 /** A calendar date, 'YYYY-MM-DD'. */
 export type CalendarDate = string;
 

@@ -97,22 +97,31 @@ export async function isDatabaseUp(db: Db, timeoutMs = 2000): Promise<boolean> {
   }
 }
 
+export interface TransactionOptions {
+  /** The AppError for a constraint whose meaning the caller knows better (e.g. a trigger's "all places are taken"). */
+  constraints?: Record<string, () => AppError>;
+  /**
+   * 'raw': database errors come out as the driver raised them. For jobs and
+   * seeds: they answer no user, and their log needs the driver's detail.
+   */
+  databaseErrors?: 'translate' | 'raw';
+}
+
 /**
- * Runs `run` in a transaction; a database error (unique, foreign key, check)
+ * Runs `run` in a transaction (a savepoint when `db` is one already); the one
+ * way a transaction is opened. A database error (unique, foreign key, check)
  * comes out as the AppError translateDatabaseError makes of it, so a service
- * never leaks a raw driver error as a 500. AppErrors thrown inside pass as they
- * are. `constraints` names the AppError for a constraint whose meaning the
- * caller knows better (e.g. a trigger's "all places are taken").
+ * never leaks a raw driver error as a 500. AppErrors thrown inside pass as they are.
  */
 export async function inTransaction<T>(
   db: DbOrTrx,
   run: (trx: Knex.Transaction) => Promise<T>,
-  constraints: Record<string, () => AppError> = {},
+  { constraints = {}, databaseErrors = 'translate' }: TransactionOptions = {},
 ): Promise<T> {
   try {
     return await db.transaction(run);
   } catch (error) {
-    if (error instanceof AppError) throw error;
+    if (databaseErrors === 'raw' || error instanceof AppError) throw error;
     const constraint = (error as { constraint?: string }).constraint;
     if (constraint !== undefined && Object.hasOwn(constraints, constraint)) throw constraints[constraint]!();
     throw translateDatabaseError(error);

@@ -26,32 +26,42 @@ export const refusedWith =
 
 const isFormError: Refusal<FormError<unknown>> = (error): error is FormError<unknown> => error instanceof FormError;
 
-type Again<E> = (error: E) => FormPage | Promise<FormPage>;
+/** A FormError or what `other` names: for a page that shows another kind of refusal too (a full assignment, …). */
+export const formErrorOr =
+  (other: Refusal<AppError>): Refusal<AppError> =>
+  (error): error is AppError =>
+    isFormError(error) || other(error);
+
+export type Again<E> = (error: E) => FormPage | Promise<FormPage>;
+
+type Action = () => Promise<unknown>;
 
 /**
- * Runs a form's `action`, which answers the request when it succeeds. When it
- * throws a FormError (or what `refused` names), the answer is the page `again`
- * makes of the refusal: usually the form with `error.fields` beside its fields
- * and `error.form` in them, with the refusal's status (400, or 409 for a conflict).
+ * Runs a form's `action`, which answers the request when it succeeds. When the
+ * action refuses the input with a FormError (or, with `refused` given, with
+ * what that names), the answer is the page `again` makes of the refusal
+ * (usually the form with `error.fields` beside its fields and `error.form` in
+ * them) with the refusal's status, 400 or 409, unless the page names its own.
+ * Any other error goes on to the error handler.
  */
-export async function orFormAgain<F>(res: Response, action: () => Promise<unknown>, again: Again<FormError<F>>): Promise<void>;
-export async function orFormAgain<E extends AppError>(
+export function orFormAgain<F>(res: Response, again: Again<FormError<F>>, action: Action): Promise<void>;
+export function orFormAgain<E extends AppError>(
   res: Response,
-  action: () => Promise<unknown>,
-  again: Again<E>,
   refused: Refusal<E>,
+  again: Again<E>,
+  action: Action,
 ): Promise<void>;
 export async function orFormAgain(
   res: Response,
-  action: () => Promise<unknown>,
-  again: Again<AppError>,
-  refused: Refusal<AppError> = isFormError,
+  ...args: [Again<never>, Action] | [Refusal<AppError>, Again<never>, Action]
 ): Promise<void> {
+  const [refused, again, action] = args.length === 2 ? [isFormError, ...args] : args;
   try {
     await action();
   } catch (error) {
     if (!refused(error)) throw error;
-    const page = await again(error);
+    // The overloads pair `again` with `refused`: it is given only what `refused` let through.
+    const page = await (again as Again<AppError>)(error);
     res.status(page.status ?? error.status).render(page.view, page.locals);
   }
 }

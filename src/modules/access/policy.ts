@@ -1,5 +1,6 @@
 import type { DbOrTrx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
+import { selectMemberships, selectOfficerMunicipalityCodes } from './queries.js';
 
 // Who may do what: the one place where rights are decided. Services call
 // `authorize` before they read or change an object; routes never decide.
@@ -147,16 +148,14 @@ export async function loadActor(
 ): Promise<Actor> {
   if (!user) return VISITOR;
   const [memberships, officerOf] = await Promise.all([
-    db('organisation_members')
-      .where('user_id', user.id)
-      .select<{ organisation_id: number; role: MemberRole }[]>('organisation_id', 'role'),
-    db('officer_municipalities').where('user_id', user.id).pluck('municipality_code') as Promise<string[]>,
+    selectMemberships(db, user.id),
+    selectOfficerMunicipalityCodes(db, user.id),
   ]);
   return {
     userId: user.id,
     isAdmin: user.isAdmin,
     emailVerified: user.emailVerified,
-    memberships: new Map(memberships.map((m) => [m.organisation_id, m.role])),
+    memberships: new Map(memberships.map((m) => [m.organisationId, m.role])),
     officerOf: new Set(officerOf),
   };
 }

@@ -147,3 +147,40 @@ export async function deleteSessionsOfUser(db: DbOrTrx, userId: number, exceptSi
   if (exceptSid !== undefined) query.whereNot('sid', exceptSid);
   return query.delete();
 }
+
+/** The resident's profile row, empty: every resident has one from sign-up on. */
+export async function insertEmptyProfile(db: DbOrTrx, userId: number): Promise<void> {
+  await db('resident_profiles').insert({ user_id: userId });
+}
+
+export async function selectUserIdByEmail(db: DbOrTrx, email: string): Promise<number | undefined> {
+  const row = (await db('users').where({ email }).first('id')) as { id: number } | undefined;
+  return row?.id;
+}
+
+/** Makes the user a platform admin with this password; the address counts as verified. */
+export async function updateToAdmin(db: DbOrTrx, userId: number, passwordHash: string): Promise<void> {
+  await db('users')
+    .where({ id: userId })
+    .update({
+      is_admin: true,
+      password_hash: passwordHash,
+      password_changed_at: db.fn.now(),
+      email_verified_at: db.raw('COALESCE(email_verified_at, now())'),
+      updated_at: db.fn.now(),
+    });
+}
+
+/** A new platform admin, the address verified; returns the id. */
+export async function insertAdmin(db: DbOrTrx, admin: { email: string; name: string; passwordHash: string }): Promise<number> {
+  const [row] = await db('users')
+    .insert({
+      email: admin.email,
+      name: admin.name,
+      password_hash: admin.passwordHash,
+      is_admin: true,
+      email_verified_at: db.fn.now(),
+    })
+    .returning<{ id: number }[]>('id');
+  return row!.id;
+}

@@ -1,4 +1,4 @@
-import type { Db, DbOrTrx } from '../../platform/db.js';
+import { inTransaction, type Db, type DbOrTrx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import type { Language } from '../../platform/i18n.js';
 import { queueMail } from '../../platform/mail.js';
@@ -9,14 +9,18 @@ import { authorize, type Actor } from '../access/index.js';
 import {
   applyPendingEmail,
   deleteSessionsOfUser,
+  insertAdmin,
+  insertEmptyProfile,
   insertUser,
   markEmailVerified,
   selectAccount,
   selectAccountByEmail,
   selectCredentials,
   selectSessionUser,
+  selectUserIdByEmail,
   updatePassword,
   updatePendingEmail,
+  updateToAdmin,
   type SessionUser,
 } from './queries.js';
 import {
@@ -77,7 +81,7 @@ export async function signUp(
   }
 
   const passwordHash = await hashPassword(value.password);
-  return db.transaction(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const userId = await insertUser(trx, {
       email: value.email,
       name: value.name,
@@ -86,7 +90,7 @@ export async function signUp(
       homeLocalityId,
     });
     if (userId === undefined) return { created: false };
-    await trx('resident_profiles').insert({ user_id: userId });
+    await insertEmptyProfile(trx, userId);
     await sendVerificationMail(trx, { id: userId, name: value.name, email: value.email }, context);
     return { created: true };
   });
@@ -116,7 +120,7 @@ export function canVerifyEmail(db: DbOrTrx, token: string): Promise<boolean> {
 
 /** Uses a verification token; the user's e-mail counts as verified from now. */
 export async function verifyEmail(db: Db, token: string): Promise<number> {
-  return db.transaction(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const userId = await consumeToken(trx, token, 'verify_email');
     if (userId === undefined)
       throw new AppError('bad_request', 'The link is used or expired', { token: 'accounts.errors.tokenInvalid' });
@@ -148,30 +152,14 @@ export async function createAdmin(
   if (!password.success)
     throw new AppError('bad_request', 'The password is not acceptable', { password: password.error.issues[0]!.message });
   const passwordHash = await hashPassword(password.data);
-  return db.transaction(async (trx) => {
-    const existing = await trx('users').where({ email: email.data }).first('id');
-    if (existing) {
-      await trx('users')
-        .where({ id: existing.id })
-        .update({
-          is_admin: true,
-          password_hash: passwordHash,
-          password_changed_at: trx.fn.now(),
-          email_verified_at: trx.raw('COALESCE(email_verified_at, now())'),
-          updated_at: trx.fn.now(),
-        });
-      return { id: existing.id as number, created: false };
+  return inTransaction(db, async (trx) => {
+    const existingId = await selectUserIdByEmail(trx, email.data);
+    if (existingId !== undefined) {
+      await updateToAdmin(trx, existingId, passwordHash);
+      return { id: existingId, created: false };
     }
-    const [row] = await trx('users')
-      .insert({
-        email: email.data,
-        name: input.name?.trim() || 'Administratör',
-        password_hash: passwordHash,
-        is_admin: true,
-        email_verified_at: trx.fn.now(),
-      })
-      .returning<{ id: number }[]>('id');
-    return { id: row!.id, created: true };
+    const id = await insertAdmin(trx, { email: email.data, name: input.name?.trim() || 'Administratör', passwordHash });
+    return { id, created: true };
   });
 }
 
@@ -186,7 +174,7 @@ export async function createAdmin(
 export async function requestPasswordReset(db: Db, input: { email: unknown }, context: MailContext): Promise<void> {
   const parsed = forgotPasswordSchema.safeParse(input);
   if (!parsed.success) throw new AppError('bad_request', 'The e-mail address is not valid', fieldErrors(parsed.error));
-  await db.transaction(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const user = await selectAccountByEmail(trx, parsed.data.email);
     if (!user) return;
     await revokeTokens(trx, user.id, ['reset_password']);
@@ -223,7 +211,7 @@ export async function resetPassword(db: Db, input: { token: unknown; password: u
   const parsed = resetPasswordSchema.safeParse({ password: input.password });
   if (!parsed.success) throw new AppError('bad_request', 'The password is not acceptable', fieldErrors(parsed.error));
   const passwordHash = await hashPassword(parsed.data.password);
-  return db.transaction(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const userId = await consumeToken(trx, token, 'reset_password');
     if (userId === undefined) throw unusableToken(); // used by a request that came in between
     await updatePassword(trx, userId, passwordHash, { verifyEmail: true });
@@ -291,7 +279,7 @@ export async function changePassword(
   if (!parsed.success) throw new AppError('bad_request', 'The form is not valid', errors);
   const value = parsed.data;
   const passwordHash = await hashPassword(value.newPassword);
-  await db.transaction(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await updatePassword(trx, account.id, passwordHash, { verifyEmail: false });
     await revokeTokens(trx, account.id, ['reset_password']);
     await deleteSessionsOfUser(trx, account.id, options.keepSessionId);
@@ -323,7 +311,7 @@ export async function requestEmailChange(
   if (value.email.toLowerCase() === account.email.toLowerCase()) {
     throw new AppError('bad_request', 'That is the current address', { email: 'accounts.errors.emailSame' });
   }
-  await db.transaction(async (trx) => {
+  await inTransaction(db, async (trx) => {
     // The row lock taken here orders concurrent requests, so only the last link works.
     await updatePendingEmail(trx, account.id, value.email);
     await revokeTokens(trx, account.id, ['change_email']);
@@ -359,19 +347,21 @@ export function canConfirmEmailChange(db: DbOrTrx, token: unknown): Promise<bool
  */
 export async function confirmEmailChange(db: Db, token: unknown): Promise<{ userId: number; email: string }> {
   const value = formText(token);
-  try {
-    return await db.transaction(async (trx) => {
+  return inTransaction(
+    db,
+    async (trx) => {
       const userId = await consumeToken(trx, value, 'change_email');
       if (userId === undefined) throw unusableToken();
       const changed = await applyPendingEmail(trx, userId);
       if (!changed) throw unusableToken(); // cancelled by a password reset
       await revokeTokens(trx, userId, ['reset_password', 'verify_email']);
       return { userId, email: changed.email };
-    });
-  } catch (error) {
-    if ((error as { code?: string }).code === '23505') {
-      throw new AppError('conflict', 'The address belongs to another account', { email: 'accounts.errors.emailTaken' });
-    }
-    throw error;
-  }
+    },
+    {
+      constraints: {
+        users_email_unique: () =>
+          new AppError('conflict', 'The address belongs to another account', { email: 'accounts.errors.emailTaken' }),
+      },
+    },
+  );
 }

@@ -53,3 +53,8 @@ export async function insertOfficer(db: DbOrTrx, userId: number, municipalityCod
 export async function deleteOfficer(db: DbOrTrx, userId: number, municipalityCode: string): Promise<number> {
   return db('officer_municipalities').where({ user_id: userId, municipality_code: municipalityCode }).delete();
 }
+
+export async function selectUserIdByEmail(db: DbOrTrx, email: string): Promise<number | undefined> {
+  const row = (await db('users').where('email', email).first('id')) as { id: number } | undefined;
+  return row?.id;
+}

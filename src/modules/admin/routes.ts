@@ -1,7 +1,9 @@
 import { Router } from 'express';
 import type { AppDeps } from '../../web/deps.js';
-import { AppError } from '../../platform/errors.js';
+import type { AppError } from '../../platform/errors.js';
 import { formText } from '../../platform/validation.js';
+import { noStore } from '../../web/cache.js';
+import { formBody, orFormAgain, refusedWith } from '../../web/forms.js';
 import type { Actor } from '../access/index.js';
 import { appointOfficer, getOverview, listOfficers, removeOfficer } from './service.js';
 
@@ -9,10 +11,8 @@ import { appointOfficer, getOverview, listOfficers, removeOfficer } from './serv
 // platform admin these pages do not exist (404).
 export function adminRoutes(deps: AppDeps): Router {
   const router = Router();
-  router.use('/admin', (_req, res, next) => {
-    res.set('Cache-Control', 'no-store');
-    next();
-  });
+  // Every /admin path, also those of other modules' routers mounted later (moderation) and the 404s.
+  router.use('/admin', noStore);
 
   router.get('/admin', async (req, res) => {
     res.render('admin/overview', { overview: await getOverview(deps.db, req.actor) });
@@ -30,20 +30,19 @@ export function adminRoutes(deps: AppDeps): Router {
   });
 
   router.post('/admin/handlaggare', async (req, res) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    try {
-      await appointOfficer(deps.db, req.actor, body, deps.reference);
-    } catch (error) {
-      if (!(error instanceof AppError) || error.status !== 400) throw error;
+    const body = formBody(req);
+    const again = async (error: AppError) => {
       const form = { email: formText(body.email, 254), municipality: formText(body.municipality, 4) };
-      res.status(400).render('admin/officers', await officersPage(req.actor, form, error.fields));
-      return;
-    }
-    res.redirect(303, '/admin/handlaggare');
+      return { view: 'admin/officers', locals: await officersPage(req.actor, form, error.fields) };
+    };
+    await orFormAgain(res, refusedWith(400), again, async () => {
+      await appointOfficer(deps.db, req.actor, body, deps.reference);
+      res.redirect(303, '/admin/handlaggare');
+    });
   });
 
   router.post('/admin/handlaggare/ta-bort', async (req, res) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    const body = formBody(req);
     await removeOfficer(deps.db, req.actor, { userId: body.userId, municipality: body.municipality });
     res.redirect(303, '/admin/handlaggare');
   });

@@ -5,7 +5,15 @@ import { fieldErrors, formText, textField } from '../../platform/validation.js';
 import { authorize, type Actor } from '../access/index.js';
 import { getOpenReportCount } from '../moderation/index.js';
 import type { ReferenceData } from '../../platform/reference-data.js';
-import { deleteOfficer, insertOfficer, selectOfficers, selectOverview, type OfficerRow, type Overview } from './queries.js';
+import {
+  deleteOfficer,
+  insertOfficer,
+  selectOfficers,
+  selectOverview,
+  selectUserIdByEmail,
+  type OfficerRow,
+  type Overview,
+} from './queries.js';
 
 export type { OfficerRow, Overview };
 
@@ -38,10 +46,10 @@ export async function appointOfficer(db: DbOrTrx, actor: Actor, input: unknown, 
   if (!reference.municipalityByCode.has(parsed.data.municipality)) {
     throw new AppError('bad_request', 'Unknown municipality', { municipality: 'admin.errors.municipalityRequired' });
   }
-  const user = await db('users').where('email', parsed.data.email).first('id');
+  const userId = await selectUserIdByEmail(db, parsed.data.email);
   // Only admins get here, so naming a missing account reveals nothing new.
-  if (!user) throw new AppError('bad_request', 'No such user', { email: 'admin.errors.userNotFound' });
-  await insertOfficer(db, user.id as number, parsed.data.municipality, actor.userId!);
+  if (userId === undefined) throw new AppError('bad_request', 'No such user', { email: 'admin.errors.userNotFound' });
+  await insertOfficer(db, userId, parsed.data.municipality, actor.userId!);
 }
 
 export async function removeOfficer(

@@ -1,19 +1,14 @@
-import { Router, type Response } from 'express';
+import { Router } from 'express';
 import type { AppDeps } from '../../web/deps.js';
+import type { FormError } from '../../platform/errors.js';
+import { noStore } from '../../web/cache.js';
+import { orFormAgain } from '../../web/forms.js';
+import { idParam, idSchema } from '../../web/params.js';
 import { dateTimeFormatter } from '../notifications/index.js';
-import { getThread, MESSAGE_MAX_LENGTH, MessageFormError, postMessage, threadPath, type Thread } from './messages.js';
+import { getThread, MESSAGE_MAX_LENGTH, postMessage, threadPath, type Thread } from './messages.js';
 
 // The thread of an application: read it (which marks it read) and write in it.
 // Who may, and in which states, is decided in service.ts.
-
-const noStore = (res: Response) => res.set('Cache-Control', 'no-store');
-
-/** An id in a path: digits only, else NaN (the service answers 404 after deciding the right). */
-const idParam = (value: unknown): number => (typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : NaN);
-
-/** `?fore=<message id>` pages back; anything else shows the newest messages. */
-const beforeParam = (value: unknown): number | undefined =>
-  typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : undefined;
 
 export function messageRoutes(deps: AppDeps): Router {
   const router = Router();
@@ -27,26 +22,25 @@ export function messageRoutes(deps: AppDeps): Router {
     action: threadPath(thread.application.id),
   });
 
-  router.get('/ansokningar/:applicationId/meddelanden', async (req, res) => {
-    noStore(res);
-    const id = idParam(req.params.applicationId);
-    const thread = await getThread(deps.db, req.actor, id, beforeParam(req.query.fore));
+  router.get('/ansokningar/:applicationId/meddelanden', noStore, async (req, res) => {
+    // `?fore=<message id>` pages back; anything else shows the newest messages.
+    const before = idSchema.safeParse(req.query.fore).data;
+    const thread = await getThread(deps.db, req.actor, idParam(req, 'applicationId'), before);
     res.locals.formatDateTime = dateTimeFormatter(res.locals.lang as string);
     res.render('messages/thread', threadView(thread, { body: '' }, {}, req.query.done === 'sent'));
   });
 
-  router.post('/ansokningar/:applicationId/meddelanden', async (req, res) => {
-    noStore(res);
-    const id = idParam(req.params.applicationId);
-    try {
-      const messageId = await postMessage(deps.db, req.actor, id, req.body);
-      res.redirect(303, `${threadPath(id)}?done=sent#m${messageId}`);
-    } catch (error) {
-      if (!(error instanceof MessageFormError)) throw error;
+  router.post('/ansokningar/:applicationId/meddelanden', noStore, async (req, res) => {
+    const id = idParam(req, 'applicationId');
+    const again = async (error: FormError<{ body: string }>) => {
       const thread = await getThread(deps.db, req.actor, id);
       res.locals.formatDateTime = dateTimeFormatter(res.locals.lang as string);
-      res.status(error.status).render('messages/thread', threadView(thread, { body: error.body }, error.fields));
-    }
+      return { view: 'messages/thread', locals: threadView(thread, error.form, error.fields) };
+    };
+    await orFormAgain(res, again, async () => {
+      const messageId = await postMessage(deps.db, req.actor, id, req.body);
+      res.redirect(303, `${threadPath(id)}?done=sent#m${messageId}`);
+    });
   });
 
   return router;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { inTransaction, type DbOrTrx } from '../../platform/db.js';
-import { AppError } from '../../platform/errors.js';
+import { FormError } from '../../platform/errors.js';
 import { fieldErrors, formText, textField } from '../../platform/validation.js';
 import type { Actor } from '../access/index.js';
 import { getApplicationForActor } from './service.js';
@@ -63,16 +63,6 @@ export interface Thread {
   /** True when this page is not the newest one. */
   showingOlder: boolean;
   writable: boolean;
-}
-
-export class MessageFormError extends AppError {
-  constructor(
-    code: 'bad_request' | 'conflict',
-    field: string,
-    readonly body: string,
-  ) {
-    super(code, 'The message was not sent', { body: field });
-  }
 }
 
 /** The application when the actor is a party to its thread (applications decides: login first for visitors, 404 for others). */
@@ -141,11 +131,12 @@ export async function postMessage(db: DbOrTrx, actor: Actor, applicationId: numb
   const typed = formText(raw);
   const parsed = messageBody.safeParse({ body: raw });
   if (!parsed.success)
-    throw new MessageFormError('bad_request', fieldErrors(parsed.error).body ?? 'messages.errors.notText', typed);
+    throw new FormError({ body: fieldErrors(parsed.error).body ?? 'messages.errors.notText' }, { body: typed });
   return inTransaction(db, async (trx) => {
     // The status decides whether a message may be added: held still until the message is in.
     const { status } = (await lockApplication(trx, application.id))!;
-    if (!WRITABLE_STATUSES.includes(status)) throw new MessageFormError('conflict', 'messages.errors.readOnly', typed);
+    if (!WRITABLE_STATUSES.includes(status))
+      throw new FormError({ body: 'messages.errors.readOnly' }, { body: typed }, 'conflict');
     const id = await insertMessage(trx, { applicationId: application.id, senderId: actor.userId!, body: parsed.data.body });
     // One's own message is read by its writer.
     await markThreadRead(trx, actor.userId!, application.id);

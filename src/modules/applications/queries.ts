@@ -1,3 +1,4 @@
+import { SQL_TODAY_IN_STOCKHOLM } from '../../platform/calendar.js';
 import type { DbOrTrx } from '../../platform/db.js';
 import { PUBLIC_STATUSES, type AssignmentStatus } from '../assignments/index.js';
 
@@ -115,10 +116,8 @@ export async function selectAssignmentState(
       status: 'status',
       peopleNeeded: 'people_needed',
       // The last day to apply is a Swedish calendar day (as in expiry.ts).
-      applyByPassed: trx.raw(`coalesce(apply_by < (now() AT TIME ZONE 'Europe/Stockholm')::date, false)`),
-      open: trx.raw(
-        `status = 'published' AND hidden_at IS NULL AND (apply_by IS NULL OR apply_by >= (now() AT TIME ZONE 'Europe/Stockholm')::date)`,
-      ),
+      applyByPassed: trx.raw(`coalesce(apply_by < ${SQL_TODAY_IN_STOCKHOLM}, false)`),
+      open: trx.raw(`status = 'published' AND hidden_at IS NULL AND (apply_by IS NULL OR apply_by >= ${SQL_TODAY_IN_STOCKHOLM})`),
     });
   if (lock === 'update') query.forUpdate();
   if (lock === 'share') query.forShare();

@@ -1,5 +1,5 @@
 import { inTransaction, type DbOrTrx } from '../../platform/db.js';
-import { AppError, notFound } from '../../platform/errors.js';
+import { AppError, FormError, notFound } from '../../platform/errors.js';
 import type { Storage, StoredFile } from '../../platform/storage.js';
 import { authorize, can, type Actor } from '../access/index.js';
 import {
@@ -34,7 +34,7 @@ import {
   type OwnApplication,
   type SharedProfile,
 } from './queries.js';
-import { emptyApplyForm, parseApplyForm, parseDeclineForm, type ApplyForm, type DeclineForm } from './schemas.js';
+import { emptyApplyForm, parseApplyForm, parseDeclineForm, type ApplyForm } from './schemas.js';
 
 // Applications (PRODUCT.md flow 3): a resident applies to a published
 // assignment; the organisation's members shortlist, accept up to the number of
@@ -111,16 +111,6 @@ export async function getApplyBox(
   return { kind: 'form', action: `${path}/ansok`, form: emptyApplyForm(), errors: {}, reapplying: own !== undefined };
 }
 
-/** A refused application form: the messages per field and the form as typed. */
-export class ApplyFormError extends AppError {
-  constructor(
-    fields: Record<string, string>,
-    readonly form: ApplyForm,
-  ) {
-    super('bad_request', 'The application is not valid', fields);
-  }
-}
-
 /** Refused for a reason the applicant should read: unverified e-mail, or the own organisation's assignment. */
 function applyRefusal(actor: Actor, organisationId: number): AppError {
   if (actor.userId === undefined) return logInFirst();
@@ -144,7 +134,7 @@ export async function applyToAssignment(
   if (!can(actor, 'application.create', { organisationId: assignment.organisationId }))
     throw Object.assign(applyRefusal(actor, assignment.organisationId), { refusedAction: 'application.create' });
   const { form, values, errors } = parseApplyForm(body);
-  if (!values) throw new ApplyFormError(errors, form);
+  if (!values) throw new FormError(errors, form);
   const applicantId = actor.userId;
 
   const applicationId = await inApplicationTransaction(db, async (trx) => {
@@ -259,16 +249,6 @@ export async function acceptApplication(db: DbOrTrx, actor: Actor, applicationId
   return context;
 }
 
-/** A refused decline form: the message too long or not text. */
-export class DeclineFormError extends AppError {
-  constructor(
-    fields: Record<string, string>,
-    readonly form: DeclineForm,
-  ) {
-    super('bad_request', 'The message is not valid', fields);
-  }
-}
-
 /** Declines a submitted or shortlisted application, with an optional message to the applicant only. */
 export async function declineApplication(
   db: DbOrTrx,
@@ -279,7 +259,7 @@ export async function declineApplication(
   const context = await forReview(db, actor, applicationId);
   const { application, assignment, organisation } = context;
   const { form, values, errors } = parseDeclineForm(body);
-  if (!values) throw new DeclineFormError(errors, form);
+  if (!values) throw new FormError(errors, form);
   await inApplicationTransaction(db, async (trx) => {
     await selectAssignmentState(trx, assignment.id, 'update');
     const current = await lockApplication(trx, application.id);
@@ -354,4 +334,4 @@ export async function getApplicantCv(db: DbOrTrx, storage: Storage, actor: Actor
 
 /** A transaction whose trigger refusal (more accepted than places, applications_within_places) reads as "full". */
 const inApplicationTransaction = <T>(db: DbOrTrx, run: (trx: DbOrTrx) => Promise<T>): Promise<T> =>
-  inTransaction(db, run, { applications_places: () => conflict('full') });
+  inTransaction(db, run, { constraints: { applications_places: () => conflict('full') } });

@@ -1,9 +1,22 @@
-import type { Db, DbOrTrx } from '../../platform/db.js';
-import { AppError, notFound, translateDatabaseError } from '../../platform/errors.js';
+import { inTransaction, type Db, type DbOrTrx } from '../../platform/db.js';
+import { AppError, notFound } from '../../platform/errors.js';
 import { reencodeAsWebp, UnreadableImageError } from '../../platform/images.js';
 import { newStorageKey, type Storage, type StoredFile } from '../../platform/storage.js';
 import { authorize, can, type Actor } from '../access/index.js';
-import { EDITABLE, PUBLIC_STATUSES, type AssignmentStatus } from './queries.js';
+import {
+  deleteAttachment,
+  EDITABLE,
+  insertAttachment,
+  PUBLIC_STATUSES,
+  selectAttachmentFile,
+  selectAttachmentPositions,
+  selectAttachments,
+  selectOrganisationAssignment,
+  selectOrganisationIdBySlug,
+  type Attachment,
+  type AttachmentKind,
+  type AssignmentStatus,
+} from './queries.js';
 
 // Attachments of an assignment (images and PDFs), added and removed by the
 // members of its organisation while the assignment can be edited, and served
@@ -21,14 +34,7 @@ export const THUMBNAIL_SIDE = 400;
 
 export const ATTACHMENT_FIELD = 'attachment';
 
-export type AttachmentKind = 'image' | 'pdf';
-
-export interface Attachment {
-  id: number;
-  kind: AttachmentKind;
-  position: number;
-  byteSize: number;
-}
+export type { Attachment, AttachmentKind };
 
 interface Target {
   id: number;
@@ -42,18 +48,16 @@ const fieldError = (code: 'bad_request' | 'conflict' | 'too_large', key: string)
 const validId = (id: number) => Number.isSafeInteger(id) && id > 0;
 
 async function organisationIdBySlug(db: DbOrTrx, slug: string): Promise<number> {
-  const row = /^[a-z0-9-]{1,100}$/.test(slug) ? await db('organisations').where('slug', slug).first('id') : undefined;
-  if (!row) throw notFound();
-  return row.id as number;
+  const id = /^[a-z0-9-]{1,100}$/.test(slug) ? await selectOrganisationIdBySlug(db, slug) : undefined;
+  if (id === undefined) throw notFound();
+  return id;
 }
 
 async function findTarget(db: DbOrTrx, organisationId: number, id: number, lock: boolean): Promise<Target> {
   if (!validId(id)) throw notFound();
-  const query = db('assignments').where({ id, organisation_id: organisationId }).whereNull('hidden_at');
-  if (lock) query.forUpdate();
-  const row = await query.first('id', 'organisation_id', 'status');
-  if (!row) throw notFound();
-  return { id: row.id as number, organisationId: row.organisation_id as number, status: row.status as AssignmentStatus };
+  const target = await selectOrganisationAssignment(db, organisationId, id, { lock });
+  if (!target) throw notFound();
+  return target;
 }
 
 const notEditable = (status: string) => new AppError('conflict', 'errors.assignmentState', { status });
@@ -71,17 +75,8 @@ export async function getAttachmentTarget(db: DbOrTrx, actor: Actor, slug: strin
   return target;
 }
 
-export async function listAttachments(db: DbOrTrx, assignmentId: number): Promise<Attachment[]> {
-  const rows = await db('assignment_attachments')
-    .where('assignment_id', assignmentId)
-    .orderBy('position')
-    .select('id', 'kind', 'position', 'byte_size');
-  return rows.map((row: { id: number; kind: AttachmentKind; position: number; byte_size: number }) => ({
-    id: Number(row.id),
-    kind: row.kind,
-    position: row.position,
-    byteSize: row.byte_size,
-  }));
+export function listAttachments(db: DbOrTrx, assignmentId: number): Promise<Attachment[]> {
+  return selectAttachments(db, assignmentId);
 }
 
 /** The files to store for an upload, decided from a received (type-checked) file. */
@@ -124,29 +119,26 @@ export async function addAttachment(
       await storage.put(thumbnailKey, prepared.thumbnail, 'image/webp');
       written.push(thumbnailKey);
     }
-    return await db.transaction(async (trx) => {
+    return await inTransaction(db, async (trx) => {
       const locked = await findTarget(trx, target.organisationId, target.id, true);
       if (!EDITABLE.includes(locked.status)) throw notEditable(locked.status);
-      const taken = (await trx('assignment_attachments').where('assignment_id', locked.id).pluck('position')) as number[];
+      const taken = await selectAttachmentPositions(trx, locked.id);
       if (taken.length >= MAX_ATTACHMENTS) throw fieldError('conflict', 'attachments.errors.tooMany');
       let position = 1;
       while (taken.includes(position)) position++;
-      const [row] = await trx('assignment_attachments')
-        .insert({
-          assignment_id: locked.id,
-          storage_key: key,
-          kind: prepared.kind,
-          thumbnail_key: thumbnailKey,
-          byte_size: prepared.main.length,
-          position,
-        })
-        .returning<{ id: number }[]>('id');
-      return { id: Number(row!.id), kind: prepared.kind, position, byteSize: prepared.main.length };
+      const id = await insertAttachment(trx, {
+        assignmentId: locked.id,
+        storageKey: key,
+        kind: prepared.kind,
+        thumbnailKey,
+        byteSize: prepared.main.length,
+        position,
+      });
+      return { id, kind: prepared.kind, position, byteSize: prepared.main.length };
     });
   } catch (error) {
     await Promise.all(written.map((written) => storage.delete(written).catch(() => {})));
-    if (error instanceof AppError) throw error;
-    throw translateDatabaseError(error);
+    throw error;
   }
 }
 
@@ -161,15 +153,12 @@ export async function removeAttachment(
 ): Promise<void> {
   const target = await getAttachmentTarget(db, actor, slug, assignmentId);
   if (!validId(attachmentId)) throw notFound();
-  const keys = await db.transaction(async (trx) => {
+  const keys = await inTransaction(db, async (trx) => {
     const locked = await findTarget(trx, target.organisationId, target.id, true);
     if (!EDITABLE.includes(locked.status)) throw notEditable(locked.status);
-    const [row] = (await trx('assignment_attachments')
-      .where({ id: attachmentId, assignment_id: locked.id })
-      .delete()
-      .returning(['storage_key', 'thumbnail_key'])) as Array<{ storage_key: string; thumbnail_key: string | null }>;
-    if (!row) throw notFound();
-    return [row.storage_key, row.thumbnail_key].filter((key): key is string => key !== null);
+    const deleted = await deleteAttachment(trx, locked.id, attachmentId);
+    if (!deleted) throw notFound();
+    return [deleted.storageKey, deleted.thumbnailKey].filter((key): key is string => key !== null);
   });
   // The row is gone; a file that fails to go is unreferenced, not a broken page.
   await Promise.all(keys.map((key) => storage.delete(key).catch(() => {})));
@@ -196,26 +185,11 @@ export async function getAttachmentFile(
   variant: 'full' | 'thumbnail',
 ): Promise<AttachmentFile> {
   if (!validId(assignmentId) || !validId(attachmentId)) throw notFound();
-  const row = (await db('assignment_attachments as f')
-    .join('assignments as a', 'a.id', 'f.assignment_id')
-    .join('organisations as o', 'o.id', 'a.organisation_id')
-    .where({ 'f.id': attachmentId, 'a.id': assignmentId })
-    .whereNull('a.hidden_at')
-    .first('f.kind', 'f.position', 'f.storage_key', 'f.thumbnail_key', 'a.status', 'a.organisation_id', 'o.suspended_at')) as
-    | {
-        kind: AttachmentKind;
-        position: number;
-        storage_key: string;
-        thumbnail_key: string | null;
-        status: string;
-        organisation_id: number;
-        suspended_at: Date | null;
-      }
-    | undefined;
+  const row = await selectAttachmentFile(db, assignmentId, attachmentId);
   if (!row) throw notFound();
-  const isPublic = (PUBLIC_STATUSES as readonly string[]).includes(row.status) && row.suspended_at === null;
-  if (!isPublic && !can(actor, 'assignment.edit', { organisationId: row.organisation_id })) throw notFound();
-  const key = variant === 'thumbnail' ? row.thumbnail_key : row.storage_key;
+  const isPublic = (PUBLIC_STATUSES as readonly string[]).includes(row.assignmentStatus) && row.organisationSuspendedAt === null;
+  if (!isPublic && !can(actor, 'assignment.edit', { organisationId: row.organisationId })) throw notFound();
+  const key = variant === 'thumbnail' ? row.thumbnailKey : row.storageKey;
   const file = key ? await storage.get(key) : undefined;
   if (!file) throw notFound();
   return { ...file, kind: row.kind, position: row.position, isPublic };

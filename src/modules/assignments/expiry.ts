@@ -1,6 +1,7 @@
 import type { Task } from 'graphile-worker';
-import type { Db } from '../../platform/db.js';
+import { inTransaction, type Db } from '../../platform/db.js';
 import type { Logger } from '../../platform/logger.js';
+import { updateExpiredAssignments } from './queries.js';
 import { enqueueIndexUpdate } from './service.js';
 
 export const EXPIRE_ASSIGNMENTS_TASK = 'expire_assignments';
@@ -12,15 +13,15 @@ export const EXPIRE_ASSIGNMENTS_TASK = 'expire_assignments';
  * is a Swedish calendar day, so "today" is today in Stockholm.
  */
 export async function expireAssignments(db: Db, today?: string): Promise<number[]> {
-  return db.transaction(async (trx) => {
-    const expired = (await trx('assignments')
-      .where('status', 'published')
-      .where('apply_by', '<', today ? trx.raw('?::date', [today]) : trx.raw(`(now() AT TIME ZONE 'Europe/Stockholm')::date`))
-      .update({ status: 'expired', updated_at: trx.fn.now() })
-      .returning('id')) as Array<{ id: number }>;
-    for (const { id } of expired) await enqueueIndexUpdate(trx, id);
-    return expired.map(({ id }) => id);
-  });
+  return inTransaction(
+    db,
+    async (trx) => {
+      const ids = await updateExpiredAssignments(trx, today);
+      for (const id of ids) await enqueueIndexUpdate(trx, id);
+      return ids;
+    },
+    { databaseErrors: 'raw' },
+  );
 }
 
 export function expiryTasks(deps: { db: Db; log: Logger }): Record<string, Task> {

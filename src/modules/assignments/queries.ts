@@ -1,3 +1,4 @@
+import { SQL_TODAY_IN_STOCKHOLM } from '../../platform/calendar.js';
 import type { DbOrTrx } from '../../platform/db.js';
 import type { CompensationType } from './schemas.js';
 
@@ -180,4 +181,141 @@ export async function selectAssignmentDetail(
   if (!row) return undefined;
   // NUMERIC arrives as exact text (platform/db.ts); hours are shown, never summed as money.
   return { ...row, estimatedHours: row.estimatedHours == null ? null : Number(row.estimatedHours) } as AssignmentDetail;
+}
+
+export async function selectCategoryId(db: DbOrTrx, slug: string): Promise<number | undefined> {
+  const row = (await db('categories').where('slug', slug).first('id')) as { id: number } | undefined;
+  return row?.id;
+}
+
+export async function selectLocality(db: DbOrTrx, slug: string): Promise<{ id: number; municipalityCode: string } | undefined> {
+  return db('localities').where('slug', slug).first({ id: 'id', municipalityCode: 'municipality_code' });
+}
+
+/**
+ * Published assignments whose last day to apply is before `today` ('YYYY-MM-DD';
+ * default: today in Stockholm) become expired. Returns their ids.
+ */
+export async function updateExpiredAssignments(db: DbOrTrx, today: string | undefined): Promise<number[]> {
+  const expired = (await db('assignments')
+    .where('status', 'published')
+    .where('apply_by', '<', today ? db.raw('?::date', [today]) : db.raw(SQL_TODAY_IN_STOCKHOLM))
+    .update({ status: 'expired', updated_at: db.fn.now() })
+    .returning('id')) as Array<{ id: number }>;
+  return expired.map(({ id }) => id);
+}
+
+// ---------------------------------------------------------------------------
+// Attachments
+
+export type AttachmentKind = 'image' | 'pdf';
+
+export interface Attachment {
+  id: number;
+  kind: AttachmentKind;
+  position: number;
+  byteSize: number;
+}
+
+export async function selectOrganisationIdBySlug(db: DbOrTrx, slug: string): Promise<number | undefined> {
+  const row = (await db('organisations').where('slug', slug).first('id')) as { id: number } | undefined;
+  return row?.id;
+}
+
+/** The organisation's assignment (not hidden); `lock`: its row locked until the transaction ends. */
+export async function selectOrganisationAssignment(
+  db: DbOrTrx,
+  organisationId: number,
+  id: number,
+  options: { lock: boolean },
+): Promise<{ id: number; organisationId: number; status: AssignmentStatus } | undefined> {
+  const query = db('assignments').where({ id, organisation_id: organisationId }).whereNull('hidden_at');
+  if (options.lock) query.forUpdate();
+  return query.first({ id: 'id', organisationId: 'organisation_id', status: 'status' });
+}
+
+export async function selectAttachments(db: DbOrTrx, assignmentId: number): Promise<Attachment[]> {
+  const rows = (await db('assignment_attachments')
+    .where('assignment_id', assignmentId)
+    .orderBy('position')
+    .select('id', 'kind', 'position', 'byte_size')) as Array<{
+    id: number;
+    kind: AttachmentKind;
+    position: number;
+    byte_size: number;
+  }>;
+  return rows.map((row) => ({ id: Number(row.id), kind: row.kind, position: row.position, byteSize: row.byte_size }));
+}
+
+export async function selectAttachmentPositions(db: DbOrTrx, assignmentId: number): Promise<number[]> {
+  return db('assignment_attachments').where('assignment_id', assignmentId).pluck('position');
+}
+
+export async function insertAttachment(
+  db: DbOrTrx,
+  attachment: {
+    assignmentId: number;
+    storageKey: string;
+    kind: AttachmentKind;
+    thumbnailKey: string | null;
+    byteSize: number;
+    position: number;
+  },
+): Promise<number> {
+  const [row] = await db('assignment_attachments')
+    .insert({
+      assignment_id: attachment.assignmentId,
+      storage_key: attachment.storageKey,
+      kind: attachment.kind,
+      thumbnail_key: attachment.thumbnailKey,
+      byte_size: attachment.byteSize,
+      position: attachment.position,
+    })
+    .returning<{ id: number }[]>('id');
+  return Number(row!.id);
+}
+
+/** Deletes the assignment's attachment; its storage keys, or undefined when it has no such attachment. */
+export async function deleteAttachment(
+  db: DbOrTrx,
+  assignmentId: number,
+  attachmentId: number,
+): Promise<{ storageKey: string; thumbnailKey: string | null } | undefined> {
+  const [row] = (await db('assignment_attachments')
+    .where({ id: attachmentId, assignment_id: assignmentId })
+    .delete()
+    .returning(['storage_key', 'thumbnail_key'])) as Array<{ storage_key: string; thumbnail_key: string | null }>;
+  return row && { storageKey: row.storage_key, thumbnailKey: row.thumbnail_key };
+}
+
+export interface AttachmentFileRow {
+  kind: AttachmentKind;
+  position: number;
+  storageKey: string;
+  thumbnailKey: string | null;
+  assignmentStatus: string;
+  organisationId: number;
+  organisationSuspendedAt: Date | null;
+}
+
+/** The attachment of the (not hidden) assignment, with what decides who may see it. */
+export async function selectAttachmentFile(
+  db: DbOrTrx,
+  assignmentId: number,
+  attachmentId: number,
+): Promise<AttachmentFileRow | undefined> {
+  return db('assignment_attachments as f')
+    .join('assignments as a', 'a.id', 'f.assignment_id')
+    .join('organisations as o', 'o.id', 'a.organisation_id')
+    .where({ 'f.id': attachmentId, 'a.id': assignmentId })
+    .whereNull('a.hidden_at')
+    .first({
+      kind: 'f.kind',
+      position: 'f.position',
+      storageKey: 'f.storage_key',
+      thumbnailKey: 'f.thumbnail_key',
+      assignmentStatus: 'a.status',
+      organisationId: 'a.organisation_id',
+      organisationSuspendedAt: 'o.suspended_at',
+    });
 }

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../web/deps.js';
 import { notFound } from '../../platform/errors.js';
+import { idParam } from '../../web/params.js';
 import { getAttachmentFile } from './attachments.js';
 import { listOpenAssignments } from './service.js';
 import { parseAssignmentRef, summaryCard } from './view-model.js';
@@ -21,10 +22,7 @@ export function assignmentRoutes(deps: AppDeps): Router {
   // its organisation (404 to everyone else). Files, never documents.
   const serveAttachment = (variant: 'full' | 'thumbnail') => async (req: Request, res: Response) => {
     const id = parseAssignmentRef(req.params.ref as string);
-    const attachmentId =
-      typeof req.params.attachmentId === 'string' && /^\d{1,15}$/.test(req.params.attachmentId)
-        ? Number(req.params.attachmentId)
-        : NaN;
+    const attachmentId = idParam(req, 'attachmentId');
     if (id === undefined) throw notFound();
     const file = await getAttachmentFile(deps.db, deps.storage, req.actor, id, attachmentId, variant);
     const pdf = file.contentType === 'application/pdf';

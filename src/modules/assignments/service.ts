@@ -1,9 +1,11 @@
-import type { DbOrTrx } from '../../platform/db.js';
-import { AppError, badRequest, notFound, translateDatabaseError } from '../../platform/errors.js';
+import { inTransaction, type DbOrTrx } from '../../platform/db.js';
+import { badRequest, notFound } from '../../platform/errors.js';
 import { z } from 'zod';
 import { defineJob, jobId } from '../../platform/jobs.js';
 import {
   insertAssignment,
+  selectCategoryId,
+  selectLocality,
   selectOpenAssignments,
   selectPublicAssignment,
   type AssignmentDetail,
@@ -47,23 +49,23 @@ export async function createAssignment(db: DbOrTrx, input: NewAssignment): Promi
   const value = parsed.data;
 
   const run = async (trx: DbOrTrx) => {
-    const category = await trx('categories').where('slug', value.categorySlug).first('id');
-    if (!category) throw badRequest('Unknown category', { categorySlug: 'is not a category' });
+    const categoryId = await selectCategoryId(trx, value.categorySlug);
+    if (categoryId === undefined) throw badRequest('Unknown category', { categorySlug: 'is not a category' });
     let localityId: number | null = null;
     if (value.localitySlug) {
-      const locality = await trx('localities').where('slug', value.localitySlug).first('id', 'municipality_code');
+      const locality = await selectLocality(trx, value.localitySlug);
       if (!locality) throw badRequest('Unknown locality', { localitySlug: 'is not a locality' });
-      if (locality.municipality_code !== value.municipalityCode) {
+      if (locality.municipalityCode !== value.municipalityCode) {
         throw badRequest('The locality is in another municipality', { localitySlug: 'is not in the chosen municipality' });
       }
-      localityId = locality.id as number;
+      localityId = locality.id;
     }
     const id = await insertAssignment(trx, {
       organisation_id: value.organisationId,
       created_by: value.createdBy ?? null,
       title: value.title,
       description: value.description,
-      category_id: category.id as number,
+      category_id: categoryId,
       municipality_code: value.municipalityCode,
       locality_id: localityId,
       lat: value.lat ?? null,
@@ -85,13 +87,8 @@ export async function createAssignment(db: DbOrTrx, input: NewAssignment): Promi
     return id;
   };
 
-  try {
-    // Inside a caller's transaction this is a savepoint, so a demo seed can create many at once.
-    return await db.transaction(run);
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw translateDatabaseError(error);
-  }
+  // Inside a caller's transaction this is a savepoint, so a demo seed can create many at once.
+  return inTransaction(db, run);
 }
 
 export async function getPublicAssignment(db: DbOrTrx, id: number): Promise<AssignmentDetail> {

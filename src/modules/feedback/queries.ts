@@ -125,3 +125,104 @@ export async function acceptedApplicants(
   }
   return byAssignment;
 }
+
+// ---------------------------------------------------------------------------
+// Giving feedback
+
+export type FeedbackDirection = 'about_resident' | 'about_organisation';
+
+export interface GivenFeedback {
+  rating: number;
+  comment: string;
+  createdAt: Date;
+}
+
+/** The assignment's accepted applications, with the assignment's title. */
+export async function selectAcceptedApplications(
+  db: DbOrTrx,
+  assignmentId: number,
+): Promise<Array<{ applicationId: number; applicantId: number; title: string }>> {
+  return db('applications as a')
+    .join('assignments as s', 's.id', 'a.assignment_id')
+    .where({ 'a.assignment_id': assignmentId, 'a.status': 'accepted' })
+    .select({ applicationId: 'a.id', applicantId: 'a.applicant_id', title: 's.title' });
+}
+
+export interface FeedbackSubjectRow {
+  applicationId: number;
+  applicationStatus: string;
+  applicantId: number;
+  applicantName: string;
+  assignmentStatus: string;
+  assignmentTitle: string;
+  organisationId: number;
+  organisationName: string;
+  organisationSlug: string;
+}
+
+/** The application with its assignment and organisation; `lock`: the application and assignment rows under a share lock. */
+export async function selectFeedbackSubject(
+  db: DbOrTrx,
+  applicationId: number,
+  options: { lock: boolean },
+): Promise<FeedbackSubjectRow | undefined> {
+  const query = db('applications as a')
+    .join('assignments as s', 's.id', 'a.assignment_id')
+    .join('organisations as o', 'o.id', 's.organisation_id')
+    .join('users as u', 'u.id', 'a.applicant_id')
+    .where('a.id', applicationId)
+    .first({
+      applicationId: 'a.id',
+      applicationStatus: 'a.status',
+      applicantId: 'a.applicant_id',
+      applicantName: 'u.name',
+      assignmentStatus: 's.status',
+      assignmentTitle: 's.title',
+      organisationId: 'o.id',
+      organisationName: 'o.name',
+      organisationSlug: 'o.slug',
+    });
+  if (options.lock) query.forShare('a', 's');
+  return (await query) as FeedbackSubjectRow | undefined;
+}
+
+export async function selectGivenFeedback(
+  db: DbOrTrx,
+  applicationId: number,
+  direction: FeedbackDirection,
+): Promise<GivenFeedback | undefined> {
+  return db('feedback')
+    .where({ application_id: applicationId, direction })
+    .first({ rating: 'rating', comment: 'comment', createdAt: 'created_at' });
+}
+
+/** Inserts the feedback; false when the application already has one in that direction. */
+export async function insertFeedback(
+  db: DbOrTrx,
+  feedback: { applicationId: number; authorId: number; direction: FeedbackDirection; rating: number; comment: string },
+): Promise<boolean> {
+  const inserted = await db('feedback')
+    .insert({
+      application_id: feedback.applicationId,
+      author_id: feedback.authorId,
+      direction: feedback.direction,
+      rating: feedback.rating,
+      comment: feedback.comment,
+    })
+    .onConflict(['application_id', 'direction'])
+    .ignore()
+    .returning('id');
+  return inserted.length > 0;
+}
+
+/** The applicant of the application (none or one). */
+export async function selectApplicantIds(db: DbOrTrx, applicationId: number): Promise<number[]> {
+  return db('applications').where('id', applicationId).pluck('applicant_id');
+}
+
+export async function selectMemberIdsBySlug(db: DbOrTrx, organisationSlug: string): Promise<number[]> {
+  return db('organisation_members as m')
+    .join('organisations as o', 'o.id', 'm.organisation_id')
+    .where('o.slug', organisationSlug)
+    .pluck('m.user_id');
+}

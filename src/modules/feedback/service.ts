@@ -1,8 +1,18 @@
-import type { DbOrTrx } from '../../platform/db.js';
-import { AppError, notFound, translateDatabaseError } from '../../platform/errors.js';
+import { inTransaction, type DbOrTrx } from '../../platform/db.js';
+import { AppError, FormError, notFound } from '../../platform/errors.js';
 import { can, type Actor } from '../access/index.js';
 import { notify } from '../notifications/index.js';
-import { validateFeedbackForm, type FeedbackForm } from './form.js';
+import { validateFeedbackForm } from './form.js';
+import {
+  insertFeedback,
+  selectAcceptedApplications,
+  selectApplicantIds,
+  selectFeedbackSubject,
+  selectGivenFeedback,
+  selectMemberIdsBySlug,
+  type FeedbackDirection,
+  type GivenFeedback,
+} from './queries.js';
 
 // Completion and feedback (PRODUCT.md flow 4). When an organisation marks an
 // assignment completed, each accepted resident is told and may rate the
@@ -10,13 +20,7 @@ import { validateFeedbackForm, type FeedbackForm } from './form.js';
 // One feedback per application and direction (a unique index), 1–5 and a
 // short comment, given only after completion.
 
-export type FeedbackDirection = 'about_resident' | 'about_organisation';
-
-export interface GivenFeedback {
-  rating: number;
-  comment: string;
-  createdAt: Date;
-}
+export type { FeedbackDirection, GivenFeedback } from './queries.js';
 
 /** The application seen from the side that gives feedback. */
 export interface FeedbackSubject {
@@ -34,15 +38,6 @@ export interface FeedbackPage {
   given?: GivenFeedback;
 }
 
-export class FeedbackFormError extends AppError {
-  constructor(
-    fields: Record<string, string>,
-    readonly form: FeedbackForm,
-  ) {
-    super('bad_request', 'The feedback is not valid', fields);
-  }
-}
-
 /** A refusal because of the state of things, with a message for the user (rendered by the route). */
 export const feedbackConflict = (messageKey: string) => new AppError('conflict', messageKey);
 export const isFeedbackConflict = (error: unknown): error is AppError =>
@@ -56,14 +51,7 @@ export const feedbackPath = (applicationId: number) => `/ansokningar/${applicati
  * nobody. Tells each accepted resident (except the actor) where to give feedback.
  */
 export async function recordCompletion(trx: DbOrTrx, actor: Actor, assignmentId: number): Promise<void> {
-  const accepted = (await trx('applications as a')
-    .join('assignments as s', 's.id', 'a.assignment_id')
-    .where({ 'a.assignment_id': assignmentId, 'a.status': 'accepted' })
-    .select({ applicationId: 'a.id', applicantId: 'a.applicant_id', title: 's.title' })) as Array<{
-    applicationId: number;
-    applicantId: number;
-    title: string;
-  }>;
+  const accepted = await selectAcceptedApplications(trx, assignmentId);
   if (accepted.length === 0) throw feedbackConflict('feedback.errors.noneAccepted');
   for (const application of accepted.filter((a) => a.applicantId !== actor.userId)) {
     await notify(trx, {
@@ -75,18 +63,6 @@ export async function recordCompletion(trx: DbOrTrx, actor: Actor, assignmentId:
   }
 }
 
-interface SubjectRow {
-  applicationId: number;
-  applicationStatus: string;
-  applicantId: number;
-  applicantName: string;
-  assignmentStatus: string;
-  assignmentTitle: string;
-  organisationId: number;
-  organisationName: string;
-  organisationSlug: string;
-}
-
 /**
  * The application as the actor may give feedback on it: the applicant rates
  * the organisation, a member of the organisation rates the applicant (a member
@@ -96,25 +72,8 @@ interface SubjectRow {
  */
 async function loadSubject(db: DbOrTrx, actor: Actor, applicationId: number, lock = false): Promise<FeedbackSubject> {
   if (!Number.isSafeInteger(applicationId) || applicationId <= 0) throw notFound();
-  const query = db('applications as a')
-    .join('assignments as s', 's.id', 'a.assignment_id')
-    .join('organisations as o', 'o.id', 's.organisation_id')
-    .join('users as u', 'u.id', 'a.applicant_id')
-    .where('a.id', applicationId)
-    .first({
-      applicationId: 'a.id',
-      applicationStatus: 'a.status',
-      applicantId: 'a.applicant_id',
-      applicantName: 'u.name',
-      assignmentStatus: 's.status',
-      assignmentTitle: 's.title',
-      organisationId: 'o.id',
-      organisationName: 'o.name',
-      organisationSlug: 'o.slug',
-    });
-  // Neither the application nor the completion can change while feedback is written.
-  if (lock) query.forShare('a', 's');
-  const row = (await query) as SubjectRow | undefined;
+  // Locked: neither the application nor the completion can change while feedback is written.
+  const row = await selectFeedbackSubject(db, applicationId, { lock });
   const direction: FeedbackDirection | undefined = !row
     ? undefined
     : can(actor, 'feedback.aboutOrganisation', { applicantId: row.applicantId })
@@ -138,19 +97,9 @@ async function loadSubject(db: DbOrTrx, actor: Actor, applicationId: number, loc
   };
 }
 
-async function givenFeedback(
-  db: DbOrTrx,
-  applicationId: number,
-  direction: FeedbackDirection,
-): Promise<GivenFeedback | undefined> {
-  return db('feedback')
-    .where({ application_id: applicationId, direction })
-    .first({ rating: 'rating', comment: 'comment', createdAt: 'created_at' });
-}
-
 export async function getFeedbackPage(db: DbOrTrx, actor: Actor, applicationId: number): Promise<FeedbackPage> {
   const subject = await loadSubject(db, actor, applicationId);
-  return { subject, given: await givenFeedback(db, applicationId, subject.direction) };
+  return { subject, given: await selectGivenFeedback(db, applicationId, subject.direction) };
 }
 
 /**
@@ -164,40 +113,28 @@ export async function giveFeedback(
   applicationId: number,
   body: Record<string, unknown>,
 ): Promise<FeedbackSubject> {
-  try {
-    return await db.transaction(async (trx) => {
-      const subject = await loadSubject(trx, actor, applicationId, true);
-      const { values, errors, form } = validateFeedbackForm(body);
-      if (!values) throw new FeedbackFormError(errors, form);
-      const inserted = await trx('feedback')
-        .insert({
-          application_id: applicationId,
-          author_id: actor.userId,
-          direction: subject.direction,
-          rating: values.rating,
-          comment: values.comment,
-        })
-        .onConflict(['application_id', 'direction'])
-        .ignore()
-        .returning('id');
-      if (inserted.length === 0) throw feedbackConflict('feedback.errors.alreadyGiven');
-      const aboutResident = subject.direction === 'about_resident';
-      const recipients = aboutResident
-        ? await trx('applications').where('id', applicationId).pluck('applicant_id')
-        : await trx('organisation_members as m')
-            .join('organisations as o', 'o.id', 'm.organisation_id')
-            .where('o.slug', subject.organisationSlug)
-            .pluck('m.user_id');
-      await notify(trx, {
-        userIds: (recipients as number[]).filter((id) => id !== actor.userId),
-        type: 'feedback_received',
-        link: aboutResident ? '/konto/profil#omdomen' : `/organisationer/${subject.organisationSlug}#omdomen`,
-        params: { assignment: subject.assignmentTitle },
-      });
-      return subject;
+  return inTransaction(db, async (trx) => {
+    const subject = await loadSubject(trx, actor, applicationId, true);
+    const { values, errors, form } = validateFeedbackForm(body);
+    if (!values) throw new FormError(errors, form);
+    const inserted = await insertFeedback(trx, {
+      applicationId,
+      authorId: actor.userId!,
+      direction: subject.direction,
+      rating: values.rating,
+      comment: values.comment,
     });
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw translateDatabaseError(error);
-  }
+    if (!inserted) throw feedbackConflict('feedback.errors.alreadyGiven');
+    const aboutResident = subject.direction === 'about_resident';
+    const recipients = aboutResident
+      ? await selectApplicantIds(trx, applicationId)
+      : await selectMemberIdsBySlug(trx, subject.organisationSlug);
+    await notify(trx, {
+      userIds: recipients.filter((id) => id !== actor.userId),
+      type: 'feedback_received',
+      link: aboutResident ? '/konto/profil#omdomen' : `/organisationer/${subject.organisationSlug}#omdomen`,
+      params: { assignment: subject.assignmentTitle },
+    });
+    return subject;
+  });
 }

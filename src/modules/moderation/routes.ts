@@ -1,7 +1,11 @@
 import { Router, type Request, type Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { AppDeps } from '../../web/deps.js';
-import { notFound } from '../../platform/errors.js';
+import { notFound, type FormError } from '../../platform/errors.js';
+import { formText } from '../../platform/validation.js';
+import { noStore } from '../../web/cache.js';
+import { formBody, orFormAgain } from '../../web/forms.js';
+import { doneParam, idParam } from '../../web/params.js';
 import { assignmentPath, parseAssignmentRef } from '../assignments/index.js';
 import { sharedRateLimitOptions } from '../../web/rate-limit-store.js';
 import {
@@ -9,7 +13,6 @@ import {
   getModerationQueue,
   getReportTarget,
   hideAssignment,
-  ModerationFormError,
   reinstateOrganisation,
   REPORT_DETAILS_MAX,
   REPORT_REASONS,
@@ -29,11 +32,6 @@ const REPORTS_PER_HOUR = 10;
 
 const QUEUE_DONE = new Set(['hidden', 'restored', 'dismissed', 'warned', 'suspended', 'reinstated']);
 
-const noStore = (res: Response) => res.set('Cache-Control', 'no-store');
-
-/** An id in a path: digits only, else NaN (the service answers 404). */
-const idParam = (value: unknown): number => (typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : NaN);
-
 /** The assignment id of /uppdrag/:ref/…, or 404. */
 const refParam = (req: Request): number => {
   const id = parseAssignmentRef(req.params.ref as string);
@@ -41,20 +39,12 @@ const refParam = (req: Request): number => {
   return id;
 };
 
-const bodyOf = (req: Request) => (req.body ?? {}) as Record<string, unknown>;
-
 export function moderationRoutes(deps: AppDeps): Router {
   const router = Router();
 
-  const renderReportForm = async (
-    req: Request,
-    res: Response,
-    status: number,
-    form: ReportForm,
-    errors: Record<string, string>,
-  ) => {
+  const reportFormView = async (req: Request, form: ReportForm, errors: Record<string, string>) => {
     const assignment = await getReportTarget(deps.db, req.actor, refParam(req));
-    res.status(status).render('moderation/report', {
+    return {
       assignment,
       assignmentUrl: assignmentPath(assignment),
       action: `${assignmentPath(assignment)}/rapportera`,
@@ -62,7 +52,7 @@ export function moderationRoutes(deps: AppDeps): Router {
       detailsMax: REPORT_DETAILS_MAX,
       form,
       errors,
-    });
+    };
   };
 
   // Per client address, counted in PostgreSQL like the account limits.
@@ -79,46 +69,40 @@ export function moderationRoutes(deps: AppDeps): Router {
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     handler: (req, res, next) => {
-      noStore(res);
-      const body = bodyOf(req);
-      const form = {
-        reason: typeof body.reason === 'string' ? body.reason : '',
-        details: typeof body.details === 'string' ? body.details : '',
-      };
-      renderReportForm(req, res, 429, form, { form: 'moderation.errors.tooManyReports' }).catch(next);
+      const body = formBody(req);
+      const form = { reason: formText(body.reason), details: formText(body.details) };
+      reportFormView(req, form, { form: 'moderation.errors.tooManyReports' })
+        .then((view) => res.status(429).render('moderation/report', view))
+        .catch(next);
     },
   });
 
-  router.get('/uppdrag/:ref/rapportera', async (req, res) => {
-    noStore(res);
-    await renderReportForm(req, res, 200, { reason: '', details: '' }, {});
+  router.get('/uppdrag/:ref/rapportera', noStore, async (req, res) => {
+    res.render('moderation/report', await reportFormView(req, { reason: '', details: '' }, {}));
   });
 
-  router.post('/uppdrag/:ref/rapportera', reportLimit, async (req, res) => {
-    noStore(res);
+  router.post('/uppdrag/:ref/rapportera', noStore, reportLimit, async (req, res) => {
     const id = refParam(req);
-    let outcome;
-    try {
-      outcome = await reportAssignment(deps.db, req.actor, id, bodyOf(req));
-    } catch (error) {
-      if (!(error instanceof ModerationFormError)) throw error;
-      await renderReportForm(req, res, 400, error.form as ReportForm, error.fields);
-      return;
-    }
-    if (outcome.result === 'alreadyReported') {
-      res.render('moderation/report-thanks', {
-        assignment: outcome.assignment,
-        assignmentUrl: assignmentPath(outcome.assignment),
-        already: true,
-      });
-      return;
-    }
-    res.locals.reportStored = true;
-    res.redirect(303, `${assignmentPath(outcome.assignment)}/rapportera/tack`);
+    const again = async (error: FormError<ReportForm>) => ({
+      view: 'moderation/report',
+      locals: await reportFormView(req, error.form, error.fields),
+    });
+    await orFormAgain(res, again, async () => {
+      const outcome = await reportAssignment(deps.db, req.actor, id, formBody(req));
+      if (outcome.result === 'alreadyReported') {
+        res.render('moderation/report-thanks', {
+          assignment: outcome.assignment,
+          assignmentUrl: assignmentPath(outcome.assignment),
+          already: true,
+        });
+        return;
+      }
+      res.locals.reportStored = true;
+      res.redirect(303, `${assignmentPath(outcome.assignment)}/rapportera/tack`);
+    });
   });
 
-  router.get('/uppdrag/:ref/rapportera/tack', async (req, res) => {
-    noStore(res);
+  router.get('/uppdrag/:ref/rapportera/tack', noStore, async (req, res) => {
     const assignment = await getReportTarget(deps.db, req.actor, refParam(req));
     res.render('moderation/report-thanks', { assignment, assignmentUrl: assignmentPath(assignment), already: false });
   });
@@ -126,26 +110,19 @@ export function moderationRoutes(deps: AppDeps): Router {
   // --- the admin queue -------------------------------------------------------
 
   /** The queue; after a refused form, with its messages and text (keyed "<form id>-<field>"). */
-  const renderQueue = async (
-    req: Request,
-    res: Response,
-    status = 200,
-    formId?: string,
-    error?: ModerationFormError<Record<string, string>>,
-  ) => {
+  const queueView = async (req: Request, formId?: string, error?: FormError<Record<string, string>>) => {
     const prefix = (record: Record<string, string>) =>
       Object.fromEntries(Object.entries(record).map(([field, value]) => [`${formId}-${field}`, value]));
-    res.status(status).render('moderation/queue', {
+    return {
       queue: await getModerationQueue(deps.db, req.actor),
       errors: error ? prefix(error.fields) : {},
       values: error ? prefix(error.form) : {},
-      done: typeof req.query.done === 'string' && QUEUE_DONE.has(req.query.done) ? req.query.done : undefined,
-    });
+      done: doneParam(req, QUEUE_DONE),
+    };
   };
 
-  router.get('/admin/moderering', async (req, res) => {
-    noStore(res);
-    await renderQueue(req, res);
+  router.get('/admin/moderering', noStore, async (req, res) => {
+    res.render('moderation/queue', await queueView(req));
   });
 
   /**
@@ -154,16 +131,11 @@ export function moderationRoutes(deps: AppDeps): Router {
    */
   const moderatorAction =
     (formId: (req: Request) => string, action: (req: Request) => Promise<string>) => async (req: Request, res: Response) => {
-      noStore(res);
-      let done;
-      try {
-        done = await action(req);
-      } catch (error) {
-        if (!(error instanceof ModerationFormError)) throw error;
-        await renderQueue(req, res, 400, formId(req), error as ModerationFormError<Record<string, string>>);
-        return;
-      }
-      res.redirect(303, `/admin/moderering?done=${done}`);
+      const again = async (error: FormError<Record<string, string>>) => ({
+        view: 'moderation/queue',
+        locals: await queueView(req, formId(req), error),
+      });
+      await orFormAgain(res, again, async () => res.redirect(303, `/admin/moderering?done=${await action(req)}`));
     };
 
   /**
@@ -180,34 +152,34 @@ export function moderationRoutes(deps: AppDeps): Router {
 
   router.post(
     '/admin/uppdrag/:assignmentId/dolj',
+    noStore,
     moderatorAction(
-      (req) => `hide-${idParam(req.params.assignmentId)}`,
+      (req) => `hide-${idParam(req, 'assignmentId')}`,
       async (req) => {
-        const ids = await hideAssignment(deps.db, req.actor, idParam(req.params.assignmentId), bodyOf(req));
+        const ids = await hideAssignment(deps.db, req.actor, idParam(req, 'assignmentId'), formBody(req));
         await dropFromSearchNow(ids);
         return 'hidden';
       },
     ),
   );
 
-  router.post('/admin/uppdrag/:assignmentId/aterstall', async (req, res) => {
-    noStore(res);
-    await restoreAssignment(deps.db, req.actor, idParam(req.params.assignmentId));
+  router.post('/admin/uppdrag/:assignmentId/aterstall', noStore, async (req, res) => {
+    await restoreAssignment(deps.db, req.actor, idParam(req, 'assignmentId'));
     res.redirect(303, '/admin/moderering?done=restored');
   });
 
-  router.post('/admin/rapporter/:reportId/avfarda', async (req, res) => {
-    noStore(res);
-    await dismissReport(deps.db, req.actor, idParam(req.params.reportId));
+  router.post('/admin/rapporter/:reportId/avfarda', noStore, async (req, res) => {
+    await dismissReport(deps.db, req.actor, idParam(req, 'reportId'));
     res.redirect(303, '/admin/moderering?done=dismissed');
   });
 
   router.post(
     '/admin/organisationer/:slug/varna',
+    noStore,
     moderatorAction(
       (req) => `warn-${req.params.slug as string}`,
       async (req) => {
-        await warnOrganisation(deps.db, req.actor, req.params.slug as string, bodyOf(req));
+        await warnOrganisation(deps.db, req.actor, req.params.slug as string, formBody(req));
         return 'warned';
       },
     ),
@@ -215,19 +187,19 @@ export function moderationRoutes(deps: AppDeps): Router {
 
   router.post(
     '/admin/organisationer/:slug/stang-av',
+    noStore,
     moderatorAction(
       (req) => `suspend-${req.params.slug as string}`,
       async (req) => {
-        const ids = await suspendOrganisation(deps.db, req.actor, req.params.slug as string, bodyOf(req));
+        const ids = await suspendOrganisation(deps.db, req.actor, req.params.slug as string, formBody(req));
         await dropFromSearchNow(ids);
         return 'suspended';
       },
     ),
   );
 
-  router.post('/admin/organisationer/:slug/oppna', async (req, res) => {
-    noStore(res);
-    await reinstateOrganisation(deps.db, req.actor, req.params.slug as string);
+  router.post('/admin/organisationer/:slug/oppna', noStore, async (req, res) => {
+    await reinstateOrganisation(deps.db, req.actor, req.params.slug);
     res.redirect(303, '/admin/moderering?done=reinstated');
   });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { inTransaction, type DbOrTrx } from '../../platform/db.js';
-import { AppError, notFound, translateDatabaseError } from '../../platform/errors.js';
+import { FormError, notFound, translateDatabaseError } from '../../platform/errors.js';
 import { fieldErrors, formText, textField } from '../../platform/validation.js';
 import { authorize, type Actor } from '../access/index.js';
 import { enqueueIndexUpdate, getPublicAssignment, type AssignmentDetail } from '../assignments/index.js';
@@ -49,16 +49,6 @@ export interface ReportForm {
   details: string;
 }
 
-/** A report or moderator form with messages per field and what was typed (the route re-renders it). */
-export class ModerationFormError<F> extends AppError {
-  constructor(
-    fields: Record<string, string>,
-    readonly form: F,
-  ) {
-    super('bad_request', 'The form is not valid', fields);
-  }
-}
-
 const reportSchema = z
   .object({
     reason: z.enum(REPORT_REASONS, { message: `${E}.reasonRequired` }),
@@ -92,7 +82,7 @@ export async function reportAssignment(
   const assignment = await getReportTarget(db, actor, assignmentId);
   const parsed = reportSchema.safeParse({ reason: input.reason, details: input.details ?? '' });
   if (!parsed.success) {
-    throw new ModerationFormError<ReportForm>(fieldErrors(parsed.error), {
+    throw new FormError<ReportForm>(fieldErrors(parsed.error), {
       reason: formText(input.reason),
       details: formText(input.details),
     });
@@ -146,7 +136,7 @@ function moderatorText(input: Record<string, unknown>, field: 'reason' | 'messag
     .max(MODERATOR_TEXT_MAX, `${E}.textTooLong`)
     .safeParse(input[field]);
   if (!parsed.success) {
-    throw new ModerationFormError<Record<string, string>>(
+    throw new FormError<Record<string, string>>(
       { [field]: parsed.error.issues[0]!.message },
       { [field]: formText(input[field]) },
     );

@@ -1,15 +1,16 @@
 import { Router } from 'express';
 import type { AppDeps } from '../../web/deps.js';
-import { AppError } from '../../platform/errors.js';
+import type { AppError } from '../../platform/errors.js';
 import { logOut } from '../../web/auth.js';
+import { noStore } from '../../web/cache.js';
+import { formBody, orFormAgain, refusedWith } from '../../web/forms.js';
 import { authorize, VISITOR } from '../access/index.js';
 import { deleteMyAccount, exportMyData } from './service.js';
 
 export function myDataRoutes(deps: AppDeps): Router {
   const router = Router();
 
-  router.get('/konto/mina-uppgifter', (req, res) => {
-    res.set('Cache-Control', 'no-store');
+  router.get('/konto/mina-uppgifter', noStore, (req, res) => {
     authorize(req.actor, 'account.view');
     res.render('my-data/index', { errors: {} });
   });
@@ -22,21 +23,17 @@ export function myDataRoutes(deps: AppDeps): Router {
     res.type('application/json').send(JSON.stringify(data, null, 2));
   });
 
-  router.post('/konto/ta-bort', async (req, res) => {
-    res.set('Cache-Control', 'no-store');
-    try {
-      await deleteMyAccount(deps.db, deps.storage, req.actor, (req.body as Record<string, unknown> | undefined)?.password);
-    } catch (error) {
-      if (!(error instanceof AppError) || (error.status !== 400 && error.status !== 409)) throw error;
-      res.status(error.status).render('my-data/index', { errors: error.fields });
-      return;
-    }
-    req.log.info({ event: 'account_deleted' }, 'Account deleted');
-    await logOut(req);
-    // The page below is rendered for a visitor now.
-    res.locals.user = undefined;
-    res.locals.actor = VISITOR;
-    res.render('my-data/deleted', {});
+  router.post('/konto/ta-bort', noStore, async (req, res) => {
+    const again = (error: AppError) => ({ view: 'my-data/index', locals: { errors: error.fields } });
+    await orFormAgain(res, refusedWith(400, 409), again, async () => {
+      await deleteMyAccount(deps.db, deps.storage, req.actor, formBody(req).password);
+      req.log.info({ event: 'account_deleted' }, 'Account deleted');
+      await logOut(req);
+      // The page below is rendered for a visitor now.
+      res.locals.user = undefined;
+      res.locals.actor = VISITOR;
+      res.render('my-data/deleted', {});
+    });
   });
 
   return router;

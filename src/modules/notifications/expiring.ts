@@ -14,20 +14,24 @@ export const NOTIFY_EXPIRING_TASK = 'notify_expiring_assignments';
 
 /** Notifies about assignments whose last day to apply is `tomorrow` ('YYYY-MM-DD'; default: tomorrow in Stockholm). Returns their ids. */
 export async function notifyExpiringAssignments(db: Db, tomorrow?: string): Promise<number[]> {
-  return inTransaction(db, async (trx) => {
-    const assignments = await selectAssignmentsClosingOn(trx, tomorrow);
-    for (const assignment of assignments) {
-      const members = await selectOrganisationMemberIds(trx, assignment.organisationId);
-      await notify(trx, {
-        userIds: members,
-        type: 'assignment_expiring',
-        link: `/uppdrag/${assignment.id}`,
-        params: { assignment: assignment.title },
-        dedupeKey: `assignment_expiring:${assignment.id}`,
-      });
-    }
-    return assignments.map((assignment) => assignment.id);
-  });
+  return inTransaction(
+    db,
+    async (trx) => {
+      const assignments = await selectAssignmentsClosingOn(trx, tomorrow);
+      for (const assignment of assignments) {
+        const members = await selectOrganisationMemberIds(trx, assignment.organisationId);
+        await notify(trx, {
+          userIds: members,
+          type: 'assignment_expiring',
+          link: `/uppdrag/${assignment.id}`,
+          params: { assignment: assignment.title },
+          dedupeKey: `assignment_expiring:${assignment.id}`,
+        });
+      }
+      return assignments.map((assignment) => assignment.id);
+    },
+    { databaseErrors: 'raw' },
+  );
 }
 
 export function expiringTasks(deps: { db: Db; log: Logger }): Record<string, Task> {

@@ -29,35 +29,39 @@ const mailI18n = () => (sharedI18n ??= createI18n());
 /** Sends the person's pending notifications as one mail; returns how many it carried (0: none sent). */
 export async function sendNotificationMail(deps: { db: Db; publicUrl: string }, userId: number): Promise<number> {
   const t = (await mailI18n()).getFixedT(DEFAULT_LANGUAGE);
-  return inTransaction(deps.db, async (trx) => {
-    // Deleted accounts are gone with their notifications; an unconfirmed address gets nothing.
-    const user = await selectMailRecipient(trx, userId);
-    if (!user) return 0;
-    const rows = await selectNotificationsToMailForUpdate(trx, userId);
-    if (rows.length === 0) return 0;
-    const shown = rows.slice(-MAIL_ITEMS_MAX); // the newest ones
-    await queueMail(trx, {
-      to: user.email,
-      template: 'notifications',
-      data: {
-        name: user.name ?? undefined,
-        url: `${deps.publicUrl}/konto/notiser`,
-        count: rows.length,
-        moreCount: rows.length - shown.length,
-        items: shown.map((row) => ({
-          text: Array.from(notificationText(t, row.type, row.params))
-            .slice(0, 300)
-            .join(''),
-          url: `${deps.publicUrl}${sitePath(row.link) ?? '/konto/notiser'}`,
-        })),
-      },
-    });
-    await markNotificationsEmailed(
-      trx,
-      rows.map((row) => row.id),
-    );
-    return rows.length;
-  });
+  return inTransaction(
+    deps.db,
+    async (trx) => {
+      // Deleted accounts are gone with their notifications; an unconfirmed address gets nothing.
+      const user = await selectMailRecipient(trx, userId);
+      if (!user) return 0;
+      const rows = await selectNotificationsToMailForUpdate(trx, userId);
+      if (rows.length === 0) return 0;
+      const shown = rows.slice(-MAIL_ITEMS_MAX); // the newest ones
+      await queueMail(trx, {
+        to: user.email,
+        template: 'notifications',
+        data: {
+          name: user.name ?? undefined,
+          url: `${deps.publicUrl}/konto/notiser`,
+          count: rows.length,
+          moreCount: rows.length - shown.length,
+          items: shown.map((row) => ({
+            text: Array.from(notificationText(t, row.type, row.params))
+              .slice(0, 300)
+              .join(''),
+            url: `${deps.publicUrl}${sitePath(row.link) ?? '/konto/notiser'}`,
+          })),
+        },
+      });
+      await markNotificationsEmailed(
+        trx,
+        rows.map((row) => row.id),
+      );
+      return rows.length;
+    },
+    { databaseErrors: 'raw' },
+  );
 }
 
 export function notificationMailTasks(deps: { db: Db; publicUrl: string; log: Logger }): TaskList {

@@ -1,3 +1,4 @@
+import { SQL_TODAY_IN_STOCKHOLM } from '../../platform/calendar.js';
 import type { DbOrTrx } from '../../platform/db.js';
 
 export interface NotificationRow {
@@ -131,7 +132,7 @@ export async function selectAssignmentsClosingOn(
   return db('assignments')
     .where('status', 'published')
     .whereNull('hidden_at')
-    .where('apply_by', day ? db.raw('?::date', [day]) : db.raw(`(now() AT TIME ZONE 'Europe/Stockholm')::date + 1`))
+    .where('apply_by', day ? db.raw('?::date', [day]) : db.raw(`${SQL_TODAY_IN_STOCKHOLM} + 1`))
     .orderBy('id')
     .select({ id: 'id', title: 'title', organisationId: 'organisation_id' });
 }

@@ -1,5 +1,6 @@
 import type { DbOrTrx } from '../../platform/db.js';
 import type { MemberRole } from '../access/index.js';
+import { PUBLIC_STATUSES } from '../assignments/index.js';
 import type { OrganisationType } from './schemas.js';
 
 export interface Organisation {
@@ -120,6 +121,25 @@ export async function replaceLogoKey(trx: DbOrTrx, id: number, key: string | nul
   const row = (await trx('organisations').where({ id }).forUpdate().first('logo_key')) as { logo_key: string | null } | undefined;
   await trx('organisations').where({ id }).update({ logo_key: key, updated_at: trx.fn.now() });
   return row?.logo_key ?? null;
+}
+
+/** The slug of the organisation with this id. */
+export async function selectOrganisationSlug(db: DbOrTrx, id: number): Promise<string | undefined> {
+  const row = (await db('organisations').where({ id }).first('slug')) as { slug: string } | undefined;
+  return row?.slug;
+}
+
+/**
+ * Locks the organisation's row against other updates (FOR NO KEY UPDATE:
+ * inserts that only reference the organisation are not blocked).
+ */
+export async function lockOrganisationRow(db: DbOrTrx, id: number): Promise<void> {
+  await db('organisations').where({ id }).forNoKeyUpdate().first('id');
+}
+
+/** The organisation's assignments in a public status (PUBLIC_STATUSES), hidden ones included. */
+export async function selectPublicAssignmentIds(db: DbOrTrx, organisationId: number): Promise<number[]> {
+  return db('assignments').where('organisation_id', organisationId).whereIn('status', PUBLIC_STATUSES).pluck('id');
 }
 
 // ---------------------------------------------------------------------------

@@ -2,6 +2,9 @@ import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../web/deps.js';
 import { AppError } from '../../platform/errors.js';
 import { formText } from '../../platform/validation.js';
+import { noStore } from '../../web/cache.js';
+import { formBody, orFormAgain } from '../../web/forms.js';
+import { doneParam, idParam } from '../../web/params.js';
 import { isUploadError, uploadReceiver } from '../../web/uploads.js';
 import { authorize, can } from '../access/index.js';
 import { excerpt, summaryCard } from '../assignments/index.js';
@@ -45,17 +48,11 @@ const receiveLogo = uploadReceiver({
 /** "logos/abc.webp" → "abc": changes with every new logo, so it makes a cache-busting ?v=. */
 const logoVersion = (key: string | null) => (key ? key.slice(key.lastIndexOf('/') + 1, key.lastIndexOf('.')) : undefined);
 
-const noStore = (res: Response) => res.set('Cache-Control', 'no-store');
-
-const done = (req: Request, allowed: ReadonlySet<string>) =>
-  typeof req.query.done === 'string' && allowed.has(req.query.done) ? req.query.done : undefined;
-
-/** An id in a path: digits only, else NaN (the service answers 404, after deciding the right). */
-const idParam = (value: unknown): number => (typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : NaN);
-
 /** An error the form shows beside its fields (bad input, a taken number, the last admin). */
-const isFormError = (error: unknown): error is AppError =>
+const isFieldRefusal = (error: unknown): error is AppError =>
   error instanceof AppError && (error.status === 400 || error.status === 409) && Object.keys(error.fields).length > 0;
+
+const isLogoRefusal = (error: unknown): error is AppError => isUploadError(error, 'logo');
 
 const formFromBody = (body: Record<string, unknown>): OrganisationForm =>
   Object.fromEntries(
@@ -106,30 +103,28 @@ export function organisationRoutes(deps: AppDeps): Router {
 
   // --- create -------------------------------------------------------------
 
-  router.get('/organisationer/ny', (req, res) => {
-    noStore(res);
+  router.get('/organisationer/ny', noStore, (req, res) => {
     if (verifyEmailFirst(req, res)) return;
     authorize(req.actor, 'organisation.create');
     res.render('organisations/form', formView(req, undefined, formFromBody({ type: '' }), {}));
   });
 
-  router.post('/organisationer/ny', async (req, res) => {
-    noStore(res);
+  router.post('/organisationer/ny', noStore, async (req, res) => {
     if (verifyEmailFirst(req, res)) return;
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    try {
+    const body = formBody(req);
+    const again = (error: AppError) => ({
+      view: 'organisations/form',
+      locals: formView(req, undefined, formFromBody(body), error.fields),
+    });
+    await orFormAgain(res, isFieldRefusal, again, async () => {
       const { slug } = await createOrganisation(deps.db, req.actor, body, deps.reference);
       res.redirect(303, `${organisationPath(slug)}?done=created`);
-    } catch (error) {
-      if (!isFormError(error)) throw error;
-      res.status(error.status).render('organisations/form', formView(req, undefined, formFromBody(body), error.fields));
-    }
+    });
   });
 
   // --- my organisations ---------------------------------------------------
 
-  router.get('/konto/organisationer', async (req, res) => {
-    noStore(res);
+  router.get('/konto/organisationer', noStore, async (req, res) => {
     const organisations = await listMyOrganisations(deps.db, req.actor);
     res.render('organisations/mine', { organisations, canCreate: can(req.actor, 'organisation.create') });
   });
@@ -138,8 +133,7 @@ export function organisationRoutes(deps: AppDeps): Router {
 
   // The link in the mail opens a page with a button; only the POST uses the
   // token, so mail scanners that follow links cannot use it up.
-  router.get('/inbjudan', async (req, res) => {
-    noStore(res);
+  router.get('/inbjudan', noStore, async (req, res) => {
     const token = formText(req.query.token, 100);
     const view = await getInvite(deps.db, req.actor, token);
     res.status(view.invite ? 200 : 400).render('organisations/invite', {
@@ -150,22 +144,17 @@ export function organisationRoutes(deps: AppDeps): Router {
     });
   });
 
-  router.post('/inbjudan', async (req, res) => {
-    noStore(res);
+  router.post('/inbjudan', noStore, async (req, res) => {
     const token = formText(req.body?.token, 100);
-    try {
+    const again = () => ({
+      view: 'organisations/invite',
+      locals: { invite: undefined, alreadyMember: false, token: '', canJoin: can(req.actor, 'organisation.join'), next: '/' },
+      status: 400,
+    });
+    await orFormAgain(res, isFieldRefusal, again, async () => {
       const { slug, joined } = await acceptInvite(deps.db, req.actor, token);
       res.redirect(303, `${organisationPath(slug)}?done=${joined ? 'joined' : 'alreadyMember'}`);
-    } catch (error) {
-      if (!isFormError(error)) throw error;
-      res.status(400).render('organisations/invite', {
-        invite: undefined,
-        alreadyMember: false,
-        token: '',
-        canJoin: can(req.actor, 'organisation.join'),
-        next: '/',
-      });
-    }
+    });
   });
 
   // --- one organisation ---------------------------------------------------
@@ -180,7 +169,7 @@ export function organisationRoutes(deps: AppDeps): Router {
       cards: view.assignments.map(summaryCard),
       // Checked again on the way out: only http(s) addresses ever become links.
       websiteUrl: organisation.website ? normaliseWebsite(organisation.website) : undefined,
-      done: done(req, ORGANISATION_DONE),
+      done: doneParam(req, ORGANISATION_DONE),
       canonicalUrl: deps.config.publicUrl + organisationPath(organisation.slug),
       logoVersion: logoVersion(organisation.logoKey),
       // A suspended organisation's own texts are not shown, not even in the page's head.
@@ -189,23 +178,22 @@ export function organisationRoutes(deps: AppDeps): Router {
     });
   });
 
-  router.get('/organisationer/:slug/redigera', async (req, res) => {
-    noStore(res);
+  router.get('/organisationer/:slug/redigera', noStore, async (req, res) => {
     const organisation = await getOrganisationForEdit(deps.db, req.actor, req.params.slug);
-    res.render('organisations/form', formView(req, organisation, formFromOrganisation(organisation), {}, done(req, EDIT_DONE)));
+    const done = doneParam(req, EDIT_DONE);
+    res.render('organisations/form', formView(req, organisation, formFromOrganisation(organisation), {}, done));
   });
 
-  router.post('/organisationer/:slug/redigera', async (req, res) => {
-    noStore(res);
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    try {
+  router.post('/organisationer/:slug/redigera', noStore, async (req, res) => {
+    const body = formBody(req);
+    const again = async (error: AppError) => {
+      const organisation = await getOrganisationForEdit(deps.db, req.actor, req.params.slug);
+      return { view: 'organisations/form', locals: formView(req, organisation, formFromBody(body), error.fields) };
+    };
+    await orFormAgain(res, isFieldRefusal, again, async () => {
       const { slug, unverified } = await updateOrganisation(deps.db, req.actor, req.params.slug, body, deps.reference);
       res.redirect(303, `${organisationPath(slug)}?done=${unverified ? 'savedUnverified' : 'saved'}`);
-    } catch (error) {
-      if (!isFormError(error)) throw error;
-      const organisation = await getOrganisationForEdit(deps.db, req.actor, req.params.slug);
-      res.status(error.status).render('organisations/form', formView(req, organisation, formFromBody(body), error.fields));
-    }
+    });
   });
 
   // --- logo ---------------------------------------------------------------
@@ -226,24 +214,20 @@ export function organisationRoutes(deps: AppDeps): Router {
 
   // Multipart: the CSRF token comes in the query string (web/csrf.ts). The
   // right is checked before the body is read, so refused users upload nothing.
-  router.post('/organisationer/:slug/logo', async (req, res) => {
-    noStore(res);
+  router.post('/organisationer/:slug/logo', noStore, async (req, res) => {
     const organisation = await getOrganisationForEdit(deps.db, req.actor, req.params.slug);
-    try {
+    const again = (error: AppError) => ({
+      view: 'organisations/form',
+      locals: formView(req, organisation, formFromOrganisation(organisation), error.fields),
+    });
+    await orFormAgain(res, isLogoRefusal, again, async () => {
       const file = await receiveLogo(req, res);
       await setOrganisationLogo(deps.db, deps.storage, req.actor, organisation.slug, file.bytes);
-    } catch (error) {
-      if (!isUploadError(error, 'logo')) throw error;
-      res
-        .status(error.status)
-        .render('organisations/form', formView(req, organisation, formFromOrganisation(organisation), error.fields));
-      return;
-    }
-    res.redirect(303, `${organisationPath(organisation.slug)}/redigera?done=logoSaved`);
+      res.redirect(303, `${organisationPath(organisation.slug)}/redigera?done=logoSaved`);
+    });
   });
 
-  router.post('/organisationer/:slug/logo/ta-bort', async (req, res) => {
-    noStore(res);
+  router.post('/organisationer/:slug/logo/ta-bort', noStore, async (req, res) => {
     const { slug } = await removeOrganisationLogo(deps.db, deps.storage, req.actor, req.params.slug);
     res.redirect(303, `${organisationPath(slug)}/redigera?done=logoRemoved`);
   });
@@ -267,60 +251,57 @@ export function organisationRoutes(deps: AppDeps): Router {
     roles: MEMBER_ROLES,
     inviteForm,
     errors,
-    done: done(req, MEMBERS_DONE),
+    done: doneParam(req, MEMBERS_DONE),
     currentUserId: req.actor.userId,
   });
 
   const membersPath = (slug: string) => `${organisationPath(slug)}/medlemmar`;
 
-  router.get('/organisationer/:slug/medlemmar', async (req, res) => {
-    noStore(res);
+  router.get('/organisationer/:slug/medlemmar', noStore, async (req, res) => {
     res.render('organisations/members', await membersView(req, req.params.slug, { email: '', role: 'member' }, {}));
   });
 
-  router.post('/organisationer/:slug/medlemmar/bjud-in', async (req, res) => {
-    noStore(res);
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    try {
+  router.post('/organisationer/:slug/medlemmar/bjud-in', noStore, async (req, res) => {
+    const body = formBody(req);
+    const again = async (error: AppError) => {
+      const form = { email: formText(body.email, 254), role: formText(body.role, 20) };
+      return { view: 'organisations/members', locals: await membersView(req, req.params.slug, form, error.fields) };
+    };
+    await orFormAgain(res, isFieldRefusal, again, async () => {
       await inviteMember(deps.db, req.actor, req.params.slug, body, {
         publicUrl: deps.config.publicUrl,
         language: res.locals.lang,
         inviterName: req.user?.name,
       });
-    } catch (error) {
-      if (!isFormError(error)) throw error;
-      const form = { email: formText(body.email, 254), role: formText(body.role, 20) };
-      res.status(error.status).render('organisations/members', await membersView(req, req.params.slug, form, error.fields));
-      return;
-    }
-    res.redirect(303, `${membersPath(req.params.slug)}?done=invited`);
+      res.redirect(303, `${membersPath(req.params.slug)}?done=invited`);
+    });
   });
 
   router.post('/organisationer/:slug/medlemmar/inbjudningar/:inviteId/aterkalla', async (req, res) => {
-    await revokeInvite(deps.db, req.actor, req.params.slug, idParam(req.params.inviteId));
+    await revokeInvite(deps.db, req.actor, req.params.slug, idParam(req, 'inviteId'));
     res.redirect(303, `${membersPath(req.params.slug)}?done=revoked`);
   });
 
   const membershipChange =
     (apply: (req: Request, userId: number) => Promise<{ slug: string; leftOrganisation: boolean }>, doneKey: string) =>
     async (req: Request, res: Response) => {
-      noStore(res);
-      const userId = idParam(req.params.userId);
-      let result: { slug: string; leftOrganisation: boolean };
-      try {
-        result = await apply(req, userId);
-      } catch (error) {
-        if (!isFormError(error)) throw error;
+      const again = async (error: AppError) => {
         const view = await membersView(req, req.params.slug as string, { email: '', role: 'member' }, error.fields);
-        res.status(error.status).render('organisations/members', view);
-        return;
-      }
-      // Someone who removed themselves can no longer see the members.
-      res.redirect(303, result.leftOrganisation ? organisationPath(result.slug) : `${membersPath(result.slug)}?done=${doneKey}`);
+        return { view: 'organisations/members', locals: view };
+      };
+      await orFormAgain(res, isFieldRefusal, again, async () => {
+        const result = await apply(req, idParam(req, 'userId'));
+        // Someone who removed themselves can no longer see the members.
+        res.redirect(
+          303,
+          result.leftOrganisation ? organisationPath(result.slug) : `${membersPath(result.slug)}?done=${doneKey}`,
+        );
+      });
     };
 
   router.post(
     '/organisationer/:slug/medlemmar/:userId/roll',
+    noStore,
     membershipChange(
       (req, userId) => changeMemberRole(deps.db, req.actor, req.params.slug as string, userId, req.body?.role),
       'role',
@@ -329,6 +310,7 @@ export function organisationRoutes(deps: AppDeps): Router {
 
   router.post(
     '/organisationer/:slug/medlemmar/:userId/ta-bort',
+    noStore,
     membershipChange((req, userId) => removeMember(deps.db, req.actor, req.params.slug as string, userId), 'removed'),
   );
 

@@ -1,12 +1,12 @@
-import type { Db, DbOrTrx } from '../../platform/db.js';
-import { AppError, badRequest, notFound, translateDatabaseError } from '../../platform/errors.js';
+import { inTransaction, type Db, type DbOrTrx } from '../../platform/db.js';
+import { AppError, badRequest, notFound } from '../../platform/errors.js';
 import type { Language } from '../../platform/i18n.js';
 import { reencodeAsWebp, UnreadableImageError } from '../../platform/images.js';
 import { queueMail } from '../../platform/mail.js';
 import { newStorageKey, type Storage, type StoredFile } from '../../platform/storage.js';
 import { slugify } from '../../platform/slugify.js';
 import { authorize, can, type Actor, type MemberRole } from '../access/index.js';
-import { enqueueIndexUpdate, listOpenAssignments, PUBLIC_STATUSES, type AssignmentSummary } from '../assignments/index.js';
+import { enqueueIndexUpdate, listOpenAssignments, type AssignmentSummary } from '../assignments/index.js';
 import type { ReferenceData } from '../../platform/reference-data.js';
 import { hashInviteToken, isWellFormedToken, newInviteToken } from './invite-tokens.js';
 import {
@@ -20,13 +20,16 @@ import {
   isInviteOf,
   isMemberByEmail,
   lockMembers,
+  lockOrganisationRow,
   markVerified,
   replaceLogoKey,
   revokeInvites,
   selectMembers,
   selectOrganisationBySlug,
+  selectOrganisationSlug,
   selectOrganisationsOfUser,
   selectPendingInvites,
+  selectPublicAssignmentIds,
   selectUsableInvite,
   updateMemberRole,
   updateOrganisation as updateOrganisationRow,
@@ -76,15 +79,12 @@ const toValues = (value: OrganisationInput): OrganisationValues => ({
 });
 
 /** A taken organisation number becomes a message beside its field; the unique index is the judge. */
-function translateOrganisationError(error: unknown): unknown {
-  const pgError = error as { code?: string; constraint?: string };
-  if (pgError.code === '23505' && pgError.constraint === 'organisations_organisation_number_unique') {
-    return new AppError('conflict', 'The organisation number is already registered', {
+const ORGANISATION_NUMBER_TAKEN = {
+  organisations_organisation_number_unique: () =>
+    new AppError('conflict', 'The organisation number is already registered', {
       organisationNumber: `${E}.organisationNumberTaken`,
-    });
-  }
-  return error instanceof AppError ? error : translateDatabaseError(error);
-}
+    }),
+};
 
 // ---------------------------------------------------------------------------
 // Organisations
@@ -101,15 +101,15 @@ export async function createOrganisation(
 ): Promise<{ slug: string }> {
   authorize(actor, 'organisation.create');
   const value = parseOrganisation(input, reference);
-  try {
-    return await db.transaction(async (trx) => {
+  return inTransaction(
+    db,
+    async (trx) => {
       const { id, slug } = await insertOrganisation(trx, toValues(value), slugify(value.name) || 'organisation');
       await insertMember(trx, id, actor.userId!, 'admin');
       return { slug };
-    });
-  } catch (error) {
-    throw translateOrganisationError(error);
-  }
+    },
+    { constraints: ORGANISATION_NUMBER_TAKEN },
+  );
 }
 
 export interface OrganisationPage {
@@ -167,21 +167,17 @@ export async function updateOrganisation(
     organisation.verifiedAt !== null &&
     !actor.isAdmin &&
     (value.name !== organisation.name || value.organisationNumber !== organisation.organisationNumber);
-  try {
-    await db.transaction(async (trx) => {
+  await inTransaction(
+    db,
+    async (trx) => {
       await updateOrganisationRow(trx, organisation.id, toValues(value), { unverify });
       // Search documents carry the organisation's name: a new name re-indexes its public assignments.
       if (value.name !== organisation.name) {
-        const ids = (await trx('assignments')
-          .where('organisation_id', organisation.id)
-          .whereIn('status', PUBLIC_STATUSES)
-          .pluck('id')) as number[];
-        for (const id of ids) await enqueueIndexUpdate(trx, id);
+        for (const id of await selectPublicAssignmentIds(trx, organisation.id)) await enqueueIndexUpdate(trx, id);
       }
-    });
-  } catch (error) {
-    throw translateOrganisationError(error);
-  }
+    },
+    { constraints: ORGANISATION_NUMBER_TAKEN },
+  );
   return { slug: organisation.slug, unverified: unverify };
 }
 
@@ -225,7 +221,7 @@ export async function setOrganisationLogo(
   await storage.put(key, webp, 'image/webp');
   let replaced: string | null;
   try {
-    replaced = await db.transaction((trx) => replaceLogoKey(trx, organisation.id, key));
+    replaced = await inTransaction(db, (trx) => replaceLogoKey(trx, organisation.id, key));
   } catch (error) {
     await storage.delete(key).catch(() => {});
     throw error;
@@ -237,7 +233,7 @@ export async function setOrganisationLogo(
 export async function removeOrganisationLogo(db: Db, storage: Storage, actor: Actor, slug: string): Promise<{ slug: string }> {
   const organisation = await organisationBySlug(db, slug);
   authorize(actor, 'organisation.edit', { organisationId: organisation.id });
-  const replaced = await db.transaction((trx) => replaceLogoKey(trx, organisation.id, null));
+  const replaced = await inTransaction(db, (trx) => replaceLogoKey(trx, organisation.id, null));
   await deleteFileQuietly(storage, replaced);
   return { slug: organisation.slug };
 }
@@ -321,10 +317,9 @@ export async function inviteMember(
   if (!parsed.success) throw badRequest('The invitation is not valid', fieldErrors(parsed.error));
   const { email, role } = parsed.data;
 
-  await db.transaction(async (trx) => {
+  await inTransaction(db, async (trx) => {
     // One invite at a time per organisation, so the daily limit holds under concurrency.
-    // (NO KEY UPDATE: inserts that only reference the organisation are not blocked.)
-    await trx('organisations').where('id', organisation.id).forNoKeyUpdate().first('id');
+    await lockOrganisationRow(trx, organisation.id);
     if ((await countInvitesSince(trx, organisation.id, new Date(Date.now() - 24 * 60 * 60 * 1000))) >= INVITES_PER_DAY) {
       throw badRequest('Too many invitations today', { email: `${E}.tooManyInvites` });
     }
@@ -388,7 +383,7 @@ async function changeMembership(
   authorize(actor, 'organisation.members.manage', resource);
   if (!isId(userId)) throw notFound();
 
-  return db.transaction(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const members = await lockMembers(trx, organisation.id);
     const ownRole = members.find((member) => member.userId === actor.userId)?.role;
     const memberships = new Map(actor.memberships);
@@ -450,11 +445,11 @@ export async function acceptInvite(db: Db, actor: Actor, token: string): Promise
   authorize(actor, 'organisation.join');
   const invalid = () => badRequest('The invitation is used, withdrawn or expired', { token: `${E}.inviteInvalid` });
   if (!isWellFormedToken(token)) throw invalid();
-  return db.transaction(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const invite = await consumeInvite(trx, hashInviteToken(token), actor.userId!);
     if (!invite) throw invalid();
     const change = await addInvitedMember(trx, invite.organisationId, actor.userId!, invite.role);
-    const organisation = (await trx('organisations').where('id', invite.organisationId).first('slug')) as { slug: string };
-    return { slug: organisation.slug, joined: change !== 'unchanged' };
+    const slug = (await selectOrganisationSlug(trx, invite.organisationId))!;
+    return { slug, joined: change !== 'unchanged' };
   });
 }

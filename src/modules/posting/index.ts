@@ -6,7 +6,6 @@ export {
   getPostingOrganisation,
   getPostingPreview,
   listOrganisationAssignments,
-  PostingFormError,
   selectPendingReview,
   transitionAssignment,
   updatePosting,

@@ -1,21 +1,24 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../web/deps.js';
-import { AppError } from '../../platform/errors.js';
+import { AppError, type FormError } from '../../platform/errors.js';
+import { noStore } from '../../web/cache.js';
+import { formBody, orFormAgain } from '../../web/forms.js';
+import { doneParam, idParam } from '../../web/params.js';
 import { isUploadError, uploadReceiver } from '../../web/uploads.js';
 import { acceptedApplicants } from '../feedback/index.js';
 import {
   addAttachment,
   assignmentPath,
+  ATTACHMENT_FIELD,
   COMPENSATION_TYPES,
   excerpt,
-  ATTACHMENT_FIELD,
   getAttachmentTarget,
   listAttachments,
   MAX_ATTACHMENTS,
   PDF_MAX_BYTES,
   removeAttachment,
-  type Attachment,
 } from '../assignments/index.js';
+import type { Attachment } from '../assignments/index.js';
 import { emptyPostingForm, type PostingForm } from './form.js';
 import { mapPickerView } from './map-picker.js';
 import {
@@ -26,7 +29,6 @@ import {
   getPostingOrganisation,
   getPostingPreview,
   listOrganisationAssignments,
-  PostingFormError,
   transitionAssignment,
   updatePosting,
   type PostingOrganisation,
@@ -37,11 +39,6 @@ import {
 // platform admins. Rights and states are decided in service.ts.
 
 const LIST_DONE = new Set(['saved', 'published', 'pending_review', 'cancelled', 'closed', 'completed', 'deleted']);
-
-const noStore = (res: Response) => res.set('Cache-Control', 'no-store');
-
-/** An id in a path: digits only, else NaN (the service answers 404 after deciding the right). */
-const idParam = (value: unknown): number => (typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : NaN);
 
 const base = (slug: string) => `/organisationer/${slug}/uppdrag`;
 
@@ -54,6 +51,11 @@ const receiveAttachment = uploadReceiver({
 });
 
 const EDIT_DONE = new Set(['attachmentSaved', 'attachmentRemoved']);
+
+/** A file refused beside the attachment field: unreadable, too large, of a wrong type, or one too many. */
+const isAttachmentRefusal = (error: unknown): error is AppError =>
+  isUploadError(error, ATTACHMENT_FIELD) ||
+  (error instanceof AppError && error.status === 409 && ATTACHMENT_FIELD in error.fields);
 
 export function postingRoutes(deps: AppDeps): Router {
   const router = Router();
@@ -85,10 +87,9 @@ export function postingRoutes(deps: AppDeps): Router {
   const afterSave = (res: Response, slug: string, id: number, intent: unknown) =>
     res.redirect(303, intent === 'preview' ? `${base(slug)}/${id}/forhandsgranska` : `${base(slug)}?done=saved`);
 
-  router.get('/organisationer/:slug/uppdrag', async (req, res) => {
-    noStore(res);
+  router.get('/organisationer/:slug/uppdrag', noStore, async (req, res) => {
     const view = await listOrganisationAssignments(deps.db, req.actor, req.params.slug);
-    const done = typeof req.query.done === 'string' && LIST_DONE.has(req.query.done) ? req.query.done : undefined;
+    const done = doneParam(req, LIST_DONE);
     // Who did the work: completion needs someone accepted, feedback is given per person.
     const accepted = await acceptedApplicants(
       deps.db,
@@ -97,91 +98,74 @@ export function postingRoutes(deps: AppDeps): Router {
     res.render('postings/list', { ...view, done, accepted });
   });
 
-  router.get('/organisationer/:slug/uppdrag/nytt', async (req, res) => {
-    noStore(res);
+  router.get('/organisationer/:slug/uppdrag/nytt', noStore, async (req, res) => {
     const organisation = await getOrganisationForNewPosting(deps.db, req.actor, req.params.slug);
     res.render('postings/form', formView(organisation, emptyPostingForm(organisation.municipalityCode), {}));
   });
 
-  router.post('/organisationer/:slug/uppdrag/nytt', async (req, res) => {
-    noStore(res);
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    try {
+  router.post('/organisationer/:slug/uppdrag/nytt', noStore, async (req, res) => {
+    const body = formBody(req);
+    const again = async (error: FormError<PostingForm>) => {
+      const organisation = await getPostingOrganisation(deps.db, req.actor, req.params.slug);
+      return { view: 'postings/form', locals: formView(organisation, error.form, error.fields) };
+    };
+    await orFormAgain(res, again, async () => {
       const id = await createPosting(deps.db, req.actor, req.params.slug, body, deps.reference);
       afterSave(res, req.params.slug, id, body.intent);
-    } catch (error) {
-      if (!(error instanceof PostingFormError)) throw error;
-      const organisation = await getPostingOrganisation(deps.db, req.actor, req.params.slug);
-      res.status(400).render('postings/form', formView(organisation, error.form, error.fields));
-    }
+    });
   });
 
-  router.get('/organisationer/:slug/uppdrag/:assignmentId/redigera', async (req, res) => {
-    noStore(res);
-    const id = idParam(req.params.assignmentId);
+  router.get('/organisationer/:slug/uppdrag/:assignmentId/redigera', noStore, async (req, res) => {
+    const id = idParam(req, 'assignmentId');
     const { organisation, form } = await getPostingForEdit(deps.db, req.actor, req.params.slug, id);
-    const done = typeof req.query.done === 'string' && EDIT_DONE.has(req.query.done) ? req.query.done : undefined;
+    const done = doneParam(req, EDIT_DONE);
     res.render('postings/form', formView(organisation, form, {}, id, await listAttachments(deps.db, id), done));
   });
 
-  router.post('/organisationer/:slug/uppdrag/:assignmentId/redigera', async (req, res) => {
-    noStore(res);
-    const id = idParam(req.params.assignmentId);
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    try {
+  router.post('/organisationer/:slug/uppdrag/:assignmentId/redigera', noStore, async (req, res) => {
+    const id = idParam(req, 'assignmentId');
+    const body = formBody(req);
+    const again = async (error: FormError<PostingForm>) => {
+      const organisation = await getPostingOrganisation(deps.db, req.actor, req.params.slug);
+      const attachments = await listAttachments(deps.db, id);
+      return { view: 'postings/form', locals: formView(organisation, error.form, error.fields, id, attachments) };
+    };
+    await orFormAgain(res, again, async () => {
       await updatePosting(deps.db, req.actor, req.params.slug, id, body, deps.reference);
       afterSave(res, req.params.slug, id, body.intent);
-    } catch (error) {
-      if (!(error instanceof PostingFormError)) throw error;
-      const organisation = await getPostingOrganisation(deps.db, req.actor, req.params.slug);
-      res
-        .status(400)
-        .render('postings/form', formView(organisation, error.form, error.fields, id, await listAttachments(deps.db, id)));
-    }
+    });
   });
 
   // --- attachments ----------------------------------------------------------
 
   // Multipart: the CSRF token comes in the query string (web/csrf.ts). The
   // right and the assignment's state are checked before the body is read.
-  router.post('/organisationer/:slug/uppdrag/:assignmentId/bilagor', async (req, res) => {
-    noStore(res);
-    const slug = req.params.slug as string;
-    const id = idParam(req.params.assignmentId);
+  router.post('/organisationer/:slug/uppdrag/:assignmentId/bilagor', noStore, async (req, res) => {
+    const slug = req.params.slug;
+    const id = idParam(req, 'assignmentId');
     await getAttachmentTarget(deps.db, req.actor, slug, id);
-    try {
+    const again = async (error: AppError) => {
+      const { organisation, form } = await getPostingForEdit(deps.db, req.actor, slug, id);
+      const attachments = await listAttachments(deps.db, id);
+      return { view: 'postings/form', locals: formView(organisation, form, error.fields, id, attachments) };
+    };
+    await orFormAgain(res, isAttachmentRefusal, again, async () => {
       const file = await receiveAttachment(req, res);
       await addAttachment(deps.db, deps.storage, req.actor, slug, id, file);
-    } catch (error) {
-      const fieldProblem =
-        isUploadError(error, ATTACHMENT_FIELD) ||
-        (error instanceof AppError && error.status === 409 && ATTACHMENT_FIELD in error.fields);
-      if (!fieldProblem) throw error;
-      const { organisation, form } = await getPostingForEdit(deps.db, req.actor, slug, id);
-      res
-        .status(error.status)
-        .render('postings/form', formView(organisation, form, error.fields, id, await listAttachments(deps.db, id)));
-      return;
-    }
-    res.redirect(303, `${base(slug)}/${id}/redigera?done=attachmentSaved#bilagor`);
+      res.redirect(303, `${base(slug)}/${id}/redigera?done=attachmentSaved#bilagor`);
+    });
   });
 
-  router.post('/organisationer/:slug/uppdrag/:assignmentId/bilagor/:attachmentId/ta-bort', async (req, res) => {
-    noStore(res);
-    const slug = req.params.slug as string;
-    const id = idParam(req.params.assignmentId);
-    await removeAttachment(deps.db, deps.storage, req.actor, slug, id, idParam(req.params.attachmentId));
+  router.post('/organisationer/:slug/uppdrag/:assignmentId/bilagor/:attachmentId/ta-bort', noStore, async (req, res) => {
+    const slug = req.params.slug;
+    const id = idParam(req, 'assignmentId');
+    await removeAttachment(deps.db, deps.storage, req.actor, slug, id, idParam(req, 'attachmentId'));
     res.redirect(303, `${base(slug)}/${id}/redigera?done=attachmentRemoved#bilagor`);
   });
 
-  router.get('/organisationer/:slug/uppdrag/:assignmentId/forhandsgranska', async (req, res) => {
-    noStore(res);
-    const { organisation, assignment } = await getPostingPreview(
-      deps.db,
-      req.actor,
-      req.params.slug,
-      idParam(req.params.assignmentId),
-    );
+  router.get('/organisationer/:slug/uppdrag/:assignmentId/forhandsgranska', noStore, async (req, res) => {
+    const id = idParam(req, 'assignmentId');
+    const { organisation, assignment } = await getPostingPreview(deps.db, req.actor, req.params.slug, id);
     res.render('postings/preview', {
       organisation,
       assignment,
@@ -195,25 +179,22 @@ export function postingRoutes(deps: AppDeps): Router {
   });
 
   const transition = (kind: Exclude<Transition, 'approve'>) => async (req: Request, res: Response) => {
-    noStore(res);
     const slug = req.params.slug as string;
-    const status = await transitionAssignment(deps.db, req.actor, kind, idParam(req.params.assignmentId), slug);
+    const status = await transitionAssignment(deps.db, req.actor, kind, idParam(req, 'assignmentId'), slug);
     res.redirect(303, `${base(slug)}?done=${status}`);
   };
-  router.post('/organisationer/:slug/uppdrag/:assignmentId/publicera', transition('publish'));
-  router.post('/organisationer/:slug/uppdrag/:assignmentId/avbryt', transition('cancel'));
-  router.post('/organisationer/:slug/uppdrag/:assignmentId/stang', transition('close'));
-  router.post('/organisationer/:slug/uppdrag/:assignmentId/klar', transition('complete'));
-  router.post('/organisationer/:slug/uppdrag/:assignmentId/ta-bort', async (req, res) => {
-    noStore(res);
-    const slug = req.params.slug as string;
-    await deleteDraft(deps.db, deps.storage, req.actor, slug, idParam(req.params.assignmentId));
+  router.post('/organisationer/:slug/uppdrag/:assignmentId/publicera', noStore, transition('publish'));
+  router.post('/organisationer/:slug/uppdrag/:assignmentId/avbryt', noStore, transition('cancel'));
+  router.post('/organisationer/:slug/uppdrag/:assignmentId/stang', noStore, transition('close'));
+  router.post('/organisationer/:slug/uppdrag/:assignmentId/klar', noStore, transition('complete'));
+  router.post('/organisationer/:slug/uppdrag/:assignmentId/ta-bort', noStore, async (req, res) => {
+    const slug = req.params.slug;
+    await deleteDraft(deps.db, deps.storage, req.actor, slug, idParam(req, 'assignmentId'));
     res.redirect(303, `${base(slug)}?done=deleted`);
   });
 
-  router.post('/admin/uppdrag/:assignmentId/godkann', async (req, res) => {
-    noStore(res);
-    await transitionAssignment(deps.db, req.actor, 'approve', idParam(req.params.assignmentId));
+  router.post('/admin/uppdrag/:assignmentId/godkann', noStore, async (req, res) => {
+    await transitionAssignment(deps.db, req.actor, 'approve', idParam(req, 'assignmentId'));
     res.redirect(303, '/admin');
   });
 

@@ -1,5 +1,5 @@
 import { inTransaction, type DbOrTrx } from '../../platform/db.js';
-import { AppError, notFound } from '../../platform/errors.js';
+import { AppError, FormError, notFound } from '../../platform/errors.js';
 import type { Storage } from '../../platform/storage.js';
 import { authorize, type Actor } from '../access/index.js';
 import { OrganisationSuspendedError, selectHiddenAssignments, type HiddenAssignment } from '../moderation/index.js';
@@ -48,15 +48,6 @@ export const TRANSITIONS: Record<Transition, readonly AssignmentStatus[]> = {
   complete: ['published', 'closed', 'assigned'],
 };
 
-export class PostingFormError extends AppError {
-  constructor(
-    fields: Record<string, string>,
-    readonly form: PostingForm,
-  ) {
-    super('bad_request', 'The assignment is not valid', fields);
-  }
-}
-
 async function organisationBySlug(db: DbOrTrx, slug: string): Promise<PostingOrganisation> {
   const organisation = /^[a-z0-9-]{1,100}$/.test(slug) ? await selectPostingOrganisation(db, slug) : undefined;
   if (!organisation) throw notFound();
@@ -79,7 +70,7 @@ export async function getOrganisationForNewPosting(db: DbOrTrx, actor: Actor, sl
 
 function validOrThrow(body: Record<string, unknown>, reference: ReferenceData): PostingValues {
   const { values, errors, form } = validatePostingForm(body, reference);
-  if (!values) throw new PostingFormError(errors, form);
+  if (!values) throw new FormError(errors, form);
   return values;
 }
 

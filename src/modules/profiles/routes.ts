@@ -1,7 +1,10 @@
 import { Router, type Request } from 'express';
 import type { AppDeps } from '../../web/deps.js';
-import { AppError } from '../../platform/errors.js';
+import type { AppError } from '../../platform/errors.js';
 import { formText } from '../../platform/validation.js';
+import { noStore } from '../../web/cache.js';
+import { formBody, orFormAgain, refusedWith } from '../../web/forms.js';
+import { doneParam } from '../../web/params.js';
 import { isUploadError, uploadReceiver } from '../../web/uploads.js';
 import { feedbackAboutResident } from '../feedback/index.js';
 import { getOwnCv, getProfile, localityChoices, removeCv, saveCv, saveProfile, type Profile } from './service.js';
@@ -17,6 +20,8 @@ const receiveCv = uploadReceiver({
 
 const CV_DONE = new Set(['cvSaved', 'cvRemoved']);
 
+const isCvRefusal = (error: unknown): error is AppError => isUploadError(error, 'cv');
+
 export function profileRoutes(deps: AppDeps): Router {
   const router = Router();
 
@@ -24,51 +29,43 @@ export function profileRoutes(deps: AppDeps): Router {
     profile,
     errors,
     saved,
-    cvDone: typeof req.query.done === 'string' && CV_DONE.has(req.query.done) ? req.query.done : undefined,
+    cvDone: doneParam(req, CV_DONE),
     categories: deps.reference.categories,
     localities: await localityChoices(deps.db, req.actor, deps.reference, profile.localities),
     // Shown only after the login was checked (getProfile or saveProfile ran first).
     residentFeedback: await feedbackAboutResident(deps.db, req.actor.userId!),
   });
 
-  router.get('/konto/profil', async (req, res) => {
-    res.set('Cache-Control', 'no-store');
+  router.get('/konto/profil', noStore, async (req, res) => {
     const profile = await getProfile(deps.db, req.actor);
     res.render('profiles/edit', await render(req, profile, {}, req.query.sparad === '1'));
   });
 
-  router.post('/konto/profil', async (req, res) => {
-    res.set('Cache-Control', 'no-store');
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    try {
-      await saveProfile(deps.db, req.actor, body, deps.reference);
-    } catch (error) {
-      if (!(error instanceof AppError) || error.status !== 400) throw error;
+  router.post('/konto/profil', noStore, async (req, res) => {
+    const body = formBody(req);
+    const again = async (error: AppError) => {
       const { cv } = await getProfile(deps.db, req.actor);
-      res.status(400).render('profiles/edit', await render(req, { ...echo(body), cv }, error.fields));
-      return;
-    }
-    res.redirect(303, '/konto/profil?sparad=1');
+      return { view: 'profiles/edit', locals: await render(req, { ...echo(body), cv }, error.fields) };
+    };
+    await orFormAgain(res, refusedWith(400), again, async () => {
+      await saveProfile(deps.db, req.actor, body, deps.reference);
+      res.redirect(303, '/konto/profil?sparad=1');
+    });
   });
 
   // Multipart: the CSRF token comes in the query string (web/csrf.ts); the
   // login is checked before the body is read.
-  router.post('/konto/profil/cv', async (req, res) => {
-    res.set('Cache-Control', 'no-store');
+  router.post('/konto/profil/cv', noStore, async (req, res) => {
     const profile = await getProfile(deps.db, req.actor);
-    try {
+    const again = async (error: AppError) => ({ view: 'profiles/edit', locals: await render(req, profile, error.fields) });
+    await orFormAgain(res, isCvRefusal, again, async () => {
       const file = await receiveCv(req, res);
       await saveCv(deps.db, deps.storage, req.actor, file.bytes);
-    } catch (error) {
-      if (!isUploadError(error, 'cv')) throw error;
-      res.status(error.status).render('profiles/edit', await render(req, profile, error.fields));
-      return;
-    }
-    res.redirect(303, '/konto/profil?done=cvSaved');
+      res.redirect(303, '/konto/profil?done=cvSaved');
+    });
   });
 
-  router.post('/konto/profil/cv/ta-bort', async (req, res) => {
-    res.set('Cache-Control', 'no-store');
+  router.post('/konto/profil/cv/ta-bort', noStore, async (req, res) => {
     await removeCv(deps.db, deps.storage, req.actor);
     res.redirect(303, '/konto/profil?done=cvRemoved');
   });

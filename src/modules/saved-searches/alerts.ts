@@ -1,13 +1,25 @@
 import type { Task } from 'graphile-worker';
-import type { Db, DbOrTrx } from '../../platform/db.js';
+import { inTransaction, type Db, type DbOrTrx } from '../../platform/db.js';
 import { jobTask, type TaskList } from '../../platform/jobs.js';
 import type { Logger } from '../../platform/logger.js';
 import { queueMail } from '../../platform/mail.js';
 import type { Meilisearch } from '../../platform/meilisearch.js';
-import { assignmentPath, assignmentPublishedJob, openAssignments } from '../assignments/index.js';
+import { assignmentPath, assignmentPublishedJob } from '../assignments/index.js';
 import { loadReferenceData, type ReferenceData } from '../../platform/reference-data.js';
 import { parseSearchParams, searchAssignments, type SearchParams } from '../search/index.js';
-import type { Frequency, SavedSearchRow } from './queries.js';
+import {
+  insertDeliveries,
+  markDeliveriesMailed,
+  selectAlertRecipientIds,
+  selectMailRecipient,
+  selectOpenPublishedAt,
+  selectSavedSearchesForUpdate,
+  selectUndelivered,
+  updateCheckedUntil,
+  type Frequency,
+  type NewMatchRow,
+  type SavedSearchRow,
+} from './queries.js';
 import { savedQueryFrom, searchPath } from './search-query.js';
 import { unsubscribeToken } from './tokens.js';
 
@@ -113,28 +125,18 @@ async function collectSection(deps: AlertDeps, trx: DbOrTrx, savedSearch: SavedS
   }
   const since = new Date(Math.max(savedSearch.created_at.getTime(), savedSearch.checked_until.getTime() - GRACE_MS));
   const candidates = await matchingSince(deps, saved.params, since);
-  let rows: Array<{ id: number; title: string; municipalityName: string; localityName: string | null }> = [];
-  if (candidates.length > 0) {
-    rows = (await openAssignments(trx)
-      .whereIn('a.id', candidates)
-      .where('a.published_at', '>', savedSearch.created_at)
-      .whereNotExists((q) =>
-        q
-          .select(trx.raw('1'))
-          .from('saved_search_deliveries as d')
-          .where('d.saved_search_id', savedSearch.id)
-          .whereRaw('d.assignment_id = a.id'),
-      )
-      .orderBy([
-        { column: 'a.published_at', order: 'desc' },
-        { column: 'a.id', order: 'desc' },
-      ])
-      .select({ id: 'a.id', title: 'a.title', municipalityName: 'm.short_name', localityName: 'l.name' })) as typeof rows;
-  }
+  const rows: NewMatchRow[] =
+    candidates.length > 0
+      ? await selectUndelivered(trx, { id: savedSearch.id, createdAt: savedSearch.created_at }, candidates)
+      : [];
   // The transaction's start: everything published before it was either seen now or is within the grace next time.
-  await trx('saved_searches').where('id', savedSearch.id).update({ checked_until: trx.fn.now() });
+  await updateCheckedUntil(trx, savedSearch.id);
   if (rows.length === 0) return undefined;
-  await trx('saved_search_deliveries').insert(rows.map((row) => ({ saved_search_id: savedSearch.id, assignment_id: row.id })));
+  await insertDeliveries(
+    trx,
+    savedSearch.id,
+    rows.map((row) => row.id),
+  );
   return {
     savedSearch,
     total: rows.length,
@@ -180,21 +182,7 @@ async function mailSections(
       })),
     },
   });
-  for (const { savedSearch } of sections) {
-    await trx('saved_search_deliveries')
-      .where('saved_search_id', savedSearch.id)
-      .whereNull('mail_id')
-      .update({ mail_id: mailId });
-    await trx('saved_searches').where('id', savedSearch.id).update({ last_mailed_at: trx.fn.now() });
-  }
-}
-
-/** The owners of saved searches of `frequency` whose address is confirmed (nobody else gets alert mail). */
-function recipients(db: DbOrTrx, frequency: Frequency) {
-  return db('saved_searches as s')
-    .join('users as u', 'u.id', 's.user_id')
-    .whereNotNull('u.email_verified_at')
-    .where('s.frequency', frequency);
+  for (const { savedSearch } of sections) await markDeliveriesMailed(trx, savedSearch.id, mailId);
 }
 
 /**
@@ -203,32 +191,31 @@ function recipients(db: DbOrTrx, frequency: Frequency) {
  * assignments were mailed.
  */
 async function alertUser(deps: AlertDeps, userId: number, frequency: 'instant' | 'daily'): Promise<number> {
-  return deps.db.transaction(async (trx) => {
-    const user = (await trx('users').where('id', userId).whereNotNull('email_verified_at').first('email', 'name')) as
-      { email: string; name: string | null } | undefined;
-    if (!user) return 0;
-    const savedSearches = (await trx('saved_searches')
-      .where({ user_id: userId, frequency })
-      .orderBy('id')
-      .forUpdate()
-      .select('*')) as SavedSearchRow[];
-    const sections: Section[] = [];
-    for (const savedSearch of savedSearches) {
-      const section = await collectSection(deps, trx, savedSearch);
-      if (section) sections.push(section);
-    }
-    if (frequency === 'daily') {
-      if (sections.length) await mailSections(deps, trx, user, sections, frequency);
-    } else {
-      for (const section of sections) await mailSections(deps, trx, user, [section], frequency);
-    }
-    return sections.reduce((sum, section) => sum + section.total, 0);
-  });
+  return inTransaction(
+    deps.db,
+    async (trx) => {
+      const user = await selectMailRecipient(trx, userId);
+      if (!user) return 0;
+      const savedSearches = await selectSavedSearchesForUpdate(trx, userId, frequency);
+      const sections: Section[] = [];
+      for (const savedSearch of savedSearches) {
+        const section = await collectSection(deps, trx, savedSearch);
+        if (section) sections.push(section);
+      }
+      if (frequency === 'daily') {
+        if (sections.length) await mailSections(deps, trx, user, sections, frequency);
+      } else {
+        for (const section of sections) await mailSections(deps, trx, user, [section], frequency);
+      }
+      return sections.reduce((sum, section) => sum + section.total, 0);
+    },
+    { databaseErrors: 'raw' },
+  );
 }
 
 /** The daily digest: one mail per person with what is new for each of their daily saved searches. */
 export async function sendDailyAlerts(deps: AlertDeps): Promise<number> {
-  const userIds = (await recipients(deps.db, 'daily').distinct('s.user_id').orderBy('s.user_id').pluck('s.user_id')) as number[];
+  const userIds = await selectAlertRecipientIds(deps.db, 'daily');
   let mailed = 0;
   for (const userId of userIds) mailed += await alertUser(deps, userId, 'daily');
   return mailed;
@@ -240,17 +227,13 @@ export async function sendDailyAlerts(deps: AlertDeps): Promise<number> {
  * yet searchable, so the job is retried.
  */
 export async function sendInstantAlerts(deps: AlertDeps, assignmentId: number): Promise<number> {
-  const userIds = (await recipients(deps.db, 'instant')
-    .distinct('s.user_id')
-    .orderBy('s.user_id')
-    .pluck('s.user_id')) as number[];
+  const userIds = await selectAlertRecipientIds(deps.db, 'instant');
   if (userIds.length === 0) return 0;
-  const assignment = (await openAssignments(deps.db).where('a.id', assignmentId).first({ publishedAt: 'a.published_at' })) as
-    { publishedAt: Date } | undefined;
-  if (!assignment) return 0; // hidden, closed or withdrawn since: nothing to tell
+  const publishedAt = await selectOpenPublishedAt(deps.db, assignmentId);
+  if (!publishedAt) return 0; // hidden, closed or withdrawn since: nothing to tell
   const everything = parseSearchParams({}, await deps.reference());
   if (!everything.ok) throw new Error('The empty search does not parse');
-  const searchable = await matchingSince(deps, everything.params, assignment.publishedAt);
+  const searchable = await matchingSince(deps, everything.params, publishedAt);
   if (!searchable.includes(assignmentId)) throw new SearchNotReadyError(`Assignment ${assignmentId} is not searchable yet`);
   let mailed = 0;
   for (const userId of userIds) mailed += await alertUser(deps, userId, 'instant');

@@ -1,7 +1,11 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import type { AppDeps } from '../../web/deps.js';
+import type { FormError } from '../../platform/errors.js';
 import type { TFunction } from '../../platform/i18n.js';
 import { formText } from '../../platform/validation.js';
+import { noStore } from '../../web/cache.js';
+import { formBody, orFormAgain } from '../../web/forms.js';
+import { doneParam, idParam } from '../../web/params.js';
 import { FREQUENCIES } from './queries.js';
 import {
   createSavedSearch,
@@ -12,7 +16,6 @@ import {
   MAX_NAME_LENGTH,
   MAX_SAVED_SEARCHES,
   newSavedSearchForm,
-  SavedSearchFormError,
   unsubscribe,
   unsubscribeTarget,
   updateSavedSearch,
@@ -25,10 +28,6 @@ import {
 // shows a button (mail scanners follow links), the POST turns the mails off.
 
 const LIST_DONE = new Set(['saved', 'updated', 'deleted']);
-
-const noStore = (res: Response) => res.set('Cache-Control', 'no-store');
-
-const idParam = (value: unknown): number => (typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : NaN);
 
 const viewText = (res: Response) => ({ t: res.locals.t as TFunction, lang: res.locals.lang as string });
 
@@ -49,61 +48,51 @@ export function savedSearchRoutes(deps: AppDeps): Router {
     };
   };
 
-  router.get('/konto/bevakningar', async (req, res) => {
-    noStore(res);
+  router.get('/konto/bevakningar', noStore, async (req, res) => {
     const { t, lang } = viewText(res);
     const savedSearches = await listSavedSearches(deps.db, req.actor, deps.reference, t, lang);
-    const done = typeof req.query.done === 'string' && LIST_DONE.has(req.query.done) ? req.query.done : undefined;
+    const done = doneParam(req, LIST_DONE);
     res.render('saved-searches/list', { savedSearches, done, max: MAX_SAVED_SEARCHES, emailVerified: req.actor.emailVerified });
   });
 
-  router.get('/konto/bevakningar/ny', (req, res) => {
-    noStore(res);
+  router.get('/konto/bevakningar/ny', noStore, (req, res) => {
     const { t, lang } = viewText(res);
     const { form } = newSavedSearchForm(req.actor, req.query as Record<string, unknown>, deps.reference, t, lang);
     res.render('saved-searches/form', formView(res, form, {}));
   });
 
-  router.post('/konto/bevakningar/ny', async (req, res) => {
-    noStore(res);
-    const body = bodyOf(req);
-    try {
-      await createSavedSearch(deps.db, req.actor, body, deps.reference);
-    } catch (error) {
-      if (!(error instanceof SavedSearchFormError)) throw error;
-      res.status(error.status).render('saved-searches/form', formView(res, error.form, error.fields));
-      return;
-    }
-    res.redirect(303, '/konto/bevakningar?done=saved');
+  /** The form again after a refusal, with the search it is about (kept in a hidden field). */
+  const formAgain = (res: Response, id?: number) => (error: FormError<SavedSearchForm>) => ({
+    view: 'saved-searches/form',
+    locals: formView(res, error.form, error.fields, id),
   });
 
-  router.get('/konto/bevakningar/:savedSearchId/redigera', async (req, res) => {
-    noStore(res);
-    const { id, form } = await getSavedSearchForEdit(deps.db, req.actor, idParam(req.params.savedSearchId));
+  router.post('/konto/bevakningar/ny', noStore, async (req, res) => {
+    await orFormAgain(res, formAgain(res), async () => {
+      await createSavedSearch(deps.db, req.actor, formBody(req), deps.reference);
+      res.redirect(303, '/konto/bevakningar?done=saved');
+    });
+  });
+
+  router.get('/konto/bevakningar/:savedSearchId/redigera', noStore, async (req, res) => {
+    const { id, form } = await getSavedSearchForEdit(deps.db, req.actor, idParam(req, 'savedSearchId'));
     res.render('saved-searches/form', formView(res, form, {}, id));
   });
 
-  router.post('/konto/bevakningar/:savedSearchId/redigera', async (req, res) => {
-    noStore(res);
-    const id = idParam(req.params.savedSearchId);
-    try {
-      await updateSavedSearch(deps.db, req.actor, id, bodyOf(req));
-    } catch (error) {
-      if (!(error instanceof SavedSearchFormError)) throw error;
-      res.status(error.status).render('saved-searches/form', formView(res, error.form, error.fields, id));
-      return;
-    }
-    res.redirect(303, '/konto/bevakningar?done=updated');
+  router.post('/konto/bevakningar/:savedSearchId/redigera', noStore, async (req, res) => {
+    const id = idParam(req, 'savedSearchId');
+    await orFormAgain(res, formAgain(res, id), async () => {
+      await updateSavedSearch(deps.db, req.actor, id, formBody(req));
+      res.redirect(303, '/konto/bevakningar?done=updated');
+    });
   });
 
-  router.post('/konto/bevakningar/:savedSearchId/ta-bort', async (req, res) => {
-    noStore(res);
-    await deleteSavedSearch(deps.db, req.actor, idParam(req.params.savedSearchId));
+  router.post('/konto/bevakningar/:savedSearchId/ta-bort', noStore, async (req, res) => {
+    await deleteSavedSearch(deps.db, req.actor, idParam(req, 'savedSearchId'));
     res.redirect(303, '/konto/bevakningar?done=deleted');
   });
 
-  router.get('/bevakningar/avsluta', async (req, res) => {
-    noStore(res);
+  router.get('/bevakningar/avsluta', noStore, async (req, res) => {
     // The token is the whole secret of the link: keep it out of referrers.
     res.set('Referrer-Policy', 'no-referrer');
     const target = await unsubscribeTarget(deps.db, deps.sessionSecret, req.query.token);
@@ -115,17 +104,14 @@ export function savedSearchRoutes(deps: AppDeps): Router {
     });
   });
 
-  router.post('/bevakningar/avsluta', async (req, res) => {
-    noStore(res);
+  router.post('/bevakningar/avsluta', noStore, async (req, res) => {
     res.set('Referrer-Policy', 'no-referrer');
-    const { name } = await unsubscribe(deps.db, deps.sessionSecret, bodyOf(req).token);
+    const { name } = await unsubscribe(deps.db, deps.sessionSecret, formBody(req).token);
     res.render('saved-searches/unsubscribe', { token: undefined, name, alreadyOff: true, done: true });
   });
 
   return router;
 }
-
-const bodyOf = (req: Request) => (req.body ?? {}) as Record<string, unknown>;
 
 /**
  * One-click unsubscribe (RFC 8058) for the List-Unsubscribe header of alert
@@ -142,8 +128,7 @@ export function oneClickUnsubscribeRoutes(deps: AppDeps): Router {
     const token = formText(req.query.token);
     res.set('Referrer-Policy', 'no-referrer').redirect(303, `/bevakningar/avsluta?token=${encodeURIComponent(token)}`);
   });
-  router.post('/bevakningar/avsluta/ett-klick', async (req, res) => {
-    noStore(res);
+  router.post('/bevakningar/avsluta/ett-klick', noStore, async (req, res) => {
     await unsubscribe(deps.db, deps.sessionSecret, req.query.token);
     res.type('text/plain').send('OK');
   });

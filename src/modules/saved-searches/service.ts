@@ -1,11 +1,23 @@
 import { z } from 'zod';
 import { inTransaction, type DbOrTrx } from '../../platform/db.js';
-import { AppError, notFound } from '../../platform/errors.js';
+import { AppError, FormError, notFound } from '../../platform/errors.js';
 import type { TFunction } from '../../platform/i18n.js';
 import { fieldErrors, formText, textField } from '../../platform/validation.js';
 import { authorize, type Actor } from '../access/index.js';
 import type { ReferenceData } from '../../platform/reference-data.js';
-import { FREQUENCIES, insertSavedSearch, selectOwnSavedSearch, selectOwnSavedSearches, type Frequency } from './queries.js';
+import {
+  countSavedSearches,
+  deleteOwnSavedSearch,
+  FREQUENCIES,
+  insertSavedSearch,
+  lockUser,
+  selectOwnSavedSearch,
+  selectOwnSavedSearches,
+  selectSavedSearch,
+  updateFrequency,
+  updateOwnSavedSearch,
+  type Frequency,
+} from './queries.js';
 import { defaultName, describeSearch, savedQueryFrom, searchPath, withVillageAsPoint } from './search-query.js';
 import { verifyUnsubscribeToken } from './tokens.js';
 
@@ -22,16 +34,6 @@ export interface SavedSearchForm {
   frequency: string;
   /** The search's query string (hidden in the form). */
   query: string;
-}
-
-export class SavedSearchFormError extends AppError {
-  constructor(
-    code: 'bad_request' | 'conflict',
-    fields: Record<string, string>,
-    readonly form: SavedSearchForm,
-  ) {
-    super(code, 'The saved search is not valid', fields);
-  }
 }
 
 export interface SavedSearchView {
@@ -60,7 +62,7 @@ const formSchema = z.object({
 
 function validateForm(body: Record<string, unknown>): { name: string; frequency: Frequency } {
   const parsed = formSchema.safeParse(body);
-  if (!parsed.success) throw new SavedSearchFormError('bad_request', fieldErrors(parsed.error), echo(body));
+  if (!parsed.success) throw new FormError(fieldErrors(parsed.error), echo(body));
   return parsed.data;
 }
 
@@ -108,17 +110,16 @@ export async function createSavedSearch(
   try {
     values = validateForm(body);
   } catch (error) {
-    if (!(error instanceof SavedSearchFormError)) throw error;
+    if (!(error instanceof FormError)) throw error;
     Object.assign(errors, error.fields);
   }
-  if (!values || !saved.ok || Object.keys(errors).length) throw new SavedSearchFormError('bad_request', errors, echo(body));
+  if (!values || !saved.ok || Object.keys(errors).length) throw new FormError(errors, echo(body));
 
   return inTransaction(db, async (trx) => {
     // The person's row is the lock: two saves at once cannot both pass the limit.
-    await trx('users').where('id', userId).forUpdate().first('id');
-    const [count] = await trx('saved_searches').where('user_id', userId).count<{ count: string }[]>({ count: '*' });
-    if (Number(count?.count ?? 0) >= MAX_SAVED_SEARCHES)
-      throw new SavedSearchFormError('conflict', { form: 'savedSearches.errors.limit' }, echo(body));
+    await lockUser(trx, userId);
+    if ((await countSavedSearches(trx, userId)) >= MAX_SAVED_SEARCHES)
+      throw new FormError({ form: 'savedSearches.errors.limit' }, echo(body), 'conflict');
     return insertSavedSearch(trx, { user_id: userId, name: values.name, query: saved.query, frequency: values.frequency });
   });
 }
@@ -163,19 +164,15 @@ export async function updateSavedSearch(db: DbOrTrx, actor: Actor, id: number, b
   try {
     values = validateForm(body);
   } catch (error) {
-    if (error instanceof SavedSearchFormError)
-      throw new SavedSearchFormError('bad_request', error.fields, { ...error.form, query: form.query });
+    if (error instanceof FormError) throw new FormError(error.fields, { ...error.form, query: form.query });
     throw error;
   }
-  await db('saved_searches')
-    .where({ id, user_id: actor.userId! })
-    .update({ name: values.name, frequency: values.frequency, updated_at: db.fn.now() });
+  await updateOwnSavedSearch(db, actor.userId!, id, values);
 }
 
 export async function deleteSavedSearch(db: DbOrTrx, actor: Actor, id: number): Promise<void> {
   authorize(actor, 'savedSearch.manage');
-  const deleted =
-    Number.isSafeInteger(id) && id > 0 ? await db('saved_searches').where({ id, user_id: actor.userId! }).delete() : 0;
+  const deleted = Number.isSafeInteger(id) && id > 0 ? await deleteOwnSavedSearch(db, actor.userId!, id) : 0;
   if (!deleted) throw notFound();
 }
 
@@ -187,14 +184,14 @@ export async function unsubscribeTarget(
 ): Promise<{ id: number; name: string; alreadyOff: boolean }> {
   const id = verifyUnsubscribeToken(secret, token);
   // A tampered token and one for a saved search deleted since get the same answer.
-  const row = id === undefined ? undefined : await db('saved_searches').where('id', id).first('id', 'name', 'frequency');
+  const row = id === undefined ? undefined : await selectSavedSearch(db, id);
   if (!row) throw new AppError('bad_request', 'savedSearches.unsubscribe.invalid');
-  return { id: row.id as number, name: row.name as string, alreadyOff: row.frequency === 'off' };
+  return { id: row.id, name: row.name, alreadyOff: row.frequency === 'off' };
 }
 
 /** Turns the saved search's mails off (it stays in the person's list). Repeating it changes nothing. */
 export async function unsubscribe(db: DbOrTrx, secret: string, token: unknown): Promise<{ name: string }> {
   const target = await unsubscribeTarget(db, secret, token);
-  if (!target.alreadyOff) await db('saved_searches').where('id', target.id).update({ frequency: 'off', updated_at: db.fn.now() });
+  if (!target.alreadyOff) await updateFrequency(db, target.id, 'off');
   return { name: target.name };
 }
