@@ -146,6 +146,7 @@ export function organisationRoutes(deps: AppDeps): Router {
 
   router.post('/inbjudan', noStore, async (req, res) => {
     const token = formText(req.body?.token, 100);
+    // Whatever refused the invite, the answer is the page without it, as a 400.
     const again = () => ({
       view: 'organisations/invite',
       locals: { invite: undefined, alreadyMember: false, token: '', canJoin: can(req.actor, 'organisation.join'), next: '/' },
