@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { unsubscribeToken } from '../../src/modules/saved-searches/index.js';
+import { unsubscribeToken } from '../../src/modules/saved-searches/tokens.js';
 import {
   accessibilityViolations,
   BROWSER_TEST_TIMEOUT_MS,

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { USER_REFERENCES } from '../../src/modules/my-data/index.js';
+import { USER_REFERENCES } from '../../src/modules/my-data/user-data.js';
 import { createOrganisation, createTestAssignment } from '../support/factories.js';
 import { useTestApp } from '../support/test-app.js';
 import { createUser, csrfFrom, logInAs, TEST_PASSWORD } from '../support/users.js';

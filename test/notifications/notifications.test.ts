@@ -1,15 +1,11 @@
 import { expect } from 'chai';
 import { parseCrontab } from 'graphile-worker';
 import request from 'supertest';
-import {
-  MESSAGE_MAIL_DELAY_MS,
-  NOTIFICATIONS_CRONTAB,
-  NOTIFY_EXPIRING_TASK,
-  notify,
-  notifyExpiringAssignments,
-  sendNotificationMail,
-  SEND_NOTIFICATION_MAIL_TASK,
-} from '../../src/modules/notifications/index.js';
+import { notify } from '../../src/modules/notifications/index.js';
+import { MESSAGE_MAIL_DELAY_MS, SEND_NOTIFICATION_MAIL_TASK } from '../../src/modules/notifications/notify.js';
+import { NOTIFICATIONS_CRONTAB } from '../../src/modules/notifications/tasks.js';
+import { NOTIFY_EXPIRING_TASK, notifyExpiringAssignments } from '../../src/modules/notifications/expiring.js';
+import { sendNotificationMail } from '../../src/modules/notifications/mail-task.js';
 import { createApplication, createOrganisation, createTestAssignment, isoDay } from '../support/factories.js';
 import { makeJobsDue } from '../support/messages-factories.js';
 import { useTestApp } from '../support/test-app.js';

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
 import { createI18n, readResource } from '../../src/platform/i18n.js';
-import { NOTIFICATION_TYPES, notificationText } from '../../src/modules/notifications/index.js';
+import { NOTIFICATION_TYPES } from '../../src/modules/notifications/notify.js';
+import { notificationText } from '../../src/modules/notifications/texts.js';
 
 // Swedish is the first language and English the second: every text exists in
 // both, so no page ever shows a bare key or silently falls back to Swedish.

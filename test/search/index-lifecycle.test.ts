@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { expireAssignments } from '../../src/modules/assignments/index.js';
+import { expireAssignments } from '../../src/modules/assignments/expiry.js';
 import { createApplication, createOrganisation, isoDay } from '../support/factories.js';
 import { useTestApp } from '../support/test-app.js';
 import { createUser, type LoggedIn, logInAs, postForm } from '../support/users.js';

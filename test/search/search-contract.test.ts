@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { createSearchClient } from '../../src/platform/meilisearch.js';
-import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../src/modules/search/index.js';
+import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../src/modules/search/result.js';
 import { isoDay } from '../support/factories.js';
 import {
   createSearchFixture,

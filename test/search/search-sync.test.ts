@@ -6,16 +6,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { runOnce } from 'graphile-worker';
 import { loadActor } from '../../src/modules/access/index.js';
 import { openAssignments } from '../../src/modules/assignments/index.js';
-import { transitionAssignment, updatePosting } from '../../src/modules/posting/index.js';
-import {
-  checkAssignmentIndex,
-  pruneSearchTasks,
-  reindexAssignments,
-  SEARCH_CRONTAB,
-  searchTasks,
-  syncAssignmentIndex,
-  type SearchSyncDeps,
-} from '../../src/modules/search/index.js';
+import { transitionAssignment } from '../../src/modules/posting/index.js';
+import { updatePosting } from '../../src/modules/posting/service.js';
+import { checkAssignmentIndex, reindexAssignments, syncAssignmentIndex } from '../../src/modules/search/index.js';
+import { pruneSearchTasks, SEARCH_CRONTAB, searchTasks, type SearchSyncDeps } from '../../src/modules/search/sync.js';
 import {
   ASSIGNMENT_INDEX_SETTINGS,
   assignmentIndexName,

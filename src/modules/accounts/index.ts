@@ -1,7 +1,6 @@
 import type { ModuleDescription } from '../../web/module.js';
 import { accountRoutes } from './routes.js';
-export { authenticate, canVerifyEmail, createAdmin, getSessionUser, signUp, verifyEmail, type SessionUser } from './service.js';
-export { accountRoutes } from './routes.js';
+export { authenticate, createAdmin, getSessionUser } from './service.js';
 export { hashPassword } from './passwords.js';
 
 export const accountsModule: ModuleDescription = {

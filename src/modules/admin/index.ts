@@ -1,7 +1,6 @@
 import type { ModuleDescription } from '../../web/module.js';
 import { adminRoutes } from './routes.js';
-export { adminRoutes } from './routes.js';
-export { appointOfficer, getOverview, listOfficers, removeOfficer } from './service.js';
+export { appointOfficer } from './service.js';
 
 export const adminModule: ModuleDescription = {
   name: 'admin',

@@ -21,8 +21,7 @@ export {
   type AssignmentSummary,
 } from './queries.js';
 export { COMPENSATION_TYPES, type CompensationType, type NewAssignment } from './schemas.js';
-export { assignmentRoutes } from './routes.js';
-export { getAssignmentPage, type AssignmentPage } from './page.js';
+export { getAssignmentPage } from './page.js';
 export { assignmentPath, excerpt, parseAssignmentRef, summaryCard, type AssignmentCard } from './view-model.js';
 export {
   addAttachment,
@@ -34,7 +33,6 @@ export {
   removeAttachment,
   type Attachment,
 } from './attachments.js';
-export { EXPIRE_ASSIGNMENTS_TASK, EXPIRY_CRONTAB, expireAssignments, expiryTasks } from './expiry.js';
 
 export const assignmentsModule: ModuleDescription = {
   name: 'assignments',

@@ -2,18 +2,7 @@ import type { ModuleDescription } from '../../web/module.js';
 import { assignmentPublishedJob } from '../assignments/index.js';
 import { oneClickUnsubscribeRoutes, savedSearchRoutes } from './routes.js';
 import { SAVED_SEARCH_CRONTAB, savedSearchTasks } from './alerts.js';
-export { oneClickUnsubscribeRoutes, savedSearchRoutes } from './routes.js';
-export {
-  DAILY_ALERTS_TASK,
-  SAVED_SEARCH_CRONTAB,
-  savedSearchTasks,
-  sendDailyAlerts,
-  sendInstantAlerts,
-  type AlertDeps,
-  type AlertTaskDeps,
-} from './alerts.js';
-export { recommendedAssignments, RECOMMENDED_MAX, type Recommendations } from './recommended.js';
-export { unsubscribeToken } from './tokens.js';
+export { recommendedAssignments } from './recommended.js';
 
 export const savedSearchesModule: ModuleDescription = {
   name: 'saved-searches',
