@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Db } from '../platform/db.js';
+import { noStore } from './cache.js';
 
 // The demo logins (seeds/demo-logins.ts), for a newcomer who wants to try each
 // role: written only by the demo seed outside production, so an external
@@ -32,8 +33,8 @@ export async function listDemoLogins(db: Db): Promise<DemoLoginRow[]> {
 export function devAccountRoutes(deps: { db: Db }): Router {
   const router = Router();
 
-  router.get('/dev/konton', async (_req, res) => {
-    res.set('Cache-Control', 'no-store'); // passwords
+  // no-store: passwords
+  router.get('/dev/konton', noStore, async (_req, res) => {
     res.render('dev/accounts', { logins: await listDemoLogins(deps.db) });
   });
 

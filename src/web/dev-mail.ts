@@ -2,6 +2,7 @@ import { Router, type Response } from 'express';
 import { formatDateTime } from '../platform/calendar.js';
 import type { Db } from '../platform/db.js';
 import { notFound } from '../platform/errors.js';
+import { noStore } from './cache.js';
 import type { Language } from '../platform/i18n.js';
 
 // The mail the app has written, for developers and the browser tests: without
@@ -90,20 +91,19 @@ async function findMail(db: Db, id: string | undefined): Promise<MailRow> {
 export function devMailRoutes(deps: { db: Db }): Router {
   const router = Router();
 
-  router.get('/dev/mail', async (_req, res) => {
+  // no-store on every page here: addresses and personal links
+  router.get('/dev/mail', noStore, async (_req, res) => {
     const rows = (await deps
       .db('mails')
       .select(...LIST_COLUMNS)
       .orderBy('id', 'desc')
       .limit(LIST_LIMIT)) as MailListRow[];
     const formatTime = timeFormatter(res);
-    res.set('Cache-Control', 'no-store'); // addresses and personal links
     res.render('dev/mail-list', { mails: rows.map((row) => summary(row, formatTime)) });
   });
 
-  router.get('/dev/mail/:id', async (req, res) => {
+  router.get('/dev/mail/:id', noStore, async (req, res) => {
     const mail = await findMail(deps.db, req.params.id);
-    res.set('Cache-Control', 'no-store');
     res.render('dev/mail', {
       mail: summary(mail, timeFormatter(res)),
       textParts: linkifyText(mail.text_body),
@@ -111,12 +111,11 @@ export function devMailRoutes(deps: { db: Db }): Router {
     });
   });
 
-  router.get('/dev/mail/:id/html', async (req, res) => {
+  router.get('/dev/mail/:id/html', noStore, async (req, res) => {
     const mail = await findMail(deps.db, req.params.id);
     // Replaces the site-wide CSP (set earlier by helmet) for this response only.
     res.set('Content-Security-Policy', MAIL_PREVIEW_CSP);
     res.set('X-Frame-Options', 'SAMEORIGIN');
-    res.set('Cache-Control', 'no-store');
     res.type('html').send(mail.html_body);
   });
 

@@ -47,10 +47,13 @@ export function createSessionStore(connectionString: string, log?: Logger): Sess
   };
 }
 
+/** The session cookie's name: `__Host-` in production binds it to this host, HTTPS and path / (needs Secure). */
+export const sessionCookieName = (production: boolean) => (production ? '__Host-ub.sid' : 'ub.sid');
+
 export function sessions(options: { store: Store; secret: string; production: boolean }): RequestHandler {
   return session({
     store: options.store,
-    name: options.production ? '__Host-ub.sid' : 'ub.sid',
+    name: sessionCookieName(options.production),
     secret: options.secret,
     resave: false,
     saveUninitialized: false, // no session (and no cookie) until something is stored: a form token or a login

@@ -9,6 +9,7 @@ import { authorize } from '../access/index.js';
 import { recommendedAssignments } from '../saved-searches/index.js';
 import { authenticateLocal, logIn, logOut } from '../../web/auth.js';
 import { renewCsrfToken } from '../../web/csrf.js';
+import { sessionCookieName } from '../../web/session.js';
 import { sharedRateLimitOptions } from '../../web/rate-limit-store.js';
 import {
   canConfirmEmailChange,
@@ -148,7 +149,7 @@ export function accountRoutes(deps: AppDeps): Router {
   router.post('/logga-ut', async (req, res) => {
     if (req.user) req.log.info({ event: 'logout', userId: req.user.id }, 'Logout');
     await logOut(req);
-    res.clearCookie(deps.config.isProduction ? '__Host-ub.sid' : 'ub.sid', { path: '/' });
+    res.clearCookie(sessionCookieName(deps.config.isProduction), { path: '/' });
     res.redirect(303, '/');
   });
 
@@ -179,7 +180,7 @@ export function accountRoutes(deps: AppDeps): Router {
 /** Password reset, password change and e-mail change. */
 function securityRoutes(deps: AppDeps): Router {
   const router = Router();
-  const cookieName = deps.config.isProduction ? '__Host-ub.sid' : 'ub.sid';
+  const cookieName = sessionCookieName(deps.config.isProduction);
 
   // Reset requests are limited per client address and per e-mail address, all
   // of them (successful or not): each one sends a mail, and the per-address

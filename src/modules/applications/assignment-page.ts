@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import type { AppDeps } from '../../web/deps.js';
-import { notFound } from '../../platform/errors.js';
-import { getAssignmentPage, parseAssignmentRef } from '../assignments/index.js';
+import { assignmentRefParam, getAssignmentPage } from '../assignments/index.js';
 import { getApplyBox } from './service.js';
 
 // The public page of an assignment, composed here rather than in the assignments module: it carries the apply
@@ -11,8 +10,7 @@ export function assignmentPageRoutes(deps: AppDeps): Router {
   const router = Router();
 
   router.get('/uppdrag/:ref', async (req, res) => {
-    const id = parseAssignmentRef(req.params.ref);
-    if (id === undefined) throw notFound();
+    const id = assignmentRefParam(req);
     const { canonicalPath, ...page } = await getAssignmentPage(deps.db, deps.config.publicUrl, id);
     if (req.path !== canonicalPath) {
       // Old or missing slug (the title changed, or a bare id was shared): one canonical URL.

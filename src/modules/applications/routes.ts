@@ -1,10 +1,10 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../web/deps.js';
-import { AppError, FormError, notFound } from '../../platform/errors.js';
+import { AppError, FormError } from '../../platform/errors.js';
 import { noStore } from '../../web/cache.js';
 import { formBody, formErrorOr, orFormAgain } from '../../web/forms.js';
 import { doneParam, idParam } from '../../web/params.js';
-import { assignmentPath, excerpt, getPublicAssignment, parseAssignmentRef, PUBLIC_STATUSES } from '../assignments/index.js';
+import { assignmentPath, excerpt, getPublicAssignment, assignmentRefParam, PUBLIC_STATUSES } from '../assignments/index.js';
 import { feedbackAboutResident, feedbackPath } from '../feedback/index.js';
 import { unreadMessageCounts } from './messages.js';
 import { emptyApplyForm, type DeclineForm } from './schemas.js';
@@ -53,8 +53,7 @@ export function applicationRoutes(deps: AppDeps): Router {
   // --- applying ---------------------------------------------------------------
 
   router.post('/uppdrag/:ref/ansok', noStore, async (req, res) => {
-    const id = parseAssignmentRef(req.params.ref);
-    if (id === undefined) throw notFound();
+    const id = assignmentRefParam(req);
     const again = async (error: AppError) => {
       const assignment = await getPublicAssignment(deps.db, id);
       const refusedForm = error instanceof FormError ? error : undefined;

@@ -22,7 +22,7 @@ export {
 } from './queries.js';
 export { COMPENSATION_TYPES, type CompensationType, type NewAssignment } from './schemas.js';
 export { getAssignmentPage } from './page.js';
-export { assignmentPath, excerpt, parseAssignmentRef, summaryCard, type AssignmentCard } from './view-model.js';
+export { assignmentPath, assignmentRefParam, excerpt, summaryCard, type AssignmentCard } from './view-model.js';
 export {
   addAttachment,
   ATTACHMENT_FIELD,

@@ -1,10 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../web/deps.js';
-import { notFound } from '../../platform/errors.js';
 import { idParam } from '../../web/params.js';
 import { getAttachmentFile } from './attachments.js';
 import { listOpenAssignments } from './service.js';
-import { parseAssignmentRef, summaryCard } from './view-model.js';
+import { assignmentRefParam, summaryCard } from './view-model.js';
 import { sendStoredFile } from '../../web/files.js';
 
 // The home page and the assignments' files. The assignment's own page is composed by the applications
@@ -21,9 +20,8 @@ export function assignmentRoutes(deps: AppDeps): Router {
   // Attachments: public with a public assignment, else only to the members of
   // its organisation (404 to everyone else). Files, never documents.
   const serveAttachment = (variant: 'full' | 'thumbnail') => async (req: Request, res: Response) => {
-    const id = parseAssignmentRef(req.params.ref as string);
+    const id = assignmentRefParam(req);
     const attachmentId = idParam(req, 'attachmentId');
-    if (id === undefined) throw notFound();
     const file = await getAttachmentFile(deps.db, deps.storage, req.actor, id, attachmentId, variant);
     const pdf = file.contentType === 'application/pdf';
     sendStoredFile(res, file, {

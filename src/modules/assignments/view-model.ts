@@ -1,3 +1,4 @@
+import { notFound } from '../../platform/errors.js';
 import { slugify } from '../../platform/slugify.js';
 import type { AssignmentSummary } from './queries.js';
 
@@ -13,6 +14,13 @@ export function parseAssignmentRef(ref: string): number | undefined {
   if (!match) return undefined;
   const id = Number(match[1]);
   return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}
+
+/** The assignment id in a path's `:ref` (/uppdrag/:ref/…), or 404: no page answers a malformed reference. */
+export function assignmentRefParam(req: { params: Record<string, unknown> }): number {
+  const id = typeof req.params.ref === 'string' ? parseAssignmentRef(req.params.ref) : undefined;
+  if (id === undefined) throw notFound();
+  return id;
 }
 
 /** What a list of assignments shows for each one (views/partials/assignment-card.ejs). */

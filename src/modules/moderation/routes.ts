@@ -1,12 +1,12 @@
 import { Router, type Request, type Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { AppDeps } from '../../web/deps.js';
-import { notFound, type FormError } from '../../platform/errors.js';
+import type { FormError } from '../../platform/errors.js';
 import { formText } from '../../platform/validation.js';
 import { noStore } from '../../web/cache.js';
 import { formBody, orFormAgain } from '../../web/forms.js';
 import { doneParam, idParam } from '../../web/params.js';
-import { assignmentPath, parseAssignmentRef } from '../assignments/index.js';
+import { assignmentPath, assignmentRefParam } from '../assignments/index.js';
 import { sharedRateLimitOptions } from '../../web/rate-limit-store.js';
 import {
   dismissReport,
@@ -32,18 +32,11 @@ const REPORTS_PER_HOUR = 10;
 
 const QUEUE_DONE = new Set(['hidden', 'restored', 'dismissed', 'warned', 'suspended', 'reinstated']);
 
-/** The assignment id of /uppdrag/:ref/…, or 404. */
-const refParam = (req: Request): number => {
-  const id = parseAssignmentRef(req.params.ref as string);
-  if (id === undefined) throw notFound();
-  return id;
-};
-
 export function moderationRoutes(deps: AppDeps): Router {
   const router = Router();
 
   const reportFormView = async (req: Request, form: ReportForm, errors: Record<string, string>) => {
-    const assignment = await getReportTarget(deps.db, req.actor, refParam(req));
+    const assignment = await getReportTarget(deps.db, req.actor, assignmentRefParam(req));
     return {
       assignment,
       assignmentUrl: assignmentPath(assignment),
@@ -82,7 +75,7 @@ export function moderationRoutes(deps: AppDeps): Router {
   });
 
   router.post('/uppdrag/:ref/rapportera', noStore, reportLimit, async (req, res) => {
-    const id = refParam(req);
+    const id = assignmentRefParam(req);
     const again = async (error: FormError<ReportForm>) => ({
       view: 'moderation/report',
       locals: await reportFormView(req, error.form, error.fields),
@@ -103,7 +96,7 @@ export function moderationRoutes(deps: AppDeps): Router {
   });
 
   router.get('/uppdrag/:ref/rapportera/tack', noStore, async (req, res) => {
-    const assignment = await getReportTarget(deps.db, req.actor, refParam(req));
+    const assignment = await getReportTarget(deps.db, req.actor, assignmentRefParam(req));
     res.render('moderation/report-thanks', { assignment, assignmentUrl: assignmentPath(assignment), already: false });
   });
 
