@@ -132,6 +132,7 @@ export async function seedDemoLogins(
     emailVerified: true,
     memberships: new Map(),
     officerOf: new Set(),
+    isPayroll: false,
   };
   const platformAdmin = () => {
     if (!adminActor) throw new Error('Demo logins: a grant needs an entry with platformAdmin');

@@ -543,6 +543,7 @@ async function publishLatency(runtime: Runtime, appUrl: string, publishes: numbe
     emailVerified: true,
     memberships: new Map(organisationIds.map((id) => [id, 'admin' as const])),
     officerOf: new Set(),
+    isPayroll: false,
   };
   // A word of its own per draft, so that a search for it finds that assignment.
   const word = (i: number) =>

@@ -1,6 +1,6 @@
 import type { DbOrTrx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
-import { selectMemberships, selectOfficerMunicipalityCodes } from './queries.js';
+import { isPayrollStaff, selectMemberships, selectOfficerMunicipalityCodes } from './queries.js';
 
 // Who may do what: the one place where rights are decided. Services call
 // `authorize` before they read or change an object; routes never decide.
@@ -25,6 +25,8 @@ export interface Actor {
   memberships: ReadonlyMap<number, MemberRole>;
   /** municipality codes the user is an officer for */
   officerOf: ReadonlySet<string>;
+  /** Payroll staff of the operator: payments, salaries, the full personnummer (every view audited). */
+  isPayroll: boolean;
 }
 
 export const VISITOR: Actor = Object.freeze({
@@ -32,6 +34,7 @@ export const VISITOR: Actor = Object.freeze({
   emailVerified: false,
   memberships: new Map<number, MemberRole>(),
   officerOf: new Set<string>(),
+  isPayroll: false,
 });
 
 export type Action =
@@ -56,13 +59,22 @@ export type Action =
   | 'application.create' // apply to an assignment of another organisation
   | 'application.view' // an application's page and its message thread: the applicant and the organisation's members
   | 'application.withdraw' // the applicant's own application
-  | 'application.review'; // the organisation's members: applicant list, applicant's shared profile and CV, shortlist, accept, decline
+  | 'application.review' // the organisation's members: applicant list, applicant's shared profile and CV, shortlist, accept, decline
+  | 'operator.manage' // the operator's settings (dated versions) and who is payroll staff: platform admins
+  | 'enterprise.activate' // one's own simplified-enterprise account (a verified e-mail: invoices and payslips go there)
+  | 'billing.submit' // the worker's billing basis for their own accepted application
+  | 'billing.approve' // the organisation's members approve or dispute a basis, and see its invoices
+  | 'billing.viewWorker' // the worker sees their own bases, invoices and payslips
+  | 'payroll.manage' // payroll staff: payments, the bank file, the queue, salaries
+  | 'personalNumber.view'; // the full personnummer: the person and payroll staff, every view audited
 
 export interface Resource {
   organisationId?: number;
   municipalityCode?: string;
   /** The person an application (and its thread) belongs to. */
   applicantId?: number;
+  /** The worker a billing basis, invoice, salary or enterprise account belongs to. */
+  workerId?: number;
 }
 
 export function can(actor: Actor, action: Action, resource: Resource = {}): boolean {
@@ -112,6 +124,19 @@ export function can(actor: Actor, action: Action, resource: Resource = {}): bool
       return member !== undefined;
     case 'feedback.aboutOrganisation':
       return actor.userId !== undefined && actor.userId === resource.applicantId;
+    case 'operator.manage':
+      return actor.isAdmin;
+    case 'enterprise.activate':
+      return actor.userId !== undefined && actor.emailVerified;
+    case 'billing.submit':
+    case 'billing.viewWorker':
+      return actor.userId !== undefined && actor.userId === resource.workerId;
+    case 'billing.approve':
+      return member !== undefined;
+    case 'payroll.manage':
+      return actor.isPayroll;
+    case 'personalNumber.view':
+      return actor.isPayroll || (actor.userId !== undefined && actor.userId === resource.workerId);
     case 'statistics.view':
       if (actor.isAdmin) return true;
       return resource.municipalityCode === undefined ? actor.officerOf.size > 0 : actor.officerOf.has(resource.municipalityCode);
@@ -127,6 +152,8 @@ const HIDDEN_WHEN_FORBIDDEN: ReadonlySet<Action> = new Set([
   'officer.appoint',
   'organisation.verify',
   'statistics.view',
+  'operator.manage',
+  'payroll.manage',
   'application.view', // whether an application exists is nobody else's business
 ]);
 
@@ -147,9 +174,10 @@ export async function loadActor(
   user: { id: number; isAdmin: boolean; emailVerified: boolean } | undefined,
 ): Promise<Actor> {
   if (!user) return VISITOR;
-  const [memberships, officerOf] = await Promise.all([
+  const [memberships, officerOf, isPayroll] = await Promise.all([
     selectMemberships(db, user.id),
     selectOfficerMunicipalityCodes(db, user.id),
+    isPayrollStaff(db, user.id),
   ]);
   return {
     userId: user.id,
@@ -157,5 +185,6 @@ export async function loadActor(
     emailVerified: user.emailVerified,
     memberships: new Map(memberships.map((m) => [m.organisationId, m.role])),
     officerOf: new Set(officerOf),
+    isPayroll,
   };
 }

@@ -12,3 +12,7 @@ export async function selectMemberships(
 export async function selectOfficerMunicipalityCodes(db: DbOrTrx, userId: number): Promise<string[]> {
   return db('officer_municipalities').where('user_id', userId).pluck('municipality_code');
 }
+
+export async function isPayrollStaff(db: DbOrTrx, userId: number): Promise<boolean> {
+  return (await db('payroll_staff').where('user_id', userId).first('user_id')) !== undefined;
+}
