@@ -9,6 +9,7 @@ import { accountsModule } from './modules/accounts/index.js';
 import { adminModule } from './modules/admin/index.js';
 import { applicationsModule } from './modules/applications/index.js';
 import { assignmentsModule } from './modules/assignments/index.js';
+import { billingModule } from './modules/billing/index.js';
 import { feedbackModule } from './modules/feedback/index.js';
 import { moderationModule } from './modules/moderation/index.js';
 import { myDataModule } from './modules/my-data/index.js';
@@ -53,6 +54,7 @@ export const MODULES: readonly ModuleDescription[] = [
   notificationsModule,
   moderationModule,
   savedSearchesModule,
+  billingModule,
   assignmentsModule,
   accessModule,
   ...platformParts,

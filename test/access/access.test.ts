@@ -15,7 +15,7 @@ import { createUser, csrfFrom, logInAs } from '../support/users.js';
 // login = sent to the login page; 401 = login refused; 403 = forbidden;
 // 404 = does not exist for this role.
 
-const ROLES = ['visitor', 'resident', 'memberA', 'memberB', 'officerX', 'officerY', 'admin'] as const;
+const ROLES = ['visitor', 'resident', 'memberA', 'memberB', 'officerX', 'officerY', 'payroll', 'admin'] as const;
 type Role = (typeof ROLES)[number];
 type Outcome = 'ok' | 'login' | '401' | '403' | '404';
 type Rule = Outcome | Partial<Record<Role | 'others', Outcome>>;
@@ -25,6 +25,7 @@ const adminOnly: Rule = { admin: 'ok', others: '404' };
 const loggedIn: Rule = { visitor: 'login', others: 'ok' };
 
 const ACCESS: Record<string, Rule> = {
+  // Billing rows (issue 11) are added beside their routes' neighbours; payroll staff are a role of their own.
   'GET /healthz': everyone,
   'GET /api/v1/assignments': everyone,
   'GET /api/v1/openapi.json': everyone,
@@ -225,8 +226,10 @@ describe('Access: every route × every role', function () {
       memberB: await createUser(ctx.db),
       officerX: await createUser(ctx.db),
       officerY: await createUser(ctx.db),
+      payroll: await createUser(ctx.db),
       admin: await createUser(ctx.db, { isAdmin: true }),
     };
+    await ctx.db('payroll_staff').insert({ user_id: users.payroll.id });
     await ctx.db('organisation_members').insert([
       { organisation_id: orgA.id, user_id: users.memberA.id, role: 'admin' },
       { organisation_id: orgB.id, user_id: users.memberB.id, role: 'admin' },

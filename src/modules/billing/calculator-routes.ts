@@ -1,0 +1,7 @@
+import { Router } from 'express';
+import type { AppDeps } from '../../web/deps.js';
+
+// Placeholder while issue 11 is being built: no routes yet.
+export function calculatorRoutes(_deps: AppDeps): Router {
+  return Router();
+}

@@ -1,0 +1,20 @@
+import type { ModuleDescription } from '../../web/module.js';
+import { enterpriseAccountRoutes } from './account-routes.js';
+import { billingBasisRoutes } from './basis-routes.js';
+import { calculatorRoutes } from './calculator-routes.js';
+import { operatorRoutes } from './operator-routes.js';
+import { payrollRoutes } from './payroll-routes.js';
+
+// Billing through the simplified-enterprise account (PRODUCT.md): the operator's settings, the worker's
+// account, billing bases, invoices, payments and reminders, and the salary calculation they share with payroll.
+
+export const billingModule: ModuleDescription = {
+  name: 'billing',
+  routes: (deps) => [
+    calculatorRoutes(deps),
+    enterpriseAccountRoutes(deps),
+    operatorRoutes(deps),
+    billingBasisRoutes(deps),
+    payrollRoutes(deps),
+  ],
+};
