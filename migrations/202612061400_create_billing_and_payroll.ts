@@ -14,7 +14,11 @@ import type { Knex } from 'knex';
  * NULL (a deleted account's user id: the row is kept without the person, PRODUCT.md "My data").
  */
 const refuseChanges = (table: string, { movable = [] as string[], forgettable = [] as string[] } = {}) => {
-  const list = (columns: string[]) => columns.map((column) => `'${column}'`).join(', ') || 'NULL';
+  const list = (columns: string[]) => columns.map((column) => `'${column}'`).join(', ');
+  // A clause only for a list that has columns: `key NOT IN (NULL)` is never true in SQL and would let every
+  // change through.
+  const skipMovable = movable.length ? `AND key NOT IN (${list(movable)})` : '';
+  const skipForgotten = forgettable.length ? `AND NOT (key IN (${list(forgettable)}) AND n.value = 'null'::jsonb)` : '';
   return `
     CREATE FUNCTION ${table}_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
@@ -23,9 +27,7 @@ const refuseChanges = (table: string, { movable = [] as string[], forgettable = 
       END IF;
       IF EXISTS (
         SELECT 1 FROM jsonb_each(to_jsonb(OLD)) o JOIN jsonb_each(to_jsonb(NEW)) n USING (key)
-        WHERE o.value IS DISTINCT FROM n.value
-          AND key NOT IN (${list(movable)})
-          AND NOT (key IN (${list(forgettable)}) AND n.value = 'null'::jsonb)
+        WHERE o.value IS DISTINCT FROM n.value ${skipMovable} ${skipForgotten}
       ) THEN
         RAISE EXCEPTION '${table} rows are never changed${movable.length ? ` (apart from ${movable.join(', ')})` : ''}' USING ERRCODE = 'P0001';
       END IF;

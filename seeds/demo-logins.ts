@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Actor } from '../src/modules/access/index.js';
 import { hashPassword } from '../src/modules/accounts/index.js';
-import { appointOfficer } from '../src/modules/admin/index.js';
+import { appointOfficer, appointPayrollStaff } from '../src/modules/admin/index.js';
 import type { ReferenceData } from '../src/platform/reference-data.js';
 import { inTransaction, type Db } from '../src/platform/db.js';
 import type { Logger } from '../src/platform/logger.js';
@@ -21,7 +21,7 @@ export interface DemoLoginGrant {
   trx: Knex.Transaction;
   user: { id: number; email: string };
   reference: ReferenceData;
-  /** The demo platform admin, for what only an admin may do (appointing officers); throws when no entry is one. */
+  /** The demo platform admin, for what only an admin may do (appointing officers and payroll staff); throws when none is. */
   platformAdmin: () => Actor;
 }
 
@@ -61,6 +61,13 @@ export const DEMO_LOGINS: readonly DemoLoginSpec[] = [
     logLabel: 'Platform admin',
     person: { name: 'David Åkerlund', email: 'david.akerlund@example.se', homeLocality: 'norsjo-norsjo' },
     platformAdmin: true,
+  },
+  {
+    role: 'payroll',
+    logLabel: 'Payroll staff',
+    person: { name: 'Maja Lindqvist', email: 'maja.lindqvist@example.se', homeLocality: 'lycksele-lycksele' },
+    // Appointed the way a platform admin does it at /admin/lon.
+    grant: async ({ trx, user, platformAdmin }) => appointPayrollStaff(trx, platformAdmin(), { email: user.email }),
   },
 ];
 

@@ -9,10 +9,11 @@ import { slugify } from '../src/platform/slugify.js';
 import { DEMO_LOGINS, seedDemoLogins, type DemoLogin } from './demo-logins.js';
 
 // Fills a fresh database (after seedReference) with demo organisations, people
-// and assignments from ./demo-content.ts. Assignments go through the assignment
-// service so that they are validated and queued for the search index exactly
-// like real ones. With `logins`, one demo account per role gets a password
-// (./demo-logins.ts) in the same transaction: all of it or none.
+// and assignments from ./demo-content.ts, and the operator invoices come from.
+// Assignments go through the assignment service so that they are validated and
+// queued for the search index exactly like real ones. With `logins`, one demo
+// account per role gets a password (./demo-logins.ts) in the same transaction:
+// all of it or none.
 
 const DAY_MS = 86_400_000;
 
@@ -97,6 +98,30 @@ export function demoSchedule(
     applyBy: isoDate(applyBy),
     startsOn: isoDate(start),
     endsOn: a.durationDays === undefined ? null : isoDate(addDays(start, a.durationDays)),
+  };
+}
+
+/**
+ * The operator the demo's invoices come from: fictional, with a made-up organisation number and bankgiro whose
+ * check digits are right, so every form and invoice accepts them. Valid from the start of the billing rules.
+ */
+export function demoOperator() {
+  const operatorNumber = organisationNumber('559912345');
+  const bankgiroBody = '5599123';
+  return {
+    valid_from: '2026-01-01',
+    name: 'Uppdragsbanken Egenanställning AB (demo)',
+    organisation_number: operatorNumber,
+    vat_number: `SE${operatorNumber}01`,
+    street_address: 'Storgatan 1',
+    postal_code: '92131',
+    city: 'Lycksele',
+    bankgiro: `${bankgiroBody}${luhnCheckDigit(bankgiroBody)}`,
+    f_tax_approved: true,
+    fee_bp: 600,
+    payment_terms_days: 30,
+    invoice_series: 'UB',
+    email: 'faktura@uppdragsbanken-demo.example.se',
   };
 }
 
@@ -246,6 +271,9 @@ export async function seedDemo(
         if (status === 'published') published += 1;
         else drafts += 1;
       }
+
+      // Settings are never changed once written: an operator already there (added by hand) is kept as it is.
+      if (!(await trx('operator_settings').first('id'))) await trx('operator_settings').insert(demoOperator());
 
       const logins = reference ? await seedDemoLogins(trx, reference) : [];
       const users =

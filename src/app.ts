@@ -9,6 +9,7 @@ import { actorLocals, configurePassport, enforceAbsoluteTimeout } from './web/au
 import { csrfLocals, csrfProtection } from './web/csrf.js';
 import { afterErrorHandler, errorHandler, notFoundHandler } from './web/error-handler.js';
 import { healthRoutes } from './web/health.js';
+import { openApiRoutes } from './web/openapi.js';
 import { viewLocals } from './web/locals.js';
 import { requestLogger } from './web/request-logger.js';
 import { securityHeaders } from './web/security.js';
@@ -70,6 +71,7 @@ export function buildApp(input: AppInput): Express {
     }),
   );
   for (const router of routesOf('routes')) app.use(router);
+  app.use(openApiRoutes(deps, MODULES));
   app.use(notFoundHandler);
   app.use(errorHandler);
   app.use(afterErrorHandler);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseDataKeys, type DataKeys } from './platform/encryption.js';
 
 // The only module that reads the environment. Everything else receives a
 // frozen Config. A bad value stops start-up with one line naming the variable.
@@ -96,6 +97,20 @@ const schema = z.object({
   ),
   MEILI_BIN: z.preprocess(blankToUndefined, z.string().optional()),
   SESSION_SECRET: z.preprocess(blankToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
+  DATA_ENCRYPTION_KEY: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .transform((value, context) => {
+        try {
+          return parseDataKeys(value);
+        } catch (error) {
+          context.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+  ),
   PUBLIC_URL: urlWithProtocols(['http:', 'https:'], 'https://uppdragsbanken.example.se'),
   SMTP_URL: urlWithProtocols(['smtp:', 'smtps:'], 'smtp://user:password@mail.example.se:587'),
   LOG_LEVEL: z.preprocess(
@@ -137,6 +152,11 @@ export interface Config {
   };
   /** Generated and kept under dataDir in embedded mode when unset. */
   readonly sessionSecret?: string;
+  /**
+   * DATA_ENCRYPTION_KEY, `id:base64key[,id:base64key…]` (the first encrypts; all decrypt): personal data at rest
+   * (platform/encryption.ts). Generated and kept under dataDir in embedded mode when unset; required in production.
+   */
+  readonly dataKeys?: DataKeys;
   readonly publicUrl: string;
   readonly smtpUrl?: string;
   readonly logLevel: (typeof LOG_LEVELS)[number];
@@ -172,6 +192,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Embedded mode may generate its own secrets; a production deployment must not
     // depend on a file that a redeploy can lose.
     if (!v.SESSION_SECRET) throw new ConfigError('SESSION_SECRET', 'must be set when NODE_ENV=production');
+    // Losing it loses every encrypted personnummer: it belongs with the deployment's other secrets, not in a file.
+    if (!v.DATA_ENCRYPTION_KEY) throw new ConfigError('DATA_ENCRYPTION_KEY', 'must be set when NODE_ENV=production');
     if (!v.PUBLIC_URL) throw new ConfigError('PUBLIC_URL', 'must be set when NODE_ENV=production');
     if (v.MEILI_HOST && !v.MEILI_MASTER_KEY && !v.MEILI_API_KEY) {
       throw new ConfigError('MEILI_MASTER_KEY', 'or MEILI_API_KEY must be set when MEILI_HOST is set and NODE_ENV=production');
@@ -190,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       bin: v.MEILI_BIN,
     }),
     sessionSecret: v.SESSION_SECRET,
+    dataKeys: v.DATA_ENCRYPTION_KEY,
     publicUrl: (v.PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ''),
     smtpUrl: v.SMTP_URL,
     logLevel: v.LOG_LEVEL,
@@ -207,7 +230,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 // Values that may carry passwords are never echoed, only measured.
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'MEILI_MASTER_KEY', 'MEILI_API_KEY', 'SESSION_SECRET', 'SMTP_URL']);
+const SECRET_VARIABLES = new Set([
+  'DATABASE_URL',
+  'MEILI_MASTER_KEY',
+  'MEILI_API_KEY',
+  'SESSION_SECRET',
+  'DATA_ENCRYPTION_KEY',
+  'SMTP_URL',
+]);
 
 /** Shows a bad value without echoing secrets or huge strings into the log. */
 function describe(variable: string, value: string | undefined): string {

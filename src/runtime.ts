@@ -55,7 +55,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     async startWorker() {
       const worker = await startWorker({
         connectionString: infra.databaseUrl,
-        taskList: allTasks({ config, db, search, log, secret: infra.sessionSecret }),
+        taskList: allTasks({ config, db, search, log, secret: infra.sessionSecret, dataKeys: infra.dataKeys }),
         crontab: CRONTAB,
         log,
       });

@@ -53,6 +53,7 @@ export async function startServer(config: Config, log: Logger) {
       i18n: await createI18n(),
       sessionStore: sessionStore.store,
       sessionSecret: infra.sessionSecret,
+      dataKeys: infra.dataKeys,
       storage: createFileStorage(path.join(config.dataDir, 'uploads')),
     });
     server = app.listen(config.port);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { Config } from '../config.js';
+import { parseDataKeys, type DataKeys } from './encryption.js';
 import {
   acquireEmbeddedMeilisearch,
   findMeilisearchBinary,
@@ -8,7 +9,7 @@ import {
 } from './embedded-meilisearch.js';
 import { acquireEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
 import type { Logger } from './logger.js';
-import { loadOrCreateSecrets } from './process-files.js';
+import { loadOrCreateSecrets, type EmbeddedSecrets } from './process-files.js';
 
 // Turns the configuration into running servers: the ones named by
 // DATABASE_URL / MEILI_HOST, or embedded ones under DATA_DIR. Shared by the
@@ -21,6 +22,11 @@ export interface Infrastructure {
   /** Undefined when no Meilisearch can be had (no binary): search runs degraded. */
   search?: { host: string; apiKey?: string };
   sessionSecret: string;
+  /**
+   * DATA_ENCRYPTION_KEY, or the key generated into DATA_DIR/secrets.json in embedded mode. Undefined only with
+   * external servers outside production and no DATA_ENCRYPTION_KEY: then nothing can be encrypted.
+   */
+  dataKeys?: DataKeys;
   mode: { database: 'embedded' | 'external'; search: 'embedded' | 'external' | 'unavailable' };
   /** True when this run created the embedded database: the place to load demo data. */
   createdDatabase: boolean;
@@ -82,6 +88,7 @@ export async function startInfrastructure(
       databaseUrl,
       search,
       sessionSecret: config.sessionSecret ?? secrets!.sessionSecret,
+      dataKeys: dataKeysFor(config, secrets, log),
       mode: { database: config.databaseUrl ? 'external' : 'embedded', search: searchMode },
       createdDatabase,
       stop,
@@ -90,4 +97,12 @@ export async function startInfrastructure(
     await stop().catch(() => {});
     throw error;
   }
+}
+
+function dataKeysFor(config: Config, secrets: EmbeddedSecrets | undefined, log: Logger): DataKeys | undefined {
+  if (config.dataKeys) return config.dataKeys;
+  if (secrets) return parseDataKeys(secrets.dataEncryptionKey);
+  // External servers and no secrets file: a key made up here would be lost at the next start, and with it the data.
+  log.warn('DATA_ENCRYPTION_KEY is not set: personal numbers cannot be stored, so enterprise accounts cannot be activated');
+  return undefined;
 }

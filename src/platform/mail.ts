@@ -18,12 +18,23 @@ import type { Logger } from './logger.js';
 // each placed in layout.text.ejs / layout.html.ejs. The words come from the
 // "mail" section of src/locales/<lang>/core.json (a feature's own mail may use
 // its own section, see TEXT_KEYS); the subject is a plain i18n text.
+//
+// A mail may carry files (an invoice its PDF): stored beside it in
+// mail_attachments, in the same transaction, and attached when it is sent.
 
 export const SEND_MAIL_TASK = 'send_mail';
 /** Sends (or, without SMTP_URL, stores) one queued mail. */
 const sendMailJob = defineJob(SEND_MAIL_TASK, z.object({ id: jobId }));
 
-export type MailTemplate = 'verify-email' | 'reset-password' | 'invite' | 'email-changed' | 'notifications' | 'saved-search';
+export type MailTemplate =
+  | 'verify-email'
+  | 'reset-password'
+  | 'invite'
+  | 'email-changed'
+  | 'notifications'
+  | 'saved-search'
+  | 'invoice'
+  | 'invoice-reminder';
 
 const MAIL_VIEWS = path.resolve(import.meta.dirname, '..', '..', 'views', 'mail');
 
@@ -35,6 +46,8 @@ const TEXT_KEYS: Record<MailTemplate, string> = {
   'email-changed': 'mail.emailChanged',
   notifications: 'notificationMail', // src/locales/<lang>/notifications.json
   'saved-search': 'savedSearchMail', // src/locales/<lang>/saved-searches.json
+  invoice: 'invoiceMail', // src/locales/<lang>/invoices.json
+  'invoice-reminder': 'invoiceReminderMail', // src/locales/<lang>/payroll.json
 };
 
 // ---------------------------------------------------------------------------
@@ -121,6 +134,44 @@ const DATA_SCHEMAS = {
       .min(1)
       .max(50),
   }),
+  /**
+   * An invoice or credit note to the buyer's billing address, its PDF attached (src/modules/billing/invoices.ts).
+   * `url`, the organisation's invoice list, is left out when the issuer does not know the site's address; the
+   * mail then says only what the attachment is.
+   */
+  invoice: z.strictObject({
+    name: common.name,
+    url: absoluteUrl.optional(),
+    siteUrl: absoluteUrl.optional(),
+    creditNote: z.boolean(),
+    /** "Faktura A-12", "Kreditfaktura A-13": the subject. */
+    title: oneLine,
+    organisationName: oneLine,
+    invoiceNumber: oneLine,
+    /** Already formatted in the mail's language ("1 234,50 kr"); negative on a credit note. */
+    total: oneLine,
+    dueDate: oneLine,
+    ocr: z.string().regex(/^\d{2,25}$/),
+    sellerName: oneLine,
+    sellerEmail: oneLine,
+  }),
+  /** A reminder of an unpaid invoice to the buyer's billing address (src/modules/billing/reminders.ts). */
+  'invoice-reminder': z.strictObject({
+    name: common.name,
+    url: absoluteUrl.optional(),
+    siteUrl: absoluteUrl.optional(),
+    /** 1: the day after the due date; 2: fourteen days after the first. */
+    level: z.union([z.literal(1), z.literal(2)]),
+    organisationName: oneLine,
+    invoiceNumber: oneLine,
+    /** Already formatted in the mail's language, like the invoice mail's. */
+    amountLeft: oneLine,
+    dueDate: oneLine,
+    ocr: z.string().regex(/^\d{2,25}$/),
+    bankgiro: oneLine,
+    sellerName: oneLine,
+    sellerEmail: oneLine,
+  }),
 } satisfies Record<MailTemplate, z.ZodType>;
 
 /** Headers a mail may carry besides the usual ones: RFC 2369 / RFC 8058 unsubscribe links for alert mails. */
@@ -173,16 +224,20 @@ export async function renderMail(
     const field = issue.path.length > 0 ? `data.${issue.path.join('.')}` : 'data';
     throw new Error(`Mail ${template}: ${field} ${issue.message}`);
   }
-  const values = { ...parsed.data, siteUrl: parsed.data.siteUrl ?? new URL(parsed.data.url).origin };
+  const values = {
+    ...parsed.data,
+    siteUrl: parsed.data.siteUrl ?? (parsed.data.url === undefined ? undefined : new URL(parsed.data.url).origin),
+  };
   const t = (await mailI18n()).getFixedT(language);
+  const expiresInHours = 'expiresInHours' in values ? values.expiresInHours : undefined;
   const locals = {
     ...values,
     t,
     lang: language,
     greeting: values.name ? t('mail.greeting', { name: values.name }) : t('mail.greetingWithoutName'),
     // "single use" belongs to verification and reset links; an invite only says how long it lasts.
-    singleUse: values.expiresInHours ? t('mail.singleUseFor', { count: values.expiresInHours }) : t('mail.singleUse'),
-    validity: values.expiresInHours ? t('mail.validFor', { count: values.expiresInHours }) : '',
+    singleUse: expiresInHours ? t('mail.singleUseFor', { count: expiresInHours }) : t('mail.singleUse'),
+    validity: expiresInHours ? t('mail.validFor', { count: expiresInHours }) : '',
   };
 
   const subject = t(`${TEXT_KEYS[template]}.subject`, values).replace(/\s+/g, ' ').trim();
@@ -195,6 +250,36 @@ export async function renderMail(
 
 // ---------------------------------------------------------------------------
 // Queueing
+
+/** A file sent with a mail (an invoice's PDF). */
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
+/** What one mail may carry in all: well under what mail servers accept (often 10–25 MB, after base64's third more). */
+export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
+const CONTENT_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/i;
+
+// A name that is one header parameter and no path: no control characters, slashes or quotes.
+// eslint-disable-next-line no-control-regex
+const UNSAFE_FILENAME = /[\u0000-\u001f\u007f/\\"]/;
+
+function checkAttachments(template: MailTemplate, attachments: readonly MailAttachment[]): void {
+  let bytes = 0;
+  for (const [index, attachment] of attachments.entries()) {
+    const { filename, contentType, content } = attachment;
+    if (typeof filename !== 'string' || filename.trim() === '' || filename.length > 150 || UNSAFE_FILENAME.test(filename))
+      throw new Error(`Mail ${template}: attachments.${index}.filename is not a usable file name`);
+    if (typeof contentType !== 'string' || !CONTENT_TYPE.test(contentType))
+      throw new Error(`Mail ${template}: attachments.${index}.contentType is not a media type`);
+    if (!Buffer.isBuffer(content) || content.length === 0)
+      throw new Error(`Mail ${template}: attachments.${index}.content is empty`);
+    bytes += content.length;
+  }
+  if (bytes > MAX_ATTACHMENT_BYTES) throw new Error(`Mail ${template}: attachments exceed ${MAX_ATTACHMENT_BYTES} bytes`);
+}
 
 /**
  * Renders the mail, stores it and enqueues its send_mail job in `db` — pass the
@@ -210,6 +295,7 @@ export async function queueMail(
     language?: 'sv' | 'en';
     /** Extra headers, only those in EXTRA_HEADERS (e.g. the unsubscribe link of an alert). */
     headers?: Partial<Record<ExtraHeader, string>>;
+    attachments?: readonly MailAttachment[];
   },
 ): Promise<number> {
   const to = mail.to.trim();
@@ -219,6 +305,8 @@ export async function queueMail(
     if (!(EXTRA_HEADERS as readonly string[]).includes(name) || typeof value !== 'string' || !/^[\x20-\x7e]{1,998}$/.test(value))
       throw new Error(`Mail ${mail.template}: header ${name} is not allowed or not valid`);
   }
+  const attachments = mail.attachments ?? [];
+  checkAttachments(mail.template, attachments);
   const rendered = await renderMail(mail.template, mail.data, mail.language ?? DEFAULT_LANGUAGE);
   const [row] = (await db('mails')
     .insert({
@@ -230,6 +318,16 @@ export async function queueMail(
       headers: mail.headers && Object.keys(mail.headers).length ? JSON.stringify(mail.headers) : null,
     })
     .returning('id')) as Array<{ id: number }>;
+  if (attachments.length > 0)
+    await db('mail_attachments').insert(
+      attachments.map((attachment, index) => ({
+        mail_id: row!.id,
+        position: index + 1,
+        filename: attachment.filename.trim(),
+        content_type: attachment.contentType,
+        content: attachment.content,
+      })),
+    );
   await sendMailJob.enqueue(db, { id: row!.id });
   return row!.id;
 }
@@ -328,6 +426,10 @@ export function mailTasks(deps: { db: Db; smtpUrl?: string; from: string; log: L
       return;
     }
 
+    const attachments = (await db('mail_attachments')
+      .where({ mail_id: id })
+      .orderBy('position')
+      .select('filename', 'content_type', 'content')) as Array<{ filename: string; content_type: string; content: Buffer }>;
     try {
       await transportFor(deps.smtpUrl).sendMail({
         from: deps.from,
@@ -337,6 +439,11 @@ export function mailTasks(deps: { db: Db; smtpUrl?: string; from: string; log: L
         html: mail.html_body,
         // Asks mail servers and out-of-office robots not to answer a robot.
         headers: { ...mail.headers, 'Auto-Submitted': 'auto-generated' },
+        attachments: attachments.map((attachment) => ({
+          filename: attachment.filename,
+          contentType: attachment.content_type,
+          content: attachment.content,
+        })),
       });
     } catch (error) {
       const message = describeSmtpError(error, deps.smtpUrl);

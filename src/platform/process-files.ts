@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { generateDataKeySpec } from './encryption.js';
 
 // Small, dependency-free helpers for the processes that embedded mode manages
 // under DATA_DIR: pid/lock files, run files, generated secrets and free ports.
@@ -103,6 +104,8 @@ export interface EmbeddedSecrets {
   sessionSecret: string;
   meiliMasterKey: string;
   postgresPassword: string;
+  /** A DATA_ENCRYPTION_KEY value (platform/encryption.ts). Losing the file loses what it encrypted: back it up. */
+  dataEncryptionKey: string;
 }
 
 /**
@@ -116,6 +119,7 @@ export function loadOrCreateSecrets(dataDir: string): EmbeddedSecrets {
     sessionSecret: existing.sessionSecret ?? randomBytes(32).toString('base64url'),
     meiliMasterKey: existing.meiliMasterKey ?? randomBytes(24).toString('base64url'),
     postgresPassword: existing.postgresPassword ?? randomBytes(18).toString('base64url'),
+    dataEncryptionKey: existing.dataEncryptionKey ?? generateDataKeySpec(),
   };
   if (JSON.stringify(existing) !== JSON.stringify(secrets)) writeJsonFile(file, secrets);
   return secrets;

@@ -3,6 +3,7 @@ import type passport from 'passport';
 import type { Store } from 'express-session';
 import type { Config } from '../config.js';
 import type { Db } from '../platform/db.js';
+import type { DataKeys } from '../platform/encryption.js';
 import type { EventBus } from '../platform/events.js';
 import type { Logger } from '../platform/logger.js';
 import type { Meilisearch } from '../platform/meilisearch.js';
@@ -23,6 +24,8 @@ export interface AppDeps {
   /** PostgreSQL-backed (web/session.ts); the caller owns and closes it. */
   sessionStore: Store;
   sessionSecret: string;
+  /** Personal data at rest (platform/encryption.ts); undefined only when no key is configured (infrastructure.ts). */
+  dataKeys?: DataKeys;
   /** Uploaded files (logos, CVs): DATA_DIR/uploads on the filesystem. */
   storage: Storage;
   /** Domain events in the process (platform/events.ts), with the handlers of every module. Made by buildApp. */

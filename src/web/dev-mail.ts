@@ -50,7 +50,18 @@ function timeFormatter(res: Response): (value: Date) => string {
   return (value) => formatDateTime(value, lang, 'exactDateTime');
 }
 
-function summary(mail: MailListRow, formatTime: (value: Date) => string) {
+/** The names of each mail's attachments (an invoice's PDF), in their order; never their bytes. */
+async function attachmentNames(db: Db, mailIds: readonly number[]): Promise<Map<number, string[]>> {
+  const rows = (await db('mail_attachments')
+    .whereIn('mail_id', mailIds)
+    .orderBy(['mail_id', 'position'])
+    .select('mail_id', 'filename')) as Array<{ mail_id: number; filename: string }>;
+  const names = new Map<number, string[]>();
+  for (const row of rows) names.set(row.mail_id, [...(names.get(row.mail_id) ?? []), row.filename]);
+  return names;
+}
+
+function summary(mail: MailListRow, formatTime: (value: Date) => string, attachments: string[] = []) {
   return {
     id: mail.id,
     to: mail.to_address,
@@ -61,6 +72,7 @@ function summary(mail: MailListRow, formatTime: (value: Date) => string) {
     status: statusOf(mail),
     attempts: mail.attempts,
     lastError: mail.last_error,
+    attachments,
   };
 }
 
@@ -99,13 +111,18 @@ export function devMailRoutes(deps: { db: Db }): Router {
       .orderBy('id', 'desc')
       .limit(LIST_LIMIT)) as MailListRow[];
     const formatTime = timeFormatter(res);
-    res.render('dev/mail-list', { mails: rows.map((row) => summary(row, formatTime)) });
+    const attachments = await attachmentNames(
+      deps.db,
+      rows.map((row) => row.id),
+    );
+    res.render('dev/mail-list', { mails: rows.map((row) => summary(row, formatTime, attachments.get(row.id))) });
   });
 
   router.get('/dev/mail/:id', noStore, async (req, res) => {
     const mail = await findMail(deps.db, req.params.id);
+    const attachments = await attachmentNames(deps.db, [mail.id]);
     res.render('dev/mail', {
-      mail: summary(mail, timeFormatter(res)),
+      mail: summary(mail, timeFormatter(res), attachments.get(mail.id)),
       textParts: linkifyText(mail.text_body),
       htmlSource: mail.html_body,
     });

@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import type { Config } from '../config.js';
 import type { Db } from '../platform/db.js';
+import type { DataKeys } from '../platform/encryption.js';
 import type { EventHandlers } from '../platform/events.js';
 import type { TaskList } from '../platform/jobs.js';
 import type { Logger } from '../platform/logger.js';
@@ -20,6 +21,8 @@ export interface JobDeps {
   log: Logger;
   /** Signs links in mails (one-click unsubscribe): the session secret. */
   secret: string;
+  /** Personal data at rest (platform/encryption.ts); undefined only when no key is configured (infrastructure.ts). */
+  dataKeys?: DataKeys;
 }
 
 export interface ModuleDescription {
@@ -36,4 +39,12 @@ export interface ModuleDescription {
   searchTasks?: readonly string[];
   /** Handlers of domain events (platform/events.ts) emitted by other modules. */
   events?(deps: AppInput): EventHandlers;
+  /** The module's part of the public API's OpenAPI document (web/openapi.ts merges them): paths and schemas. */
+  openApi?: OpenApiPart;
+}
+
+/** OpenAPI 3.1 path items by path, and schemas by name for `#/components/schemas/<name>` references. */
+export interface OpenApiPart {
+  paths: Record<string, unknown>;
+  schemas?: Record<string, unknown>;
 }

@@ -17,7 +17,10 @@ export interface UploadRule {
   /** The form field that holds the file. */
   field: string;
   maxBytes: number;
-  /** MIME types as file-type reports them from the bytes. */
+  /**
+   * MIME types as file-type reports them from the bytes. 'text/plain' (a bank file), which has no magic bytes,
+   * stands for bytes that file-type names no type for and that hold no NUL: what the text is, its parser decides.
+   */
   types: readonly string[];
   /** i18n keys for the messages that name the limits of this use. */
   messages: { tooLarge: string; type: string };
@@ -86,6 +89,8 @@ export function uploadReceiver(rule: UploadRule): (req: Request, res: Response) 
       throw fail('bad_request', `${U}.fileName`);
     }
     const type = await fileTypeFromBuffer(file.buffer);
+    if (!type && rule.types.includes('text/plain') && !file.buffer.includes(0))
+      return { bytes: file.buffer, mime: 'text/plain', ext: 'txt' };
     if (!type || !rule.types.includes(type.mime)) {
       req.log.info({ event: 'upload_refused', reason: 'type', detected: type?.mime ?? 'unknown' }, 'Upload refused');
       throw fail('bad_request', rule.messages.type);

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import sharp from 'sharp';
 import request from 'supertest';
+import { issueTestInvoice } from '../support/billing-factories-d.js';
 import { createApplication, createOrganisation, createStoredMail, createTestAssignment } from '../support/factories.js';
 import { createSavedSearch } from '../support/saved-search-factories.js';
 import { registeredRoutes } from '../support/routes.js';
@@ -29,6 +30,8 @@ const ACCESS: Record<string, Rule> = {
   'GET /healthz': everyone,
   'GET /api/v1/assignments': everyone,
   'GET /api/v1/openapi.json': everyone,
+  'GET /api/v1/salary-estimate': everyone, // 400 without its parameters
+  'GET /egenanstallning/rakna': everyone,
   'GET /uppdrag.atom': everyone,
   'GET /uppdrag': everyone,
   'GET /': everyone,
@@ -60,6 +63,13 @@ const ACCESS: Record<string, Rule> = {
   'POST /konto/profil/cv/ta-bort': { visitor: '401', others: 'ok' },
   'GET /konto/mina-uppgifter.json': loggedIn,
   'POST /konto/ta-bort': { visitor: '401', others: 'ok' }, // 400: the empty form has no password
+  // The simplified-enterprise account: one's own. The empty activation form is a 400; nobody here has an
+  // account, so changing it or showing its number is a 404 for every user.
+  'GET /konto/egenanstallning': loggedIn,
+  'POST /konto/egenanstallning': { visitor: '401', others: 'ok' },
+  'POST /konto/egenanstallning/bankkonto': { visitor: '401', others: '404' },
+  'POST /konto/egenanstallning/skatt': { visitor: '401', others: '404' },
+  'POST /konto/egenanstallning/visa-personnummer': { visitor: '401', others: '404' },
   'GET /organisationer/ny': loggedIn,
   'POST /organisationer/ny': { visitor: '401', others: 'ok' },
   'GET /konto/organisationer': loggedIn,
@@ -129,6 +139,10 @@ const ACCESS: Record<string, Rule> = {
   // Applications. The resident has applied to :ref already (400 for the empty form before that
   // 409); members of its organisation may not apply (403); anyone else gets 400 for the empty form.
   'GET /konto/ansokningar': loggedIn,
+  // Invoices: :invoiceId is organisation A's invoice for the resident's work; platform admins are no party to it.
+  'GET /organisationer/:slug/fakturor': { visitor: 'login', memberA: 'ok', others: '403' },
+  'GET /konto/fakturor': loggedIn,
+  'GET /fakturor/:invoiceId/pdf': { visitor: 'login', resident: 'ok', memberA: 'ok', payroll: 'ok', others: '404' },
   'POST /uppdrag/:ref/ansok': { visitor: '401', memberA: '403', others: 'ok' },
   // :applicationId is the resident's application to :ref: its two sides only, 404 for all others.
   'GET /ansokningar/:applicationId': { visitor: 'login', resident: 'ok', memberA: 'ok', others: '404' },
@@ -140,6 +154,38 @@ const ACCESS: Record<string, Rule> = {
   'POST /ansokningar/:applicationId/acceptera': { visitor: '401', resident: '403', memberA: 'ok', others: '404' },
   'POST /ansokningar/:applicationId/avboj': { visitor: '401', resident: '403', memberA: 'ok', others: '404' },
   'POST /ansokningar/:applicationId/aterkalla': { visitor: '401', resident: 'ok', memberA: '403', others: '404' },
+  // Billing bases. The worker's pages name the resident's application (withdrawn by now: 409 for the
+  // resident, "ok"); its organisation's members are refused (403), everyone else does not see it (404).
+  'GET /konto/fakturaunderlag': loggedIn,
+  'GET /konto/fakturaunderlag/:applicationId': { visitor: 'login', resident: 'ok', memberA: '403', others: '404' },
+  'POST /konto/fakturaunderlag/:applicationId': { visitor: '401', resident: 'ok', memberA: '403', others: '404' },
+  'POST /konto/fakturaunderlag/:applicationId/skicka': { visitor: '401', resident: 'ok', memberA: '403', others: '404' },
+  'POST /konto/fakturaunderlag/:applicationId/utlagg': { visitor: '401', resident: 'ok', memberA: '403', others: '404' },
+  'POST /konto/fakturaunderlag/:applicationId/utlagg/:expenseId/ta-bort': {
+    visitor: '401',
+    resident: 'ok',
+    memberA: '403',
+    others: '404',
+  },
+  // :basisId is the resident's disputed basis with organisation A, :expenseId its receipt: the worker, A's
+  // members and payroll. Approval and dispute answer A's members 409 (not waiting): "ok".
+  'GET /fakturaunderlag/:basisId/kvitton/:expenseId': {
+    visitor: 'login',
+    resident: 'ok',
+    memberA: 'ok',
+    payroll: 'ok',
+    others: '404',
+  },
+  'GET /organisationer/:slug/fakturaunderlag': { visitor: 'login', memberA: 'ok', others: '403' },
+  'GET /organisationer/:slug/fakturaunderlag/:basisId': { visitor: 'login', memberA: 'ok', others: '403' },
+  'POST /organisationer/:slug/fakturaunderlag/:basisId/godkann': { visitor: '401', memberA: 'ok', others: '403' },
+  'POST /organisationer/:slug/fakturaunderlag/:basisId/bestrid': { visitor: '401', memberA: 'ok', others: '403' },
+  // Payroll's queue: payroll staff only, no such place for anyone else. Payroll's empty forms are 400s;
+  // :paymentId is a payment that matched no invoice.
+  'GET /lon': { payroll: 'ok', others: '404' },
+  'POST /lon/betalningar': { payroll: 'ok', others: '404' },
+  'POST /lon/bankfil': { payroll: 'ok', others: '404' },
+  'POST /lon/betalningar/:paymentId/koppla': { payroll: 'ok', others: '404' },
   'GET /organisationer/:slug/uppdrag/:assignmentId/ansokningar': { visitor: 'login', memberA: 'ok', others: '403' },
   'POST /admin/uppdrag/:assignmentId/godkann': adminOnly, // 409 for the admin: nothing to approve
   // Attachments. The upload answers 400 to members (no file); the removal names an
@@ -170,6 +216,11 @@ const ACCESS: Record<string, Rule> = {
   'GET /admin/handlaggare': adminOnly,
   'POST /admin/handlaggare': adminOnly,
   'POST /admin/handlaggare/ta-bort': adminOnly,
+  'GET /admin/operator': adminOnly,
+  'POST /admin/operator': adminOnly, // 400: the empty form
+  'GET /admin/lon': adminOnly,
+  'POST /admin/lon': adminOnly, // 400: the empty form
+  'POST /admin/lon/ta-bort': adminOnly, // 400: no user named
   // Development only (absent in production, see test/app/production.test.ts).
   'GET /dev/mail': everyone,
   'GET /dev/mail/:id': everyone,
@@ -256,6 +307,40 @@ describe('Access: every route × every role', function () {
     params[':applicationId'] = String(
       await createApplication(ctx.db, { assignmentId: assignment, applicantId: users.resident.id }),
     );
+    params[':invoiceId'] = String(
+      await issueTestInvoice(ctx.db, { organisationId: orgA.id, workerId: users.resident.id, approverId: users.memberA.id }),
+    );
+    // The resident's accepted work for organisation A, billed and disputed, with a receipt.
+    const billedAssignment = await createTestAssignment(ctx.db, { organisationId: orgA.id });
+    const [basis] = await ctx
+      .db('billing_bases')
+      .insert({
+        application_id: await createApplication(ctx.db, {
+          assignmentId: billedAssignment,
+          applicantId: users.resident.id,
+          status: 'accepted',
+        }),
+        worker_user_id: users.resident.id,
+        organisation_id: orgA.id,
+        assignment_id: billedAssignment,
+        status: 'disputed',
+        period_start: '2026-03-01',
+        period_end: '2026-03-01',
+      })
+      .returning('id');
+    await ctx.deps.storage.put('attachments/access-receipt.webp', logo, 'image/webp');
+    const [expense] = await ctx
+      .db('billing_basis_expenses')
+      .insert({
+        basis_id: basis.id,
+        description: 'Sand',
+        amount_ore: 10_000,
+        receipt_storage_key: 'attachments/access-receipt.webp',
+        receipt_content_type: 'image/webp',
+      })
+      .returning('id');
+    params[':basisId'] = String(basis.id);
+    params[':expenseId'] = String(expense.id);
     const [notification] = await ctx
       .db('notifications')
       .insert({ user_id: users.resident.id, type: 'message_received', link: '/konto', email_wanted: false })
@@ -264,6 +349,11 @@ describe('Access: every route × every role', function () {
     params[':savedSearchId'] = String(await createSavedSearch(ctx.db, { userId: users.resident.id }));
     const [report] = await ctx.db('assignment_reports').insert({ assignment_id: assignment, reason: 'spam' }).returning('id');
     params[':reportId'] = String(report.id);
+    const [payment] = await ctx
+      .db('payments')
+      .insert({ amount_ore: 10_000, paid_on: '2026-12-01', reference: 'okänd', source: 'manual' })
+      .returning('id');
+    params[':paymentId'] = String(payment.id);
     agents.visitor = await visitorAgent();
     await ctx.syncIndex();
     for (const [role, user] of Object.entries(users)) {

@@ -13,10 +13,13 @@ function configError(env: NodeJS.ProcessEnv): ConfigError {
   expect.fail(`loadConfig accepted ${JSON.stringify(env)}`);
 }
 
+const DATA_KEY = Buffer.alloc(32, 5).toString('base64');
+
 const PRODUCTION_BASE = {
   NODE_ENV: 'production',
   SESSION_SECRET: 'a-production-session-secret-of-40-chars!',
   PUBLIC_URL: 'https://uppdragsbanken.example.se',
+  DATA_ENCRYPTION_KEY: `k1:${DATA_KEY}`,
 };
 
 describe('loadConfig(env)', () => {
@@ -119,7 +122,7 @@ describe('loadConfig(env)', () => {
 
   it('when TRUST_PROXY is unset, then no proxy is trusted, except in production (one, in front of HTTPS)', () => {
     expect(loadConfig({}).trustProxy).to.equal(0);
-    const production = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), PUBLIC_URL: 'https://ub.example.se' };
+    const production = { ...PRODUCTION_BASE, SESSION_SECRET: 'x'.repeat(32), PUBLIC_URL: 'https://ub.example.se' };
     expect(loadConfig(production).trustProxy).to.equal(1);
     expect(loadConfig({ ...production, TRUST_PROXY: '0' }).trustProxy).to.equal(0);
     expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).to.equal(2);
@@ -158,6 +161,9 @@ describe('loadConfig(env)', () => {
       ['MAP_TILE_URL', 'https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png'],
       ['MAP_TILE_URL', 'https://user:pw@tiles.example.se/{z}/{x}/{y}.png'],
       ['MAP_TILE_ATTRIBUTION', 'x'.repeat(201)],
+      ['DATA_ENCRYPTION_KEY', DATA_KEY],
+      ['DATA_ENCRYPTION_KEY', 'k1:too-short'],
+      ['DATA_ENCRYPTION_KEY', `k1:${DATA_KEY},k1:${DATA_KEY}`],
     ];
     for (const [variable, value] of cases) {
       it(`${variable}=${JSON.stringify(value)}`, () => {
@@ -174,6 +180,7 @@ describe('loadConfig(env)', () => {
   describe('when a secret or a URL with a password is bad, then the message never echoes it', () => {
     const cases: Array<[string, string, string]> = [
       ['SESSION_SECRET', 'short-secret', 'short-secret'],
+      ['DATA_ENCRYPTION_KEY', `k1:${DATA_KEY.slice(0, 40)}`, DATA_KEY.slice(0, 40)],
       ['MEILI_MASTER_KEY', 'hunter2-key', 'hunter2'],
       ['DATABASE_URL', 'mysql://u:hunter2@h/db', 'hunter2'],
       ['SMTP_URL', 'http://mailer:hunter2@mail.example.se', 'hunter2'],
@@ -204,6 +211,21 @@ describe('loadConfig(env)', () => {
       expect(error.variable).to.equal('SESSION_SECRET');
       expect(error.message).to.include('SESSION_SECRET').and.not.match(/\n/);
       expect(configError({ ...PRODUCTION_BASE, SESSION_SECRET: '  ' }).variable).to.equal('SESSION_SECRET');
+    });
+
+    it('then DATA_ENCRYPTION_KEY is required', () => {
+      const error = configError({ ...PRODUCTION_BASE, DATA_ENCRYPTION_KEY: undefined });
+      expect(error.variable).to.equal('DATA_ENCRYPTION_KEY');
+      expect(error.message).to.include('DATA_ENCRYPTION_KEY').and.not.match(/\n/);
+    });
+
+    it('then DATA_ENCRYPTION_KEY gives the data keys, the first one current', () => {
+      const keys = loadConfig({
+        ...PRODUCTION_BASE,
+        DATA_ENCRYPTION_KEY: `k2:${DATA_KEY}, k1:${Buffer.alloc(32, 6).toString('base64')}`,
+      }).dataKeys!;
+      expect(keys.current.id).to.equal('k2');
+      expect([...keys.byId.keys()]).to.deep.equal(['k2', 'k1']);
     });
 
     it('then PUBLIC_URL is required', () => {

@@ -2,7 +2,11 @@ import { expect } from 'chai';
 import { parseCrontab } from 'graphile-worker';
 import request from 'supertest';
 import { notify } from '../../src/modules/notifications/index.js';
-import { MESSAGE_MAIL_DELAY_MS, SEND_NOTIFICATION_MAIL_TASK } from '../../src/modules/notifications/notify.js';
+import {
+  MESSAGE_MAIL_DELAY_MS,
+  NOTIFICATION_TYPES,
+  SEND_NOTIFICATION_MAIL_TASK,
+} from '../../src/modules/notifications/notify.js';
 import { NOTIFICATIONS_CRONTAB } from '../../src/modules/notifications/tasks.js';
 import { NOTIFY_EXPIRING_TASK, notifyExpiringAssignments } from '../../src/modules/notifications/expiring.js';
 import { sendNotificationMail } from '../../src/modules/notifications/mail-task.js';
@@ -154,7 +158,7 @@ describe('Notifications', () => {
     it('when nothing is chosen yet, then every type is on', async () => {
       const someone = await person();
       const res = await someone.client.agent.get('/konto/notiser/installningar').expect(200);
-      expect(res.text.match(/name="email" value="[a-z_]+" checked/g)).to.have.length(9);
+      expect(res.text.match(/name="email" value="[a-z_]+" checked/g)).to.have.length(NOTIFICATION_TYPES.length);
     });
 
     it('when a type is turned off, then its notices still come in-app but no mail; the others are mailed at once', async () => {
@@ -163,7 +167,7 @@ describe('Notifications', () => {
         email: ['application_accepted', 'application_declined'],
       }).expect(303);
       const saved = await ctx.db('notification_preferences').where('user_id', someone.id).select('type', 'email');
-      expect(saved).to.have.length(9);
+      expect(saved).to.have.length(NOTIFICATION_TYPES.length);
       expect(
         saved
           .filter((row) => row.email)

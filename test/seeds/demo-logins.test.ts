@@ -8,7 +8,9 @@ import { ASSIGNMENTS } from '../../seeds/demo-content.js';
 import { seedDemo } from '../../seeds/demo.js';
 import { DEMO_LOGINS, forgetDemoLogins, PILOT_MUNICIPALITIES } from '../../seeds/demo-logins.js';
 import { loadActor } from '../../src/modules/access/index.js';
+import { parseOrganisationsnummer } from '../../src/platform/identifiers.js';
 import { createLogger } from '../../src/platform/logger.js';
+import { hasValidLuhnCheckDigit } from '../../src/platform/luhn.js';
 import { testServices } from '../support/root-hooks.js';
 import { startProcess, type LogLine } from '../support/processes.js';
 import { useTestApp, type TestApp } from '../support/test-app.js';
@@ -19,7 +21,7 @@ import { csrfFrom, logInAs, postForm } from '../support/users.js';
 // log, usable at once through the real login form, listed at /dev/konton,
 // and never made or kept in production.
 
-const ROLES = ['resident', 'member', 'officer', 'admin'];
+const ROLES = ['resident', 'member', 'officer', 'admin', 'payroll'];
 const PASSWORD = /^[0-9a-hjkmnp-tv-z]{4}(-[0-9a-hjkmnp-tv-z]{4}){3}$/;
 
 interface Printed {
@@ -40,6 +42,7 @@ async function runSeedDemo(ctx: TestApp, extraEnv: Record<string, string> = {}):
       MEILI_MASTER_KEY: services.meili.apiKey ?? '',
       MEILI_INDEX_PREFIX: ctx.config.meili.indexPrefix, // removed with the describe's indexes
       SESSION_SECRET: 'demo-logins-test-session-secret-long-enough',
+      DATA_ENCRYPTION_KEY: `test:${Buffer.alloc(32, 7).toString('base64')}`, // required in production
       ...extraEnv,
     });
     expect(await seed.exited(90_000), seed.stderr()).to.equal(0);
@@ -122,7 +125,7 @@ describe('Demo logins: npm run seed:demo on an empty database', function () {
       expect(user.email_verified_at).to.be.an.instanceOf(Date);
       expect(user.password_hash).to.match(/^\$argon2id\$/);
     }
-    expect(await countOf(ctx.db('users').whereNotNull('password_hash'))).to.equal(4);
+    expect(await countOf(ctx.db('users').whereNotNull('password_hash'))).to.equal(ROLES.length);
   });
 
   it('when the resident logs in with the printed password, then their account and demo profile open', async () => {
@@ -166,6 +169,26 @@ describe('Demo logins: npm run seed:demo on an empty database', function () {
     await resident.agent.get('/admin').expect(404);
   });
 
+  it('when the payroll staff member logs in, then they are payroll staff appointed by the demo admin, with Lön in the menu', async () => {
+    const payroll = await logInAs(ctx.app, login('payroll').email, login('payroll').password);
+    const user = await ctx.db('users').where('email', login('payroll').email).first('id', 'is_admin');
+    const actor = await loadActor(ctx.db, { id: Number(user.id), isAdmin: user.is_admin, emailVerified: true });
+    expect(actor).to.include({ isPayroll: true, isAdmin: false });
+    const admin = await ctx.db('users').where('email', login('admin').email).first('id');
+    const staff = await ctx.db('payroll_staff').where('user_id', user.id).first('appointed_by');
+    expect(Number(staff.appointed_by)).to.equal(Number(admin.id));
+    expect((await payroll.agent.get('/konto').expect(200)).text).to.include('<a href="/lon">Lön</a>');
+    await payroll.agent.get('/admin').expect(404);
+  });
+
+  it('when the demo data is loaded, then the fictional demo operator is in force from 2026-01-01', async () => {
+    const operator = await ctx.db('operator_settings').select('valid_from', 'name', 'organisation_number', 'bankgiro');
+    expect(operator).to.have.length(1);
+    expect(operator[0]).to.include({ valid_from: '2026-01-01', name: 'Uppdragsbanken Egenanställning AB (demo)' });
+    expect(parseOrganisationsnummer(operator[0].organisation_number)?.legalPerson).to.equal(true);
+    expect(hasValidLuhnCheckDigit(operator[0].bankgiro)).to.equal(true);
+  });
+
   it('when /dev/konton is opened, then it lists the printed logins in a table with Roll, E-post, Lösenord, never cached', async () => {
     const res = await request(ctx.app).get('/dev/konton').expect(200);
     expect(res.headers['cache-control']).to.equal('no-store');
@@ -177,6 +200,7 @@ describe('Demo logins: npm run seed:demo on an empty database', function () {
       ['Föreningsmedlem (administratör)', login('member').email, login('member').password],
       ['Kommunhandläggare', login('officer').email, login('officer').password],
       ['Plattformsadministratör', login('admin').email, login('admin').password],
+      ['Lönehandläggare', login('payroll').email, login('payroll').password],
     ]);
     expect(res.text).to.include('href="/logga-in"');
 
@@ -187,6 +211,7 @@ describe('Demo logins: npm run seed:demo on an empty database', function () {
       'Association member (admin)',
       'Municipality officer',
       'Platform admin',
+      'Payroll staff',
     ]);
   });
 
@@ -196,7 +221,7 @@ describe('Demo logins: npm run seed:demo on an empty database', function () {
     expect(printedLogins(again)).to.deep.equal([]);
     expect(again.map((line) => line.msg)).to.include('The database already has organisations: demo data not loaded');
     expect(await countOf(ctx.db('users'))).to.equal(before);
-    expect(await countOf(ctx.db('demo_logins'))).to.equal(4);
+    expect(await countOf(ctx.db('demo_logins'))).to.equal(ROLES.length);
     await logInAs(ctx.app, login('resident').email, login('resident').password);
   });
 
@@ -243,7 +268,11 @@ describe('Demo logins in production', function () {
   });
 
   it('when npm run seed:demo runs with NODE_ENV=production, then it loads the demo data but makes no login', async () => {
-    const lines = await runSeedDemo(ctx, { NODE_ENV: 'production', PUBLIC_URL: 'https://uppdragsbanken.test' });
+    const lines = await runSeedDemo(ctx, {
+      NODE_ENV: 'production',
+      PUBLIC_URL: 'https://uppdragsbanken.test',
+      DATA_ENCRYPTION_KEY: `demo:${Buffer.alloc(32, 1).toString('base64')}`,
+    });
     expect(lines.some((line) => line.msg.startsWith('Demo data loaded'))).to.equal(true);
     expect(printedLogins(lines)).to.deep.equal([]);
     expect(await countOf(ctx.db('demo_logins'))).to.equal(0);

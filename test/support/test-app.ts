@@ -64,6 +64,7 @@ export function useTestApp(overrides: (deps: AppInput) => Partial<AppInput> = ()
       MEILI_MASTER_KEY: services.meili.apiKey,
       MEILI_INDEX_PREFIX: `t${process.pid}_${counter}_`,
       SESSION_SECRET: 'test-session-secret-that-is-long-enough',
+      DATA_ENCRYPTION_KEY: `test:${Buffer.alloc(32, 7).toString('base64')}`,
       PUBLIC_URL: 'http://uppdragsbanken.test',
     });
     const log = createLogger(config);
@@ -81,6 +82,7 @@ export function useTestApp(overrides: (deps: AppInput) => Partial<AppInput> = ()
       i18n: await createI18n(),
       sessionStore: sessionStore.store,
       sessionSecret: config.sessionSecret!,
+      dataKeys: config.dataKeys,
       storage: createFileStorage(uploadsDir),
     };
     const deps = { ...baseDeps, ...overrides(baseDeps) };
@@ -96,7 +98,7 @@ export function useTestApp(overrides: (deps: AppInput) => Partial<AppInput> = ()
       runJobs: () =>
         runOnce({
           connectionString: url,
-          taskList: allTasks({ config, db, search, log, secret: config.sessionSecret! }),
+          taskList: allTasks({ config, db, search, log, secret: config.sessionSecret!, dataKeys: config.dataKeys }),
           logger: workerLogger(log),
         }),
       syncIndex: async () => {

@@ -284,6 +284,11 @@ const POSTS: Record<string, PostUse> = {
   'POST /konto/profil/cv': { as: 'resident' },
   'POST /konto/profil/cv/ta-bort': { as: 'resident', fields: [] }, // shown only with a CV
   'POST /konto/ta-bort': { as: 'resident' },
+  'POST /konto/egenanstallning': { as: 'resident' },
+  // Shown only once the account is active (the walk's resident has none).
+  'POST /konto/egenanstallning/bankkonto': { as: 'resident', fields: ['clearingNumber', 'accountNumber'] },
+  'POST /konto/egenanstallning/skatt': { as: 'resident', fields: ['taxMode', 'ownTaxPercent', 'taxDecisionDate'] },
+  'POST /konto/egenanstallning/visa-personnummer': { as: 'resident', fields: [] },
   'POST /organisationer/ny': { as: 'resident' },
   'POST /inbjudan': { as: 'resident' },
   'POST /organisationer/:slug/redigera': { as: 'member', fill: { organisationNumber: '802405-1016' } }, // not the new one's
@@ -356,6 +361,7 @@ const GETS: Record<string, { as: Role; query: string[] }> = {
   'GET /konto/profil': { as: 'resident', query: ['done', 'sparad'] },
   'GET /konto/profil/cv': { as: 'resident', query: [] },
   'GET /konto/mina-uppgifter.json': { as: 'resident', query: [] },
+  'GET /konto/egenanstallning': { as: 'resident', query: ['done'] },
   'GET /organisationer/ny': { as: 'resident', query: [] },
   'GET /konto/organisationer': { as: 'resident', query: [] },
   'GET /inbjudan': { as: 'resident', query: ['token'] },

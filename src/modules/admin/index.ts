@@ -1,6 +1,6 @@
 import type { ModuleDescription } from '../../web/module.js';
 import { adminRoutes } from './routes.js';
-export { appointOfficer } from './service.js';
+export { appointOfficer, appointPayrollStaff } from './service.js';
 
 export const adminModule: ModuleDescription = {
   name: 'admin',

@@ -58,3 +58,25 @@ export async function selectUserIdByEmail(db: DbOrTrx, email: string): Promise<n
   const row = (await db('users').where('email', email).first('id')) as { id: number } | undefined;
   return row?.id;
 }
+
+export interface PayrollStaffRow {
+  userId: number;
+  name: string;
+  email: string;
+  appointedAt: Date;
+}
+
+export async function selectPayrollStaff(db: DbOrTrx): Promise<PayrollStaffRow[]> {
+  return db('payroll_staff as p')
+    .join('users as u', 'u.id', 'p.user_id')
+    .orderBy('u.name')
+    .select({ userId: 'u.id', name: 'u.name', email: 'u.email', appointedAt: 'p.appointed_at' });
+}
+
+export async function insertPayrollStaff(db: DbOrTrx, userId: number, appointedBy: number): Promise<void> {
+  await db('payroll_staff').insert({ user_id: userId, appointed_by: appointedBy }).onConflict('user_id').ignore();
+}
+
+export async function deletePayrollStaff(db: DbOrTrx, userId: number): Promise<number> {
+  return db('payroll_staff').where('user_id', userId).delete();
+}

@@ -5,7 +5,15 @@ import { formText } from '../../platform/validation.js';
 import { noStore } from '../../web/cache.js';
 import { formBody, orFormAgain, refusedWith } from '../../web/forms.js';
 import type { Actor } from '../access/index.js';
-import { appointOfficer, getOverview, listOfficers, removeOfficer } from './service.js';
+import {
+  appointOfficer,
+  appointPayrollStaff,
+  getOverview,
+  listOfficers,
+  listPayrollStaff,
+  removeOfficer,
+  removePayrollStaff,
+} from './service.js';
 
 // Platform-admin pages. Rights are checked in the service; for anyone but a
 // platform admin these pages do not exist (404).
@@ -45,6 +53,33 @@ export function adminRoutes(deps: AppDeps): Router {
     const body = formBody(req);
     await removeOfficer(deps.db, req.actor, { userId: body.userId, municipality: body.municipality });
     res.redirect(303, '/admin/handlaggare');
+  });
+
+  const payrollStaffPage = async (actor: Actor, form: Record<string, string>, errors: Record<string, string>) => ({
+    staff: await listPayrollStaff(deps.db, actor),
+    form,
+    errors,
+  });
+
+  router.get('/admin/lon', async (req, res) => {
+    res.render('admin/payroll-staff', await payrollStaffPage(req.actor, { email: '' }, {}));
+  });
+
+  router.post('/admin/lon', async (req, res) => {
+    const body = formBody(req);
+    const again = async (error: AppError) => ({
+      view: 'admin/payroll-staff',
+      locals: await payrollStaffPage(req.actor, { email: formText(body.email, 254) }, error.fields),
+    });
+    await orFormAgain(res, refusedWith(400), again, async () => {
+      await appointPayrollStaff(deps.db, req.actor, body);
+      res.redirect(303, '/admin/lon');
+    });
+  });
+
+  router.post('/admin/lon/ta-bort', async (req, res) => {
+    await removePayrollStaff(deps.db, req.actor, { userId: formBody(req).userId });
+    res.redirect(303, '/admin/lon');
   });
 
   return router;

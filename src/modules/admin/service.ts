@@ -7,12 +7,16 @@ import { getOpenReportCount } from '../moderation/index.js';
 import type { ReferenceData } from '../../platform/reference-data.js';
 import {
   deleteOfficer,
+  deletePayrollStaff,
   insertOfficer,
+  insertPayrollStaff,
   selectOfficers,
   selectOverview,
+  selectPayrollStaff,
   selectUserIdByEmail,
   type OfficerRow,
   type Overview,
+  type PayrollStaffRow,
 } from './queries.js';
 
 export type { OfficerRow, Overview };
@@ -63,4 +67,34 @@ export async function removeOfficer(
   if (!Number.isSafeInteger(userId) || userId <= 0 || !/^\d{4}$/.test(municipality))
     throw new AppError('bad_request', 'Invalid request');
   await deleteOfficer(db, userId, municipality);
+}
+
+export async function listPayrollStaff(db: DbOrTrx, actor: Actor): Promise<PayrollStaffRow[]> {
+  authorize(actor, 'operator.manage');
+  return selectPayrollStaff(db);
+}
+
+const appointPayrollSchema = z.object({
+  email: textField({ typeMessage: 'payrollStaff.errors.emailRequired' })
+    .trim()
+    .min(1, 'payrollStaff.errors.emailRequired')
+    .max(254, 'payrollStaff.errors.userNotFound'),
+});
+
+/** Makes a registered user payroll staff of the operator (idempotent). */
+export async function appointPayrollStaff(db: DbOrTrx, actor: Actor, input: unknown): Promise<void> {
+  authorize(actor, 'operator.manage');
+  const parsed = appointPayrollSchema.safeParse(input);
+  if (!parsed.success) throw new AppError('bad_request', 'Invalid appointment', fieldErrors(parsed.error));
+  const userId = await selectUserIdByEmail(db, parsed.data.email);
+  // Only admins get here, so naming a missing account reveals nothing new.
+  if (userId === undefined) throw new AppError('bad_request', 'No such user', { email: 'payrollStaff.errors.userNotFound' });
+  await insertPayrollStaff(db, userId, actor.userId!);
+}
+
+export async function removePayrollStaff(db: DbOrTrx, actor: Actor, input: { userId?: unknown }): Promise<void> {
+  authorize(actor, 'operator.manage');
+  const userId = formText(input.userId);
+  if (!/^[1-9]\d{0,14}$/.test(userId)) throw new AppError('bad_request', 'Invalid request');
+  await deletePayrollStaff(db, Number(userId));
 }

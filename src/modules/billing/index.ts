@@ -1,9 +1,12 @@
 import type { ModuleDescription } from '../../web/module.js';
 import { enterpriseAccountRoutes } from './account-routes.js';
 import { billingBasisRoutes } from './basis-routes.js';
+import { calculatorOpenApi } from './calculator-openapi.js';
 import { calculatorRoutes } from './calculator-routes.js';
+import { invoiceRoutes } from './invoice-routes.js';
 import { operatorRoutes } from './operator-routes.js';
 import { payrollRoutes } from './payroll-routes.js';
+import { REMINDERS_CRONTAB, reminderTasks } from './reminders.js';
 
 // Billing through the simplified-enterprise account (PRODUCT.md): the operator's settings, the worker's
 // account, billing bases, invoices, payments and reminders, and the salary calculation they share with payroll.
@@ -15,6 +18,10 @@ export const billingModule: ModuleDescription = {
     enterpriseAccountRoutes(deps),
     operatorRoutes(deps),
     billingBasisRoutes(deps),
+    invoiceRoutes(deps),
     payrollRoutes(deps),
   ],
+  tasks: (deps) => reminderTasks(deps),
+  crontab: [REMINDERS_CRONTAB],
+  openApi: calculatorOpenApi,
 };

@@ -24,6 +24,10 @@ export const NOTIFICATION_TYPES = [
   'assignment_completed', // to the accepted residents
   'feedback_received', // to the one the feedback is about
   'moderation_notice', // to the organisation's members: hidden, restored, warned, suspended
+  'billing_basis_submitted', // to the organisation's members: a billing basis to approve
+  'billing_basis_disputed', // to the worker: the organisation sent the basis back with a comment
+  'billing_basis_approved', // to the worker: approved, the invoice is issued
+  'invoice_paid', // to the worker and the organisation's members: payroll has the whole amount (billing)
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 

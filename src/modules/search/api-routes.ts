@@ -3,12 +3,11 @@ import type { AppDeps } from '../../web/deps.js';
 import { AppError } from '../../platform/errors.js';
 import { urlWithQuery } from '../../web/query-string.js';
 import { atomFeed, FEED_SIZE } from './feed.js';
-import { openApiDocument } from './openapi.js';
 import { parseSearchParams, type SearchParams } from './params.js';
 import { searchAssignments } from './service.js';
 
-// The search for machines: GET /api/v1/assignments (the contract in PRODUCT.md),
-// its OpenAPI description, and an Atom feed of any search at /uppdrag.atom.
+// The search for machines: GET /api/v1/assignments (the contract in PRODUCT.md; its OpenAPI
+// description is openapi.ts, served by web/openapi.ts), and an Atom feed of any search at /uppdrag.atom.
 
 /**
  * Open data: any site may read the API from a browser. GET only and never with
@@ -67,11 +66,6 @@ export function searchApiRoutes(deps: AppDeps): Router {
     const result = await search(parse(req));
     res.set('Cache-Control', 'public, max-age=30');
     res.json(result);
-  });
-
-  router.get('/api/v1/openapi.json', (_req, res) => {
-    res.set('Cache-Control', 'public, max-age=3600');
-    res.json(openApiDocument(deps.config.publicUrl));
   });
 
   router.get('/uppdrag.atom', async (req, res: Response) => {

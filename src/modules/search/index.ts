@@ -1,6 +1,7 @@
 import type { ModuleDescription } from '../../web/module.js';
 import { assignmentChangedJob } from '../assignments/index.js';
 import { searchApiRoutes } from './api-routes.js';
+import { searchOpenApi } from './openapi.js';
 import { searchPageRoutes } from './page-routes.js';
 import { removeFromIndexNow, SEARCH_CRONTAB, searchTasks } from './sync.js';
 export { findVillage } from './villages.js';
@@ -17,4 +18,5 @@ export const searchModule: ModuleDescription = {
   crontab: [SEARCH_CRONTAB],
   searchTasks: [assignmentChangedJob.name],
   events: (deps) => ({ 'assignments.withdrawn': ({ ids }) => removeFromIndexNow(deps, ids) }),
+  openApi: searchOpenApi,
 };

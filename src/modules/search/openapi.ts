@@ -1,8 +1,9 @@
+import type { OpenApiPart } from '../../web/module.js';
 import { COMPENSATION_TYPES } from '../assignments/index.js';
 import { DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH, MAX_VALUES, SEARCH_PARAMETERS, SORTS } from './params.js';
 
-// The OpenAPI 3.1 description of the public JSON API, served at
-// /api/v1/openapi.json. Limits come from params.ts, so the description cannot
+// The search's part of the OpenAPI description served at /api/v1/openapi.json
+// (web/openapi.ts merges the modules' parts). Limits come from params.ts, so the description cannot
 // drift from what the API accepts (test/search/api.test.ts checks the parameter list).
 
 type Parameter = { name: (typeof SEARCH_PARAMETERS)[number]; description: string; schema: object; explode?: boolean };
@@ -60,136 +61,102 @@ const PARAMETERS: Parameter[] = [
 
 const counts = { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } };
 
-export function openApiDocument(publicUrl: string): object {
-  return {
-    openapi: '3.1.0',
-    info: {
-      title: 'Uppdragsbanken API',
-      version: '1.0.0',
-      description:
-        'Search the open assignments (uppdrag) of Uppdragsbanken. Read-only, no authentication, CORS open for GET. ' +
-        'When the search engine is unavailable the same search is answered from the database (`engine: "postgres"`).',
-    },
-    servers: [{ url: publicUrl }],
-    paths: {
-      '/api/v1/assignments': {
-        get: {
-          operationId: 'searchAssignments',
-          summary: 'Search open assignments',
-          parameters: PARAMETERS.map(({ explode, ...parameter }) => ({
-            in: 'query',
-            required: false,
-            ...parameter,
-            ...(explode ? { style: 'form', explode: true } : {}),
-          })),
-          responses: {
-            '200': {
-              description: 'The matching assignments, one page of them, with facet counts.',
-              content: { 'application/json': { schema: { $ref: '#/components/schemas/SearchResult' } } },
-            },
-            '400': {
-              description: 'A parameter is invalid; `error.parameter` names it.',
-              content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-            },
+export const searchOpenApi: OpenApiPart = {
+  paths: {
+    '/api/v1/assignments': {
+      get: {
+        operationId: 'searchAssignments',
+        summary: 'Search open assignments',
+        parameters: PARAMETERS.map(({ explode, ...parameter }) => ({
+          in: 'query',
+          required: false,
+          ...parameter,
+          ...(explode ? { style: 'form', explode: true } : {}),
+        })),
+        responses: {
+          '200': {
+            description: 'The matching assignments, one page of them, with facet counts.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/SearchResult' } } },
+          },
+          '400': {
+            description: 'A parameter is invalid; `error.parameter` names it.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
           },
         },
       },
     },
-    components: {
-      schemas: {
-        SearchResult: {
+  },
+  schemas: {
+    SearchResult: {
+      type: 'object',
+      required: ['hits', 'totalHits', 'page', 'totalPages', 'facets', 'engine'],
+      properties: {
+        hits: { type: 'array', items: { $ref: '#/components/schemas/Hit' } },
+        totalHits: { type: 'integer', minimum: 0 },
+        page: { type: 'integer', minimum: 1 },
+        totalPages: { type: 'integer', minimum: 0 },
+        facets: {
           type: 'object',
-          required: ['hits', 'totalHits', 'page', 'totalPages', 'facets', 'engine'],
+          description: 'Counts per value. A facet with a selection counts as if only its own selection were removed.',
+          required: ['category', 'municipality', 'locality', 'compensation', 'workTraining'],
           properties: {
-            hits: { type: 'array', items: { $ref: '#/components/schemas/Hit' } },
-            totalHits: { type: 'integer', minimum: 0 },
-            page: { type: 'integer', minimum: 1 },
-            totalPages: { type: 'integer', minimum: 0 },
-            facets: {
-              type: 'object',
-              description: 'Counts per value. A facet with a selection counts as if only its own selection were removed.',
-              required: ['category', 'municipality', 'locality', 'compensation', 'workTraining'],
-              properties: {
-                category: counts,
-                municipality: counts,
-                locality: counts,
-                compensation: counts,
-                workTraining: counts,
-              },
-            },
-            engine: { type: 'string', enum: ['meilisearch', 'postgres'] },
+            category: counts,
+            municipality: counts,
+            locality: counts,
+            compensation: counts,
+            workTraining: counts,
           },
         },
-        Hit: {
+        engine: { type: 'string', enum: ['meilisearch', 'postgres'] },
+      },
+    },
+    Hit: {
+      type: 'object',
+      required: ['id', 'title', 'url', 'category', 'municipality', 'locality', 'compensation', 'publishedAt', 'applyBy'],
+      properties: {
+        id: { type: 'integer' },
+        title: { type: 'string' },
+        url: { type: 'string', format: 'uri' },
+        category: { type: 'string', description: 'Category slug.' },
+        municipality: {
           type: 'object',
-          required: ['id', 'title', 'url', 'category', 'municipality', 'locality', 'compensation', 'publishedAt', 'applyBy'],
+          required: ['code', 'name'],
+          properties: { code: { type: 'string' }, name: { type: 'string' } },
+        },
+        locality: {
+          oneOf: [
+            { type: 'null' },
+            {
+              type: 'object',
+              required: ['slug', 'name'],
+              properties: { slug: { type: 'string' }, name: { type: 'string' } },
+            },
+          ],
+        },
+        compensation: {
+          type: 'object',
+          required: ['type', 'amountSek'],
           properties: {
-            id: { type: 'integer' },
-            title: { type: 'string' },
-            url: { type: 'string', format: 'uri' },
-            category: { type: 'string', description: 'Category slug.' },
-            municipality: {
-              type: 'object',
-              required: ['code', 'name'],
-              properties: { code: { type: 'string' }, name: { type: 'string' } },
-            },
-            locality: {
-              oneOf: [
-                { type: 'null' },
-                {
-                  type: 'object',
-                  required: ['slug', 'name'],
-                  properties: { slug: { type: 'string' }, name: { type: 'string' } },
-                },
-              ],
-            },
-            compensation: {
-              type: 'object',
-              required: ['type', 'amountSek'],
-              properties: {
-                type: { type: 'string', enum: [...COMPENSATION_TYPES] },
-                amountSek: { type: ['integer', 'null'], description: 'SEK; per hour for `hourly`, in total for `fixed`.' },
-              },
-            },
-            organisation: { type: 'string' },
-            excerpt: { type: 'string' },
-            publishedAt: { type: 'string', format: 'date-time' },
-            applyBy: { type: ['string', 'null'], format: 'date', description: 'The last day to apply.' },
-            workTraining: { type: 'boolean' },
-            location: {
-              type: 'object',
-              properties: { lat: { type: 'number' }, lng: { type: 'number' } },
-            },
-            distanceKm: { type: 'number', description: 'From `near`, to 0.1 km; only when `near` is given.' },
-            highlight: {
-              type: 'object',
-              description: 'Title and excerpt with matches between U+E000 and U+E001 (plain text, never HTML); only with `q`.',
-              properties: { title: { type: 'string' }, excerpt: { type: 'string' } },
-            },
+            type: { type: 'string', enum: [...COMPENSATION_TYPES] },
+            amountSek: { type: ['integer', 'null'], description: 'SEK; per hour for `hourly`, in total for `fixed`.' },
           },
         },
-        Error: {
+        organisation: { type: 'string' },
+        excerpt: { type: 'string' },
+        publishedAt: { type: 'string', format: 'date-time' },
+        applyBy: { type: ['string', 'null'], format: 'date', description: 'The last day to apply.' },
+        workTraining: { type: 'boolean' },
+        location: {
           type: 'object',
-          required: ['error'],
-          properties: {
-            error: {
-              type: 'object',
-              required: ['code', 'message'],
-              properties: {
-                code: { type: 'string', examples: ['bad_request'] },
-                message: { type: 'string' },
-                parameter: { type: 'string', description: 'The first invalid parameter.' },
-                fields: {
-                  type: 'object',
-                  additionalProperties: { type: 'string' },
-                  description: 'A message per invalid parameter.',
-                },
-                requestId: { type: 'string' },
-              },
-            },
-          },
+          properties: { lat: { type: 'number' }, lng: { type: 'number' } },
+        },
+        distanceKm: { type: 'number', description: 'From `near`, to 0.1 km; only when `near` is given.' },
+        highlight: {
+          type: 'object',
+          description: 'Title and excerpt with matches between U+E000 and U+E001 (plain text, never HTML); only with `q`.',
+          properties: { title: { type: 'string' }, excerpt: { type: 'string' } },
         },
       },
     },
-  };
-}
+  },
+};
