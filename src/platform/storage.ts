@@ -26,7 +26,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   pdf: 'application/pdf',
 };
 
-export type StorageFolder = 'logos' | 'cvs' | 'attachments';
+export type StorageFolder = 'logos' | 'cvs' | 'attachments' | 'receipts';
 
 /** "logos/<32 random base64url characters>.webp" */
 export function newStorageKey(folder: StorageFolder, extension: 'webp' | 'pdf'): string {

@@ -370,7 +370,7 @@ export async function addExpense(
     throw error;
   }
   // The receipts live beside the assignments' attachments; only their rows say who may read them.
-  const key = newStorageKey('attachments', receipt.ext);
+  const key = newStorageKey('receipts', receipt.ext);
   await storage.put(key, receipt.bytes, receipt.contentType);
   try {
     await inTransaction(db, async (trx) => {
