@@ -239,7 +239,7 @@ export function billingBasisRoutes(deps: AppDeps): Router {
       return { view: 'billing/basis-organisation', locals: organisationView(res, page, { problem: problemOf(error) }) };
     };
     await orFormAgain(res, isStateConflict, again, async () => {
-      await approveBasis(deps.db, req.actor, slug, id);
+      await approveBasis(deps.db, req.actor, slug, id, deps.config.publicUrl);
       res.redirect(303, `${organisationBasisPath(slug, id)}?done=approved`);
     });
   });

@@ -494,7 +494,8 @@ function refuseOwnBasis(actor: Actor, basis: Basis): void {
  * Approves a sent basis and issues its invoice, in one transaction: the basis row is locked, so two approvals
  * at once make one invoice and the second is told the basis is no longer waiting.
  */
-export async function approveBasis(db: Db, actor: Actor, slug: string, basisId: number): Promise<void> {
+/** Approves a submitted basis and issues its invoice in the same transaction; `publicUrl` links the invoice mail to the site. */
+export async function approveBasis(db: Db, actor: Actor, slug: string, basisId: number, publicUrl: string): Promise<void> {
   const organisation = await loadOrganisation(db, actor, slug);
   await inTransaction(db, async (trx) => {
     const basis = await loadOrganisationBasis(trx, organisation.id, basisId, true);
@@ -502,7 +503,7 @@ export async function approveBasis(db: Db, actor: Actor, slug: string, basisId: 
     if (basis.status !== 'submitted') throw conflict('notSubmitted');
     await setBasisStatus(trx, basis.id, 'approved', actor.userId!);
     await insertBasisEvent(trx, { basisId: basis.id, kind: 'approved', actorId: actor.userId! });
-    await issueInvoice(trx, basis.id, todayInStockholm());
+    await issueInvoice(trx, basis.id, todayInStockholm(), { publicUrl });
     if (basis.workerId !== null && basis.applicationId !== null)
       await notify(trx, {
         userIds: [basis.workerId],
