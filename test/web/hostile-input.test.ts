@@ -4,9 +4,13 @@ import sharp from 'sharp';
 import request from 'supertest';
 import { buildApp } from '../../src/app.js';
 import { SEARCH_PARAMETERS } from '../../src/modules/search/index.js';
+import { ESTIMATE_PARAMETERS } from '../../src/modules/billing/calculator-service.js';
 import { issueToken } from '../../src/modules/accounts/tokens.js';
 import { hashInviteToken, newInviteToken } from '../../src/modules/organisations/invite-tokens.js';
 import { unsubscribeToken } from '../../src/modules/saved-searches/tokens.js';
+import { issueTestInvoice } from '../support/billing-factories-d.js';
+import { addEnterpriseAccount, createBasis, createWorkFor } from '../support/billing-factories-e.js';
+import { bgmaxFile, latin1, makePayroll } from '../support/billing-factories-f.js';
 import { createApplication, createOrganisation, createStoredMail, createTestAssignment, isoDay } from '../support/factories.js';
 import { createReport } from '../support/moderation-factories.js';
 import { registeredRoutes, routePattern } from '../support/routes.js';
@@ -30,8 +34,10 @@ import { createUser, csrfFrom, logInAs } from '../support/users.js';
 // are sent (raw only in bodies: Node's HTTP parser refuses raw bytes above
 // 0x7F in a request line with its own 400 before the app sees them).
 
-type Role = 'visitor' | 'resident' | 'member' | 'admin';
-const ROLES: readonly Role[] = ['visitor', 'resident', 'member', 'admin'];
+// The worker has a simplified-enterprise account and bills organisation A; the resident has none (its
+// activation form is attacked). Payroll staff have a place of their own (/lon).
+type Role = 'visitor' | 'resident' | 'worker' | 'member' | 'payroll' | 'admin';
+const ROLES: readonly Role[] = ['visitor', 'resident', 'worker', 'member', 'payroll', 'admin'];
 
 interface Hostile {
   label: string;
@@ -218,6 +224,11 @@ async function sampleFile(accept: string | undefined): Promise<{ bytes: Buffer; 
       .toBuffer();
     return { bytes: png, type: 'image/png', name: 'bild.png' };
   }
+  // The bank's file: one payment that names no invoice (imported once, then known by its bytes).
+  if (accept?.includes('text/plain')) {
+    const file = bgmaxFile([{ date: '2026-12-01', payments: [{ reference: 'Okänd betalare', amountOre: 10_000 }] }]);
+    return { bytes: latin1(file), type: 'text/plain', name: 'bankfil.txt' };
+  }
   return { bytes: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'), type: 'application/pdf', name: 'cv.pdf' };
 }
 
@@ -285,9 +296,9 @@ const POSTS: Record<string, PostUse> = {
   'POST /konto/profil/cv/ta-bort': { as: 'resident', fields: [] }, // shown only with a CV
   'POST /konto/ta-bort': { as: 'resident' },
   'POST /konto/egenanstallning': { as: 'resident' },
-  // Shown only once the account is active (the walk's resident has none).
-  'POST /konto/egenanstallning/bankkonto': { as: 'resident', fields: ['clearingNumber', 'accountNumber'] },
-  'POST /konto/egenanstallning/skatt': { as: 'resident', fields: ['taxMode', 'ownTaxPercent', 'taxDecisionDate'] },
+  // Shown once the account is active: the worker's.
+  'POST /konto/egenanstallning/bankkonto': { as: 'worker' },
+  'POST /konto/egenanstallning/skatt': { as: 'worker' },
   'POST /konto/egenanstallning/visa-personnummer': { as: 'resident', fields: [] },
   'POST /organisationer/ny': { as: 'resident' },
   'POST /inbjudan': { as: 'resident' },
@@ -334,6 +345,24 @@ const POSTS: Record<string, PostUse> = {
   'POST /admin/organisationer/:slug/oppna': { as: 'admin' },
   'POST /admin/handlaggare': { as: 'admin' },
   'POST /admin/handlaggare/ta-bort': { as: 'admin' },
+  'POST /admin/lon': { as: 'admin' },
+  'POST /admin/lon/ta-bort': { as: 'admin' },
+  'POST /admin/operator': { as: 'admin' },
+  // The worker's draft basis. The expense form is filled in, so that an attack on one field reaches the upload.
+  'POST /konto/fakturaunderlag/:applicationId': { as: 'worker' },
+  'POST /konto/fakturaunderlag/:applicationId/skicka': { as: 'worker' },
+  'POST /konto/fakturaunderlag/:applicationId/utlagg': {
+    as: 'worker',
+    fill: { expenseDescription: 'Sand till backen', expenseAmount: '120' },
+  },
+  'POST /konto/fakturaunderlag/:applicationId/utlagg/:expenseId/ta-bort': { as: 'worker' },
+  // The worker's sent basis with organisation A.
+  'POST /organisationer/:slug/fakturaunderlag/:basisId/godkann': { as: 'member' },
+  'POST /organisationer/:slug/fakturaunderlag/:basisId/bestrid': { as: 'member' },
+  // The invoice is chosen too, once the fixture has issued it.
+  'POST /lon/betalningar': { as: 'payroll', fill: { amount: '100' } },
+  'POST /lon/bankfil': { as: 'payroll' },
+  'POST /lon/betalningar/:paymentId/koppla': { as: 'payroll' },
 };
 
 /** Every GET route, who fetches it, and the query parameters it reads (names from GET forms are added). */
@@ -396,6 +425,19 @@ const GETS: Record<string, { as: Role; query: string[] }> = {
   'GET /admin/moderering': { as: 'admin', query: ['done'] },
   'GET /admin': { as: 'admin', query: [] },
   'GET /admin/handlaggare': { as: 'admin', query: [] },
+  'GET /admin/lon': { as: 'admin', query: [] },
+  'GET /admin/operator': { as: 'admin', query: ['done'] },
+  'GET /api/v1/salary-estimate': { as: 'visitor', query: [...ESTIMATE_PARAMETERS] },
+  'GET /egenanstallning/rakna': { as: 'visitor', query: [] }, // the form's fields
+  'GET /konto/fakturaunderlag': { as: 'worker', query: [] },
+  'GET /konto/fakturaunderlag/:applicationId': { as: 'worker', query: ['done'] },
+  'GET /fakturaunderlag/:basisId/kvitton/:expenseId': { as: 'worker', query: [] },
+  'GET /organisationer/:slug/fakturaunderlag': { as: 'member', query: [] },
+  'GET /organisationer/:slug/fakturaunderlag/:basisId': { as: 'member', query: ['done'] },
+  'GET /organisationer/:slug/fakturor': { as: 'member', query: [] },
+  'GET /konto/fakturor': { as: 'worker', query: [] },
+  'GET /fakturor/:invoiceId/pdf': { as: 'worker', query: [] },
+  'GET /lon': { as: 'payroll', query: ['done', 'import'] },
   'GET /dev/mail': { as: 'visitor', query: [] },
   'GET /dev/mail/:id': { as: 'visitor', query: [] },
   'GET /dev/mail/:id/html': { as: 'visitor', query: [] },
@@ -451,9 +493,13 @@ describe('Hostile input: every field of every form and query', function () {
 
     const users = {
       resident: await createUser(ctx.db),
+      worker: await createUser(ctx.db),
       member: await createUser(ctx.db),
+      payroll: await createUser(ctx.db),
       admin: await createUser(ctx.db, { isAdmin: true }),
     };
+    await addEnterpriseAccount(ctx.db, users.worker.id);
+    await makePayroll(ctx.db, users.payroll.id);
     const colleague = await createUser(ctx.db);
     const linkHolder = await createUser(ctx.db, { verified: false });
     await ctx.db('organisation_members').insert([
@@ -519,11 +565,46 @@ describe('Hostile input: every field of every form and query', function () {
       `/bevakningar/avsluta?token=${unsubscribeToken(ctx.deps.sessionSecret, savedSearch)}`,
     );
 
+    // The worker's work for organisation A: a draft basis to edit, a sent one to approve or dispute (each with
+    // a receipt), and an invoice for a third, chosen in payroll's payment form; and a payment matching nothing.
+    const receipt = 'receipts/hostile-test.webp';
+    await ctx.deps.storage.put(receipt, logo, 'image/webp');
+    const addReceipt = async (basisId: number) =>
+      (
+        await ctx
+          .db('billing_basis_expenses')
+          .insert({
+            basis_id: basisId,
+            description: 'Sand',
+            amount_ore: 10_000,
+            receipt_storage_key: receipt,
+            receipt_content_type: 'image/webp',
+          })
+          .returning('id')
+      )[0].id as number;
+    const billedWork = async (status: 'draft' | 'submitted') => {
+      const work = await createWorkFor(ctx.db, orgA.id, users.worker.id);
+      const basisId = await createBasis(ctx.db, { ...work, organisationId: orgA.id, workerId: users.worker.id }, { status });
+      return { ...work, basisId, expenseId: await addReceipt(basisId) };
+    };
+    const draftBasis = await billedWork('draft');
+    const sentBasis = await billedWork('submitted');
+    const invoiceId = await issueTestInvoice(ctx.db, {
+      organisationId: orgA.id,
+      workerId: users.worker.id,
+      approverId: users.member.id,
+    });
+    POSTS['POST /lon/betalningar']!.fill!.invoice = String(invoiceId);
+    const [payment] = await ctx
+      .db('payments')
+      .insert({ amount_ore: 10_000, paid_on: '2026-12-01', reference: 'okänd', source: 'manual' })
+      .returning('id');
+
     Object.assign(params, {
       ':ref': [String(applied), String(open)],
       ':slug': [slugA],
       ':assignmentId': [String(draft), String(applied)],
-      ':applicationId': [String(application), String(completed)],
+      ':applicationId': [String(application), String(completed), String(draftBasis.applicationId)],
       ':savedSearchId': [String(savedSearch)],
       ':notificationId': [String(notification.id)],
       ':id': [String(mailId)],
@@ -531,6 +612,10 @@ describe('Hostile input: every field of every form and query', function () {
       ':inviteId': ['1'],
       ':userId': [String(colleague.id)],
       ':reportId': ['1'],
+      ':basisId': [String(sentBasis.basisId)],
+      ':expenseId': [String(sentBasis.expenseId)],
+      ':invoiceId': [String(invoiceId)],
+      ':paymentId': [String(payment.id)],
     });
     await ctx.syncIndex();
     for (const role of ROLES) {
