@@ -1115,3 +1115,155 @@ export const ASSIGNMENTS: DemoAssignment[] = [
     durationDays: 28,
   },
 ];
+
+// Billing (seeds/demo-billing.ts): residents with a simplified-enterprise account, and finished work billed through
+// it in every state a basis and its invoice can be in, spread over the three pilot municipalities. Dates count back
+// from today: the work ended `endedDaysAgo` days ago and was invoiced `invoicedDaysAgo` days ago (payment terms are
+// 30 days, so an invoice older than that is overdue).
+
+export interface DemoEnterpriseAccount {
+  email: string;
+  birthDate: string;
+  /** Three digits after the birth date; 98x is Skatteverket's series for made-up numbers. The check digit is added. */
+  serial: string;
+  clearingNumber: string;
+  accountNumber: string;
+  taxMode: 'side_income' | 'sink';
+}
+
+export type DemoBillingState = 'draft' | 'submitted' | 'disputed' | 'invoiced' | 'overdue' | 'paid';
+
+export interface DemoBilledWork {
+  state: DemoBillingState;
+  org: string;
+  worker: string;
+  title: string;
+  description: string;
+  category: string;
+  locality: string;
+  compensation: { type: 'hourly' | 'fixed'; amountSek: number };
+  /** Hours at the assignment's rate, or the fixed amount. */
+  hours?: number;
+  lineDescription: string;
+  endedDaysAgo: number;
+  invoicedDaysAgo?: number;
+  disputeComment?: string;
+}
+
+export const ENTERPRISE_ACCOUNTS: DemoEnterpriseAccount[] = [
+  {
+    email: 'erik.nilsson@example.se',
+    birthDate: '1984-03-12',
+    serial: '981',
+    clearingNumber: '6789',
+    accountNumber: '123456789',
+    taxMode: 'side_income',
+  },
+  {
+    email: 'jonas.lundgren@example.se',
+    birthDate: '1991-08-27',
+    serial: '982',
+    clearingNumber: '8424-4',
+    accountNumber: '983 189 224-6',
+    taxMode: 'side_income',
+  },
+  {
+    email: 'ahmad.rahimi@example.se',
+    birthDate: '1979-11-05',
+    serial: '983',
+    clearingNumber: '9789',
+    accountNumber: '1111113',
+    taxMode: 'side_income',
+  },
+  {
+    email: 'sofia.berglund@example.se',
+    birthDate: '1996-02-19',
+    serial: '984',
+    clearingNumber: '9071',
+    accountNumber: '417 23 83',
+    taxMode: 'sink',
+  },
+];
+
+export const BILLED_WORK: DemoBilledWork[] = [
+  {
+    state: 'draft',
+    org: 'rusksele',
+    worker: 'erik.nilsson@example.se',
+    title: 'Skotta taket på bygdegården i Rusksele',
+    description: 'Snön på bygdegårdens tak behöver skottas ner innan vårsolen gör den tung. Stege och säkerhetslina finns.',
+    category: 'snorojning',
+    locality: 'rusksele-lycksele',
+    compensation: { type: 'hourly', amountSek: 240 },
+    hours: 5,
+    lineDescription: 'Takskottning',
+    endedDaysAgo: 2,
+  },
+  {
+    state: 'submitted',
+    org: 'rusksele',
+    worker: 'erik.nilsson@example.se',
+    title: 'Röja sly längs skoterleden mot Storforsen',
+    description: 'Slyet längs de första tre kilometerna av skoterleden behöver röjas med röjsåg innan snön kommer.',
+    category: 'skog-och-mark',
+    locality: 'rusksele-lycksele',
+    compensation: { type: 'hourly', amountSek: 260 },
+    hours: 12,
+    lineDescription: 'Slyröjning med röjsåg',
+    endedDaysAgo: 6,
+  },
+  {
+    state: 'disputed',
+    org: 'bastutrask',
+    worker: 'jonas.lundgren@example.se',
+    title: 'Måla om staketet vid fotbollsplanen i Bastuträsk',
+    description: 'Staketet runt fotbollsplanen ska skrapas och målas med slamfärg. Färg och penslar finns i förrådet.',
+    category: 'bygg-och-reparation',
+    locality: 'bastutrask-norsjo',
+    compensation: { type: 'hourly', amountSek: 220 },
+    hours: 16,
+    lineDescription: 'Skrapning och målning av staket',
+    endedDaysAgo: 9,
+    disputeComment: 'Vi hade kommit överens om tolv timmar, inte sexton. Ändra gärna och skicka igen.',
+  },
+  {
+    state: 'invoiced',
+    org: 'almsta',
+    worker: 'sofia.berglund@example.se',
+    title: 'Städa Älmsta bygdegård efter höstmarknaden',
+    description: 'Efter höstmarknaden behöver stora salen, köket och toaletterna städas ordentligt. Städmaterial finns.',
+    category: 'stadning',
+    locality: 'almsta-norrtalje',
+    compensation: { type: 'fixed', amountSek: 1800 },
+    lineDescription: 'Storstädning av bygdegården',
+    endedDaysAgo: 8,
+    invoicedDaysAgo: 5,
+  },
+  {
+    state: 'overdue',
+    org: 'bjurtrask',
+    worker: 'ahmad.rahimi@example.se',
+    title: 'Byta takrännor på Bjurträsk bystuga',
+    description: 'De gamla takrännorna på bystugan läcker och ska bytas mot nya. Material är inköpt och ligger på plats.',
+    category: 'bygg-och-reparation',
+    locality: 'bjurtrask-norsjo',
+    compensation: { type: 'fixed', amountSek: 4200 },
+    lineDescription: 'Byte av takrännor och stuprör',
+    endedDaysAgo: 44,
+    invoicedDaysAgo: 40,
+  },
+  {
+    state: 'paid',
+    org: 'bjorksele',
+    worker: 'erik.nilsson@example.se',
+    title: 'Ved till bygdegården i Björksele',
+    description: 'Vedboden ska fyllas inför vintern: kapa, klyva och stapla ungefär tio kubikmeter björkved.',
+    category: 'skog-och-mark',
+    locality: 'bjorksele-lycksele',
+    compensation: { type: 'hourly', amountSek: 230 },
+    hours: 14,
+    lineDescription: 'Kapning, klyvning och stapling av ved',
+    endedDaysAgo: 30,
+    invoicedDaysAgo: 26,
+  },
+];

@@ -2,14 +2,27 @@ import type { Knex } from 'knex';
 import { createAssignment, type NewAssignment } from '../src/modules/assignments/index.js';
 import { inTransaction } from '../src/platform/db.js';
 import { loadReferenceData } from '../src/platform/reference-data.js';
-import { ASSIGNMENTS, ORGANISATIONS, RESIDENTS, type DemoAssignment, type DemoPerson, type Season } from './demo-content.js';
+import { todayInStockholm } from '../src/platform/calendar.js';
+import type { DataKeys } from '../src/platform/encryption.js';
+import {
+  ASSIGNMENTS,
+  BILLED_WORK,
+  ORGANISATIONS,
+  RESIDENTS,
+  type DemoAssignment,
+  type DemoPerson,
+  type Season,
+} from './demo-content.js';
+import { seedDemoBilling, type DemoBillingSummary } from './demo-billing.js';
 import { parseOrganisationsnummer } from '../src/platform/identifiers.js';
 import { luhnCheckDigit } from '../src/platform/luhn.js';
 import { slugify } from '../src/platform/slugify.js';
 import { DEMO_LOGINS, seedDemoLogins, type DemoLogin } from './demo-logins.js';
 
 // Fills a fresh database (after seedReference) with demo organisations, people
-// and assignments from ./demo-content.ts, and the operator invoices come from.
+// and assignments from ./demo-content.ts, the operator invoices come from, and
+// billing in every state (./demo-billing.ts; needs the data encryption key, as
+// the enterprise accounts hold sealed personnummer).
 // Assignments go through the assignment service so that they are validated and
 // queued for the search index exactly like real ones. With `logins`, one demo
 // account per role gets a password (./demo-logins.ts) in the same transaction:
@@ -132,6 +145,8 @@ interface IdRow {
 export interface SeedDemoOptions {
   /** Make the demo logins (never in production: the callers pass !isProduction). */
   logins?: boolean;
+  /** The data encryption key (infrastructure's dataKeys): without it there is no billing demo. */
+  dataKeys?: DataKeys;
 }
 
 export async function seedDemo(
@@ -159,6 +174,7 @@ export async function seedDemo(
       for (const p of people) localitySlugs.add(p.homeLocality);
       for (const r of RESIDENTS) r.localities.forEach((s) => localitySlugs.add(s));
       for (const a of ASSIGNMENTS) localitySlugs.add(a.locality);
+      for (const w of BILLED_WORK) localitySlugs.add(w.locality);
 
       const localityRows: Array<IdRow & { slug: string; municipality_code: string }> = await trx('localities')
         .whereIn('slug', [...localitySlugs])
@@ -275,6 +291,27 @@ export async function seedDemo(
       // Settings are never changed once written: an operator already there (added by hand) is kept as it is.
       if (!(await trx('operator_settings').first('id'))) await trx('operator_settings').insert(demoOperator());
 
+      let billing: DemoBillingSummary | undefined;
+      if (options.dataKeys) {
+        const billingOrganisation = (key: string) => {
+          const organisation = organisationByKey.get(key);
+          if (!organisation) throw new Error(`Demo billing: unknown organisation ${key}`);
+          return {
+            id: organisationId.get(key) as number,
+            adminId: userOf((organisation.members[0] as DemoPerson).email),
+            municipalityCode: organisation.municipalityCode,
+          };
+        };
+        billing = await seedDemoBilling({
+          trx,
+          dataKeys: options.dataKeys,
+          today: todayInStockholm(now),
+          now,
+          userOf,
+          organisationOf: billingOrganisation,
+        });
+      } else log('Billing demo not loaded: no data encryption key (DATA_ENCRYPTION_KEY) to seal personnummer with');
+
       const logins = reference ? await seedDemoLogins(trx, reference) : [];
       const users =
         people.length + (logins.length > 0 ? DEMO_LOGINS.filter((spec) => typeof spec.person !== 'string').length : 0);
@@ -282,6 +319,9 @@ export async function seedDemo(
       log(
         `Demo data loaded: ${ORGANISATIONS.length} organisations, ${users} users ` +
           `(${RESIDENTS.length} residents), ${published + drafts} assignments (${published} published, ${drafts} drafts)` +
+          (billing
+            ? `, ${billing.accounts} enterprise accounts, ${billing.bases} billing bases, ${billing.invoices} invoices`
+            : '') +
           (logins.length > 0 ? `, ${logins.length} demo logins` : ''),
       );
       return { assignments: published + drafts, logins };

@@ -36,7 +36,10 @@ export async function startServer(config: Config, log: Logger) {
     const { db, infra, search } = runtime;
     if (infra.createdDatabase) {
       // Demo logins with passwords made now, printed this once; never in production.
-      const { assignments, logins } = await seedDemo(db, (message) => log.info(message), { logins: !config.isProduction });
+      const { assignments, logins } = await seedDemo(db, (message) => log.info(message), {
+        logins: !config.isProduction,
+        dataKeys: infra.dataKeys,
+      });
       log.info(`Demo data loaded (${assignments} assignments) into the new embedded database`);
       logDemoLogins(log, logins);
     }

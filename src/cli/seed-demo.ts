@@ -11,6 +11,7 @@ await runMain(async (config, log) => {
   try {
     const { assignments, logins } = await seedDemo(runtime.db, (message) => log.info(message), {
       logins: !config.isProduction,
+      dataKeys: runtime.infra.dataKeys,
     });
     if (assignments === 0) log.info('The database already has organisations: demo data not loaded');
     else if (config.isProduction) log.info('Production: no demo logins made');

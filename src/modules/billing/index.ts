@@ -11,7 +11,8 @@ import { REMINDERS_CRONTAB, reminderTasks } from './reminders.js';
 // Billing through the simplified-enterprise account (PRODUCT.md): the operator's settings, the worker's
 // account, billing bases, invoices, payments and reminders, and the salary calculation they share with payroll.
 
-export { rotatePersonalNumberKeys } from './account-service.js';
+export { activateEnterpriseAccount, rotatePersonalNumberKeys } from './account-service.js';
+export { issueInvoice } from './invoices.js';
 
 export const billingModule: ModuleDescription = {
   name: 'billing',
