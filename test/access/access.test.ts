@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import sharp from 'sharp';
 import request from 'supertest';
 import { issueTestInvoice } from '../support/billing-factories-d.js';
+import { insertSalary } from '../support/payroll-factories-p2.js';
 import { createApplication, createOrganisation, createStoredMail, createTestAssignment } from '../support/factories.js';
 import { createSavedSearch } from '../support/saved-search-factories.js';
 import { registeredRoutes } from '../support/routes.js';
@@ -143,6 +144,11 @@ const ACCESS: Record<string, Rule> = {
   'GET /organisationer/:slug/fakturor': { visitor: 'login', memberA: 'ok', others: '403' },
   'GET /konto/fakturor': loggedIn,
   'GET /fakturor/:invoiceId/pdf': { visitor: 'login', resident: 'ok', memberA: 'ok', payroll: 'ok', others: '404' },
+  // Payslips: :salaryId is the salary of the resident's invoice, the worker's own only (payroll staff too get 404).
+  'GET /konto/lonebesked': loggedIn,
+  'GET /konto/lonebesked/:salaryId/pdf': { visitor: 'login', resident: 'ok', others: '404' },
+  'GET /konto/lonebesked/ar/:year/pdf': loggedIn,
+  'GET /konto/lonebesked/ar/:year/csv': loggedIn,
   'POST /uppdrag/:ref/ansok': { visitor: '401', memberA: '403', others: 'ok' },
   // :applicationId is the resident's application to :ref: its two sides only, 404 for all others.
   'GET /ansokningar/:applicationId': { visitor: 'login', resident: 'ok', memberA: 'ok', others: '404' },
@@ -186,6 +192,17 @@ const ACCESS: Record<string, Rule> = {
   'POST /lon/betalningar': { payroll: 'ok', others: '404' },
   'POST /lon/bankfil': { payroll: 'ok', others: '404' },
   'POST /lon/betalningar/:paymentId/koppla': { payroll: 'ok', others: '404' },
+  'GET /lon/arbetsgivardeklaration': { payroll: 'ok', others: '404' },
+  'GET /lon/arbetsgivardeklaration.xml': { payroll: 'ok', others: '404' },
+  'GET /lon/loner': { payroll: 'ok', others: '404' },
+  'GET /lon/loner/csv': { payroll: 'ok', others: '404' },
+  // Payroll's books: the files answer payroll 400 without a period ("ok").
+  'GET /lon/bokforing': { payroll: 'ok', others: '404' },
+  'GET /lon/bokforing.se': { payroll: 'ok', others: '404' },
+  'GET /lon/bokforing/fakturor.csv': { payroll: 'ok', others: '404' },
+  'GET /lon/bokforing/betalningar.csv': { payroll: 'ok', others: '404' },
+  'GET /lon/bokforing/loner.csv': { payroll: 'ok', others: '404' },
+  'POST /lon/loner/utbetalda': { payroll: 'ok', others: '404' }, // 400 for payroll: nothing chosen
   'GET /organisationer/:slug/uppdrag/:assignmentId/ansokningar': { visitor: 'login', memberA: 'ok', others: '403' },
   'POST /admin/uppdrag/:assignmentId/godkann': adminOnly, // 409 for the admin: nothing to approve
   // Attachments. The upload answers 400 to members (no file); the removal names an
@@ -310,6 +327,8 @@ describe('Access: every route × every role', function () {
     params[':invoiceId'] = String(
       await issueTestInvoice(ctx.db, { organisationId: orgA.id, workerId: users.resident.id, approverId: users.memberA.id }),
     );
+    params[':salaryId'] = String((await insertSalary(ctx.db, Number(params[':invoiceId']), { payoutDate: '2026-04-30' })).id);
+    params[':year'] = '2026';
     // The resident's accepted work for organisation A, billed and disputed, with a receipt.
     const billedAssignment = await createTestAssignment(ctx.db, { organisationId: orgA.id });
     const [basis] = await ctx

@@ -11,6 +11,7 @@ import { unsubscribeToken } from '../../src/modules/saved-searches/tokens.js';
 import { issueTestInvoice } from '../support/billing-factories-d.js';
 import { addEnterpriseAccount, createBasis, createWorkFor } from '../support/billing-factories-e.js';
 import { bgmaxFile, latin1, makePayroll } from '../support/billing-factories-f.js';
+import { insertSalary } from '../support/payroll-factories-p2.js';
 import { createApplication, createOrganisation, createStoredMail, createTestAssignment, isoDay } from '../support/factories.js';
 import { createReport } from '../support/moderation-factories.js';
 import { registeredRoutes, routePattern } from '../support/routes.js';
@@ -363,6 +364,8 @@ const POSTS: Record<string, PostUse> = {
   'POST /lon/betalningar': { as: 'payroll', fill: { amount: '100' } },
   'POST /lon/bankfil': { as: 'payroll' },
   'POST /lon/betalningar/:paymentId/koppla': { as: 'payroll' },
+  // The list is empty in this fixture, so its form is not on the page: its fields named here.
+  'POST /lon/loner/utbetalda': { as: 'payroll', fields: ['salary', 'paidOn'] },
 };
 
 /** Every GET route, who fetches it, and the query parameters it reads (names from GET forms are added). */
@@ -437,7 +440,20 @@ const GETS: Record<string, { as: Role; query: string[] }> = {
   'GET /organisationer/:slug/fakturor': { as: 'member', query: [] },
   'GET /konto/fakturor': { as: 'worker', query: [] },
   'GET /fakturor/:invoiceId/pdf': { as: 'worker', query: [] },
+  'GET /konto/lonebesked': { as: 'worker', query: [] },
+  'GET /konto/lonebesked/:salaryId/pdf': { as: 'worker', query: [] },
+  'GET /konto/lonebesked/ar/:year/pdf': { as: 'worker', query: [] },
+  'GET /konto/lonebesked/ar/:year/csv': { as: 'worker', query: [] },
   'GET /lon': { as: 'payroll', query: ['done', 'import'] },
+  'GET /lon/arbetsgivardeklaration': { as: 'payroll', query: ['month'] },
+  'GET /lon/arbetsgivardeklaration.xml': { as: 'payroll', query: ['month'] },
+  'GET /lon/loner': { as: 'payroll', query: ['done', 'count'] },
+  'GET /lon/loner/csv': { as: 'payroll', query: [] },
+  'GET /lon/bokforing': { as: 'payroll', query: ['from', 'to'] },
+  'GET /lon/bokforing.se': { as: 'payroll', query: ['from', 'to'] },
+  'GET /lon/bokforing/fakturor.csv': { as: 'payroll', query: ['from', 'to'] },
+  'GET /lon/bokforing/betalningar.csv': { as: 'payroll', query: ['from', 'to'] },
+  'GET /lon/bokforing/loner.csv': { as: 'payroll', query: ['from', 'to'] },
   'GET /dev/mail': { as: 'visitor', query: [] },
   'GET /dev/mail/:id': { as: 'visitor', query: [] },
   'GET /dev/mail/:id/html': { as: 'visitor', query: [] },
@@ -595,6 +611,7 @@ describe('Hostile input: every field of every form and query', function () {
       approverId: users.member.id,
     });
     POSTS['POST /lon/betalningar']!.fill!.invoice = String(invoiceId);
+    const salary = await insertSalary(ctx.db, invoiceId, { payoutDate: '2026-04-30' });
     const [payment] = await ctx
       .db('payments')
       .insert({ amount_ore: 10_000, paid_on: '2026-12-01', reference: 'okänd', source: 'manual' })
@@ -615,6 +632,8 @@ describe('Hostile input: every field of every form and query', function () {
       ':basisId': [String(sentBasis.basisId)],
       ':expenseId': [String(sentBasis.expenseId)],
       ':invoiceId': [String(invoiceId)],
+      ':salaryId': [String(salary.id)],
+      ':year': ['2026'],
       ':paymentId': [String(payment.id)],
     });
     await ctx.syncIndex();

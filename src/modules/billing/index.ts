@@ -3,10 +3,15 @@ import { enterpriseAccountRoutes } from './account-routes.js';
 import { billingBasisRoutes } from './basis-routes.js';
 import { calculatorOpenApi } from './calculator-openapi.js';
 import { calculatorRoutes } from './calculator-routes.js';
+import { declarationRoutes } from './declaration-routes.js';
 import { invoiceRoutes } from './invoice-routes.js';
+import { ledgerRoutes } from './ledger-routes.js';
 import { operatorRoutes } from './operator-routes.js';
 import { payrollRoutes } from './payroll-routes.js';
+import { payslipRoutes } from './payslip-routes.js';
 import { REMINDERS_CRONTAB, reminderTasks } from './reminders.js';
+import { salaryRoutes } from './salary-routes.js';
+import { salaryTasks } from './salary-service.js';
 
 // Billing through the simplified-enterprise account (PRODUCT.md): the operator's settings, the worker's
 // account, billing bases, invoices, payments and reminders, and the salary calculation they share with payroll.
@@ -23,8 +28,12 @@ export const billingModule: ModuleDescription = {
     billingBasisRoutes(deps),
     invoiceRoutes(deps),
     payrollRoutes(deps),
+    salaryRoutes(deps),
+    payslipRoutes(deps),
+    declarationRoutes(deps),
+    ledgerRoutes(deps),
   ],
-  tasks: (deps) => reminderTasks(deps),
+  tasks: (deps) => ({ ...reminderTasks(deps), ...salaryTasks(deps) }),
   crontab: [REMINDERS_CRONTAB],
   openApi: calculatorOpenApi,
 };

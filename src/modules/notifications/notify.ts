@@ -28,6 +28,8 @@ export const NOTIFICATION_TYPES = [
   'billing_basis_disputed', // to the worker: the organisation sent the basis back with a comment
   'billing_basis_approved', // to the worker: approved, the invoice is issued
   'invoice_paid', // to the worker and the organisation's members: payroll has the whole amount (billing)
+  'salary_ready', // to the worker: the salary of a paid invoice is calculated, the payslip is there (billing)
+  'salary_paid', // to the worker: payroll has paid the salary out (billing)
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
