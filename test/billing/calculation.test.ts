@@ -319,7 +319,8 @@ const salaryInputs: fc.Arbitrary<SalaryInput> = fc
     };
   });
 
-const RUNS = { numRuns: 5_000 };
+// Issue 12 asks for 100 000 cases per property; the calculation takes ~20 µs, so they cost ~2 s each.
+const RUNS = { numRuns: 100_000 };
 
 describe('calculateSalary: properties', function () {
   this.timeout(120_000);
