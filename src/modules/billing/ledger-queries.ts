@@ -127,19 +127,14 @@ export interface SalaryExportRow {
   roundingOre: Ore;
 }
 
-/** Whether salaries have their payout day (paid_on, added by the payout migration of issue 12). */
-export async function salariesRecordPayouts(db: DbOrTrx): Promise<boolean> {
-  return db.schema.hasColumn('salaries', 'paid_on');
-}
-
-/** Salaries paid out (payout date) or, with `withPayouts`, paid (paid_on) within the period. */
-export async function selectSalariesIn(db: DbOrTrx, period: Period, withPayouts: boolean): Promise<SalaryExportRow[]> {
+/** Salaries calculated (payout date) or paid out (paid_on) within the period. */
+export async function selectSalariesIn(db: DbOrTrx, period: Period): Promise<SalaryExportRow[]> {
   const query = db('salaries as s')
     .join('invoices as i', 'i.id', 's.invoice_id')
     .leftJoin('users as u', 'u.id', 's.worker_user_id')
     .where((where) => {
       where.whereBetween('s.payout_date', [period.from, period.to]);
-      if (withPayouts) where.orWhereBetween('s.paid_on', [period.from, period.to]);
+      where.orWhereBetween('s.paid_on', [period.from, period.to]);
     })
     .orderBy([{ column: 's.payout_date' }, { column: 's.id' }])
     .select(
@@ -157,8 +152,8 @@ export async function selectSalariesIn(db: DbOrTrx, period: Period, withPayouts:
       's.expenses_ore',
       's.net_ore',
       's.rounding_ore',
+      's.paid_on',
     );
-  if (withPayouts) void query.select('s.paid_on');
   const rows = await query;
   return rows.map((row) => ({
     invoiceLabel: `${row.series}-${row.number}`,

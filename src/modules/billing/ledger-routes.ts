@@ -18,7 +18,7 @@ export function ledgerRoutes(deps: AppDeps): Router {
 
   const formPage = (form: PeriodForm, errors: Record<string, string>) => ({
     view: 'billing/ledger',
-    locals: { form, errors, links: undefined, voucherCount: 0, payoutsRecorded: true },
+    locals: { form, errors, links: undefined, voucherCount: 0 },
   });
   const again = (req: Request) => (error: AppError) =>
     formPage((error as AppError & { form?: PeriodForm }).form ?? typedPeriod(req), error.fields ?? {});
@@ -37,7 +37,6 @@ export function ledgerRoutes(deps: AppDeps): Router {
             }
           : undefined,
         voucherCount: page.voucherCount,
-        payoutsRecorded: page.payoutsRecorded,
       });
     });
   });

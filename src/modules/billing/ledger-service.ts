@@ -5,7 +5,6 @@ import type { DocumentColumn } from '../../platform/documents/table.js';
 import { AppError, FormError } from '../../platform/errors.js';
 import type { TFunction } from '../../platform/i18n.js';
 import {
-  salariesRecordPayouts,
   selectInvoicesIn,
   selectLedgerAccounts,
   selectMatchedPaymentsIn,
@@ -58,24 +57,22 @@ export interface LedgerPage {
   /** Whether the query named a period (the links are shown then, else only the form). */
   chosen: boolean;
   voucherCount: number;
-  payoutsRecorded: boolean;
 }
 
 export async function getLedgerPage(db: Db, actor: Actor, query: Record<string, unknown>): Promise<LedgerPage> {
   requirePayroll(actor);
   const chosen = query.from !== undefined || query.to !== undefined;
   const period = chosen ? periodFrom(query) : defaultPeriod();
-  const { vouchers, payoutsRecorded } = await vouchersIn(db, period);
-  return { period, chosen, voucherCount: vouchers.length, payoutsRecorded };
+  const vouchers = await vouchersIn(db, period);
+  return { period, chosen, voucherCount: vouchers.length };
 }
 
-async function vouchersIn(db: Db, period: Period): Promise<{ vouchers: Voucher[]; payoutsRecorded: boolean }> {
-  const payoutsRecorded = await salariesRecordPayouts(db);
+async function vouchersIn(db: Db, period: Period): Promise<Voucher[]> {
   const [accounts, invoices, payments, salaries] = await Promise.all([
     selectLedgerAccounts(db),
     selectInvoicesIn(db, period),
     selectMatchedPaymentsIn(db, period),
-    selectSalariesIn(db, period, payoutsRecorded),
+    selectSalariesIn(db, period),
   ]);
   const vouchers = vouchersOf(
     {
@@ -86,7 +83,7 @@ async function vouchersIn(db: Db, period: Period): Promise<{ vouchers: Voucher[]
     period,
     new AccountMapping(accounts),
   );
-  return { vouchers, payoutsRecorded };
+  return vouchers;
 }
 
 export interface ExportFile {
@@ -103,7 +100,7 @@ export async function sieExport(db: Db, actor: Actor, query: Record<string, unkn
   const period = periodFrom(query);
   const operator = await selectOperatorSettingsOn(db, period.to);
   if (!operator) throw new AppError('conflict', 'No operator settings for the period', { form: `${E}.noOperator` });
-  const { vouchers } = await vouchersIn(db, period);
+  const vouchers = await vouchersIn(db, period);
   const body = sieFile(
     {
       programName: 'Uppdragsbanken',
@@ -204,8 +201,7 @@ async function csvTable(
       };
     }
     case 'salaries': {
-      const payoutsRecorded = await salariesRecordPayouts(db);
-      const salaries = await selectSalariesIn(db, period, payoutsRecorded);
+      const salaries = await selectSalariesIn(db, period);
       return {
         columns: [
           header('invoice'),

@@ -39,8 +39,7 @@ import {
 
 /**
  * "This invoice is fully paid: pay its salary." Enqueued once per invoice (the status moves to paid once, under the
- * invoice's row lock; the job key collapses any repeat). No handler yet: the payroll issue (12) writes it, and
- * until then the jobs wait in the queue (a worker takes only the tasks it knows).
+ * invoice's row lock; the job key collapses any repeat). Handled by salary-service.ts (salaryTasks).
  */
 export const invoicePaidJob = defineJob('invoice_paid', z.object({ invoiceId: jobId }), ({ invoiceId }) => ({
   jobKey: `invoice_paid:${invoiceId}`,
