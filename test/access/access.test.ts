@@ -195,6 +195,7 @@ const ACCESS: Record<string, Rule> = {
   'GET /lon/arbetsgivardeklaration': { payroll: 'ok', others: '404' },
   'GET /lon/arbetsgivardeklaration.xml': { payroll: 'ok', others: '404' },
   'GET /lon/loner': { payroll: 'ok', others: '404' },
+  'GET /lon/logg': { payroll: 'ok', others: '404' },
   'GET /lon/loner/csv': { payroll: 'ok', others: '404' },
   // Payroll's books: the files answer payroll 400 without a period ("ok").
   'GET /lon/bokforing': { payroll: 'ok', others: '404' },
@@ -234,6 +235,7 @@ const ACCESS: Record<string, Rule> = {
   'POST /admin/handlaggare': adminOnly,
   'POST /admin/handlaggare/ta-bort': adminOnly,
   'GET /admin/operator': adminOnly,
+  'GET /admin/logg': adminOnly,
   'POST /admin/operator': adminOnly, // 400: the empty form
   'GET /admin/lon': adminOnly,
   'POST /admin/lon': adminOnly, // 400: the empty form

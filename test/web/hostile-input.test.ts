@@ -430,6 +430,7 @@ const GETS: Record<string, { as: Role; query: string[] }> = {
   'GET /admin/handlaggare': { as: 'admin', query: [] },
   'GET /admin/lon': { as: 'admin', query: [] },
   'GET /admin/operator': { as: 'admin', query: ['done'] },
+  'GET /admin/logg': { as: 'admin', query: ['typ'] },
   'GET /api/v1/salary-estimate': { as: 'visitor', query: [...ESTIMATE_PARAMETERS] },
   'GET /egenanstallning/rakna': { as: 'visitor', query: [] }, // the form's fields
   'GET /konto/fakturaunderlag': { as: 'worker', query: [] },
@@ -449,6 +450,7 @@ const GETS: Record<string, { as: Role; query: string[] }> = {
   'GET /lon/arbetsgivardeklaration.xml': { as: 'payroll', query: ['month'] },
   'GET /lon/loner': { as: 'payroll', query: ['done', 'count'] },
   'GET /lon/loner/csv': { as: 'payroll', query: [] },
+  'GET /lon/logg': { as: 'payroll', query: ['typ'] },
   'GET /lon/bokforing': { as: 'payroll', query: ['from', 'to'] },
   'GET /lon/bokforing.se': { as: 'payroll', query: ['from', 'to'] },
   'GET /lon/bokforing/fakturor.csv': { as: 'payroll', query: ['from', 'to'] },

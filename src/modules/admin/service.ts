@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import type { DbOrTrx } from '../../platform/db.js';
+import { inTransaction, type DbOrTrx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { fieldErrors, formText, textField } from '../../platform/validation.js';
 import { authorize, type Actor } from '../access/index.js';
+import { recordAudit } from '../billing/index.js';
 import { getOpenReportCount } from '../moderation/index.js';
 import type { ReferenceData } from '../../platform/reference-data.js';
 import {
@@ -89,12 +90,29 @@ export async function appointPayrollStaff(db: DbOrTrx, actor: Actor, input: unkn
   const userId = await selectUserIdByEmail(db, parsed.data.email);
   // Only admins get here, so naming a missing account reveals nothing new.
   if (userId === undefined) throw new AppError('bad_request', 'No such user', { email: 'payrollStaff.errors.userNotFound' });
-  await insertPayrollStaff(db, userId, actor.userId!);
+  await inTransaction(db, async (trx) => {
+    await insertPayrollStaff(trx, userId, actor.userId!);
+    await recordAudit(trx, {
+      actorUserId: actor.userId,
+      kind: 'payroll_staff',
+      subject: `user ${userId}`,
+      details: { change: 'appointed' },
+    });
+  });
 }
 
 export async function removePayrollStaff(db: DbOrTrx, actor: Actor, input: { userId?: unknown }): Promise<void> {
   authorize(actor, 'operator.manage');
   const userId = formText(input.userId);
   if (!/^[1-9]\d{0,14}$/.test(userId)) throw new AppError('bad_request', 'Invalid request');
-  await deletePayrollStaff(db, Number(userId));
+  await inTransaction(db, async (trx) => {
+    const removed = await deletePayrollStaff(trx, Number(userId));
+    if (removed > 0)
+      await recordAudit(trx, {
+        actorUserId: actor.userId,
+        kind: 'payroll_staff',
+        subject: `user ${userId}`,
+        details: { change: 'removed' },
+      });
+  });
 }

@@ -1,5 +1,6 @@
 import type { ModuleDescription } from '../../web/module.js';
 import { enterpriseAccountRoutes } from './account-routes.js';
+import { auditRoutes } from './audit-routes.js';
 import { billingBasisRoutes } from './basis-routes.js';
 import { calculatorOpenApi } from './calculator-openapi.js';
 import { calculatorRoutes } from './calculator-routes.js';
@@ -18,6 +19,7 @@ import { salaryTasks } from './salary-service.js';
 
 export { activateEnterpriseAccount, rotatePersonalNumberKeys } from './account-service.js';
 export { issueInvoice } from './invoices.js';
+export { recordAudit } from './audit.js';
 
 export const billingModule: ModuleDescription = {
   name: 'billing',
@@ -32,6 +34,7 @@ export const billingModule: ModuleDescription = {
     payslipRoutes(deps),
     declarationRoutes(deps),
     ledgerRoutes(deps),
+    auditRoutes(deps),
   ],
   tasks: (deps) => ({ ...reminderTasks(deps), ...salaryTasks(deps) }),
   crontab: [REMINDERS_CRONTAB],

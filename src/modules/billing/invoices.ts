@@ -15,6 +15,7 @@ import {
 } from '../../platform/money.js';
 import { ocrReference } from '../../platform/ocr.js';
 import { pdfContentType } from '../../platform/documents/pdf.js';
+import { recordAudit } from './audit.js';
 import {
   insertInvoice,
   reserveInvoiceId,
@@ -66,6 +67,8 @@ export interface IssuedInvoice {
 export interface IssueOptions {
   /** The site's address (config.publicUrl): the mail then links to the organisation's invoice list. */
   publicUrl?: string;
+  /** Who issued it, for the audit log (undefined: the system). */
+  actorUserId?: number;
 }
 
 const organisationInvoicesPath = (slug: string) => `/organisationer/${slug}/fakturor`;
@@ -261,6 +264,12 @@ export async function issueCreditNote(
   if (subtractMoney(remaining, amount) === 0) await setInvoiceStatus(trx, invoiceId, 'credited');
   const buyer = await selectBuyer(trx, original.organisation_id);
   await mailInvoice(trx, id, buyer, options);
+  await recordAudit(trx, {
+    actorUserId: options.actorUserId,
+    kind: 'credit_note',
+    subject: `invoice ${invoiceNumberText(original)}`,
+    details: { invoiceId, creditNoteId: id, amountExclVatOre: amountExclVat },
+  });
   return { invoiceId: id, series: seller.invoice_series, number };
 }
 

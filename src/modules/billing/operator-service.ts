@@ -6,6 +6,7 @@ import { formatOrganisationsnummer, parseOrganisationsnummer } from '../../platf
 import { hasValidLuhnCheckDigit } from '../../platform/luhn.js';
 import { dateField, fieldErrors, formText, textField } from '../../platform/validation.js';
 import { authorize, type Actor } from '../access/index.js';
+import { recordAudit } from './audit.js';
 import {
   insertOperatorSettings,
   operatorVersionExists,
@@ -205,7 +206,14 @@ export async function addOperatorVersion(
     db,
     async (trx) => {
       if (await operatorVersionExists(trx, settings.validFrom)) throw taken();
-      return insertOperatorSettings(trx, settings, actor.userId ?? null);
+      const id = await insertOperatorSettings(trx, settings, actor.userId ?? null);
+      await recordAudit(trx, {
+        actorUserId: actor.userId,
+        kind: 'operator_settings',
+        subject: `operator settings ${settings.validFrom}`,
+        details: { operatorSettingsId: id, validFrom: settings.validFrom, feeBp: settings.feeBp },
+      });
+      return id;
     },
     { constraints: { operator_settings_valid_from_unique: taken } },
   );

@@ -11,6 +11,7 @@ import { idSchema } from '../../web/params.js';
 import { authorize, type Actor } from '../access/index.js';
 import { notify } from '../notifications/index.js';
 import { WORKER_INVOICES_PATH } from './invoices.js';
+import { recordAudit } from './audit.js';
 import { BgMaxError, decodeBgMax, parseBgMax } from './payments-bgmax.js';
 import {
   insertPayment,
@@ -243,6 +244,12 @@ export async function registerPayment(
         registeredBy: actor.userId!,
       }),
     );
+    await recordAudit(trx, {
+      actorUserId: actor.userId,
+      kind: 'payment_registered',
+      subject: `invoice ${invoiceLabel(invoice)}`,
+      details: { invoiceId: invoice.id, amountOre: payment.amountOre, paidOn: payment.paidOn, outcome },
+    });
     return { invoiceId: invoice.id, outcome };
   });
 }
@@ -267,7 +274,16 @@ export async function assignPayment(
     if (typed === '') throw new FormError({ [field]: `${P}.invoiceRequired` }, form);
     const invoice = invoiceId === undefined ? undefined : await lockInvoice(trx, { id: invoiceId });
     if (!invoice) throw new FormError({ [field]: `${P}.invoiceNotFound` }, form);
-    return addPaymentToInvoice(trx, invoice, payment.amountOre, () => setPaymentInvoice(trx, payment.id, invoice.id));
+    const outcome = await addPaymentToInvoice(trx, invoice, payment.amountOre, () =>
+      setPaymentInvoice(trx, payment.id, invoice.id),
+    );
+    await recordAudit(trx, {
+      actorUserId: actor.userId,
+      kind: 'payment_registered',
+      subject: `invoice ${invoiceLabel(invoice)}`,
+      details: { invoiceId: invoice.id, paymentId: payment.id, amountOre: payment.amountOre, outcome },
+    });
+    return outcome;
   });
 }
 
@@ -312,6 +328,7 @@ export async function importBankFile(db: Db, actor: Actor, bytes: Buffer): Promi
       importedBy: actor.userId!,
     });
     if (importId === undefined) return { importId: (await selectImportIdBySha256(trx, sha256))!, alreadyImported: true };
+    let matched = 0;
     for (const payment of file.payments) {
       const candidate = isValidOcrReference(payment.reference) ? await lockInvoice(trx, { ocr: payment.reference }) : undefined;
       const invoice = candidate && (candidate.status === 'unpaid' || candidate.status === 'collection') ? candidate : undefined;
@@ -326,9 +343,17 @@ export async function importBankFile(db: Db, actor: Actor, bytes: Buffer): Promi
           importLine: payment.line,
           registeredBy: actor.userId!,
         });
-      if (invoice) await addPaymentToInvoice(trx, invoice, payment.amount, record);
-      else await record();
+      if (invoice) {
+        await addPaymentToInvoice(trx, invoice, payment.amount, record);
+        matched += 1;
+      } else await record();
     }
+    await recordAudit(trx, {
+      actorUserId: actor.userId,
+      kind: 'payment_import',
+      subject: `payment import ${importId}`,
+      details: { importId, payments: file.payments.length, matched },
+    });
     return { importId, alreadyImported: false };
   });
 }

@@ -9,6 +9,7 @@ import { dateProblem, formText } from '../../platform/validation.js';
 import type { JobDeps } from '../../web/module.js';
 import type { Actor } from '../access/index.js';
 import { notify } from '../notifications/index.js';
+import { recordAudit } from './audit.js';
 import { calculateSalary, SalaryInputError, taxRateFor } from './calculation.js';
 import { invoiceLabel, invoicePaidJob, requirePayroll } from './payments-service.js';
 import { loadPayrollRates } from './rates.js';
@@ -85,6 +86,11 @@ export async function runSalary(db: Db, log: Logger, invoiceId: number, payoutDa
       }
       const salaryId = await insertSalary(trx, { invoiceId, workerUserId: invoice.workerUserId, payoutDate, taxBp, calculation });
       if (salaryId === undefined) return { skipped: 'exists' };
+      await recordAudit(trx, {
+        kind: 'salary_run',
+        subject: `invoice ${invoiceLabel(invoice)}`,
+        details: { invoiceId, salaryId, payoutDate },
+      });
       await notify(trx, {
         userIds: [invoice.workerUserId],
         type: 'salary_ready',
@@ -189,6 +195,12 @@ export async function markSalariesPaidByPayroll(db: Db, actor: Actor, body: Reco
     // All or nothing: a salary paid meanwhile by someone else (or no such id) sends the form back unchanged.
     if (paid.length !== ids.length) throw new FormError({ salary: `${E}.gone` }, form);
     if (paid.some((salary) => salary.payoutDate > paidOn)) throw new FormError({ paidOn: `${E}.paidOnBeforePayout` }, form);
+    await recordAudit(trx, {
+      actorUserId: actor.userId,
+      kind: 'salary_paid',
+      subject: paid.length === 1 ? `salary ${paid[0]!.id}` : `${paid.length} salaries`,
+      details: { salaryIds: paid.map((salary) => salary.id), paidOn },
+    });
     for (const salary of paid)
       if (salary.workerUserId !== null)
         await notify(trx, {

@@ -244,4 +244,5 @@ export const USER_REFERENCES: readonly UserReference[] = [
   // Who looked at whose personnummer: the audit stays, without a deleted account's id.
   { table: 'personal_data_views', column: 'viewer_user_id', onDelete: 'keep-without-person' },
   { table: 'personal_data_views', column: 'subject_user_id', onDelete: 'keep-without-person' },
+  { table: 'audit_events', column: 'actor_user_id', onDelete: 'keep-without-person' },
 ];
