@@ -14,6 +14,7 @@ import {
 import { loadPayrollRates } from '../../src/modules/billing/rates.js';
 import type { Ore } from '../../src/platform/money.js';
 import { createOrganisation } from '../support/factories.js';
+import { ensureOperatorSettings } from '../support/billing-factories.js';
 import { makePayroll } from '../support/billing-factories-f.js';
 import { useTestApp } from '../support/test-app.js';
 import { createUser, logInAs, type LoggedIn } from '../support/users.js';
@@ -56,29 +57,17 @@ describe('The operator’s books (SIE 4I and CSV)', function () {
 
   before(async () => {
     const org = await createOrganisation(ctx.db, { name: 'Byföreningen "Norr"' });
-    const [operator] = await ctx
-      .db('operator_settings')
-      .insert({
-        valid_from: '2026-01-01',
-        name: OPERATOR,
-        organisation_number: '5560000001',
-        vat_number: 'SE556000000101',
-        street_address: 'Storgatan 1',
-        postal_code: '98131',
-        city: 'Kiruna',
-        bankgiro: '12345678',
-        f_tax_approved: true,
-        fee_bp: 600,
-        payment_terms_days: 30,
-        invoice_series: 'UB',
-        email: 'faktura@operator.example.se',
-      })
-      .returning('id');
+    const operatorId = await ensureOperatorSettings(ctx.db, {
+      name: OPERATOR,
+      organisation_number: '5560000001',
+      vat_number: 'SE556000000101',
+      invoice_series: 'UB',
+    });
     const worker = await createUser(ctx.db, { name: 'Åke Öström' });
     const invoice = (n: number, fields: Record<string, unknown>) => ({
       series: 'UB',
       number: n,
-      operator_settings_id: operator.id,
+      operator_settings_id: operatorId,
       organisation_id: org.id,
       worker_user_id: worker.id,
       buyer_name: org.name,

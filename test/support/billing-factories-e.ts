@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db, DbOrTrx } from '../../src/platform/db.js';
+import { ensureOperatorSettings as ensureOperatorOn } from './billing-factories.js';
 import { createApplication, createOrganisation, createTestAssignment } from './factories.js';
 import { createUser } from './users.js';
 
@@ -108,22 +109,7 @@ export async function createAcceptedWork(db: Db, overrides: Partial<{ compensati
 
 /** Operator settings valid from long ago, so an approval can issue its invoice. */
 export async function ensureOperatorSettings(db: Db): Promise<void> {
-  if (await db('operator_settings').first('id')) return;
-  await db('operator_settings').insert({
-    valid_from: '2020-01-01',
-    name: 'Byaverket Egenanställning AB',
-    organisation_number: '5560000001',
-    vat_number: 'SE556000000101',
-    street_address: 'Storgatan 1',
-    postal_code: '79530',
-    city: 'Rättvik',
-    bankgiro: '56781234',
-    f_tax_approved: true,
-    fee_bp: 600,
-    payment_terms_days: 30,
-    invoice_series: 'A',
-    email: 'faktura@byaverket.example.se',
-  });
+  await ensureOperatorOn(db, { valid_from: '2020-01-01' });
 }
 
 /** A basis written straight to the database, with one fixed line (for tests of what follows a basis). */

@@ -1,6 +1,7 @@
 import { addDays, todayInStockholm } from '../../src/platform/calendar.js';
 import type { Db } from '../../src/platform/db.js';
 import { ocrReference } from '../../src/platform/ocr.js';
+import { ensureOperatorSettings as ensureOperatorOn } from './billing-factories.js';
 
 // Invoices for the tests of payments and reminders, written straight to the database (issuing them is another
 // helper's work and another test's subject): the operator's settings they refer to, and the invoice itself with
@@ -8,29 +9,14 @@ import { ocrReference } from '../../src/platform/ocr.js';
 
 let sequence = 0;
 
-/** The operator's settings valid from 2026-01-01 (one per database). */
-export async function ensureOperatorSettings(db: Db): Promise<number> {
-  await db('operator_settings')
-    .insert({
-      valid_from: '2026-01-01',
-      name: 'Testoperatören AB',
-      organisation_number: '5560000001',
-      vat_number: 'SE556000000101',
-      street_address: 'Storgatan 1',
-      postal_code: '98131',
-      city: 'Kiruna',
-      bankgiro: '12345678',
-      f_tax_approved: true,
-      fee_bp: 600,
-      payment_terms_days: 30,
-      invoice_series: 'UB',
-      email: 'faktura@operator.example.se',
-    })
-    .onConflict('valid_from')
-    .ignore();
-  const row = await db('operator_settings').where('valid_from', '2026-01-01').first<{ id: number }>('id');
-  return row.id;
-}
+/** The operator's settings valid from 2026-01-01 (one per database), under the name and bankgiro the reminder tests read. */
+export const ensureOperatorSettings = (db: Db): Promise<number> =>
+  ensureOperatorOn(db, {
+    name: 'Testoperatören AB',
+    bankgiro: '12345678',
+    invoice_series: 'UB',
+    email: 'faktura@operator.example.se',
+  });
 
 export interface TestInvoice {
   id: number;
