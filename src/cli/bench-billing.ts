@@ -14,16 +14,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as prettier from 'prettier';
-import { loadConfig, type Config } from '../config.js';
+import type { Config } from '../config.js';
 import { addDays, todayInStockholm, type CalendarDate } from '../platform/calendar.js';
 import type { Db } from '../platform/db.js';
 import { encryptSecret, keyedHash, type DataKeys } from '../platform/encryption.js';
-import { createLogger, type Logger } from '../platform/logger.js';
+import type { Logger } from '../platform/logger.js';
 import { multiplyByBasisPoints, ore, type Ore } from '../platform/money.js';
 import { ocrReference } from '../platform/ocr.js';
 import type { Actor } from '../modules/access/index.js';
 import { defaultPeriod, getPayslipPdf, runSalary, sieExport } from '../modules/billing/index.js';
 import { openRuntime } from '../runtime.js';
+import { machine, runBenchmark } from './bench-harness.js';
 import { demoOperator } from '../../seeds/demo.js';
 import { ensureSyntheticOrganisations } from '../../seeds/synthetic.js';
 
@@ -201,11 +202,10 @@ async function eachConcurrently<T>(items: readonly T[], concurrency: number, wor
   await Promise.all(lanes);
 }
 
-function machine() {
-  const cpu = fs.existsSync('/proc/cpuinfo')
-    ? (/^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.cpus()[0]?.model)
-    : os.cpus()[0]?.model;
-  return `${os.availableParallelism()} CPUs (${cpu ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB memory, ${os.type()} ${os.release()}; Node ${process.version}`;
+/** The machine, as one line of the report. */
+function machineLine(): string {
+  const m = machine();
+  return `${m.cpus} CPUs (${m.cpu}), ${m.memoryGiB} GiB memory, ${m.os}; Node ${m.node}`;
 }
 
 interface Phase {
@@ -327,7 +327,7 @@ async function benchmark(config: Config, log: Logger, options: Options, cleanups
   const rendered = renderReport({
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     options,
-    machine: machine(),
+    machine: machineLine(),
     postgres: postgres?.version.split(' on ')[0] ?? 'PostgreSQL',
     load: { before: loadBefore, after: os.loadavg()[0] ?? 0 },
     seed,
@@ -343,38 +343,7 @@ if (!options) {
   console.error(USAGE);
   process.exitCode = 2;
 } else {
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ub-bench-billing-'));
-  // mkdtemp makes a 0700 directory; the postgres system user (used when running as root) must enter it.
-  fs.chmodSync(workDir, 0o755);
-  const config = loadConfig({
-    ...process.env,
-    NODE_ENV: 'development',
-    DATA_DIR: path.join(workDir, 'data'),
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-  });
-  const log = createLogger(config);
-  const cleanups: Array<() => Promise<void>> = [];
-  let cleaning: Promise<void> | undefined;
-  const cleanUp = () =>
-    (cleaning ??= (async () => {
-      for (const cleanup of cleanups.reverse())
-        await cleanup().catch((error: unknown) => log.warn({ err: error }, 'cleanup step failed'));
-      fs.rmSync(workDir, { recursive: true, force: true });
-    })());
-  let interrupted = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    interrupted = true;
-    log.warn(`${signal}: stopping the benchmark and removing its data`);
-    void cleanUp().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    await benchmark(config, log, options, cleanups);
-  } catch (error) {
-    if (!interrupted) log.fatal({ err: error }, (error as Error).message);
-    process.exitCode = 1;
-  } finally {
-    await cleanUp();
-  }
+  await runBenchmark({ tmpPrefix: 'ub-bench-billing-' }, ({ config, log, cleanups }) =>
+    benchmark(config, log, options, cleanups),
+  );
 }

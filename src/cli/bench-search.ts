@@ -24,13 +24,14 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import * as prettier from 'prettier';
-import { loadConfig, type Config } from '../config.js';
-import { createLogger, type Logger } from '../platform/logger.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../platform/logger.js';
 import { findFreePort, stopProcess, tailFile } from '../platform/process-files.js';
 import type { Actor } from '../modules/access/index.js';
 import { transitionAssignment } from '../modules/posting/index.js';
 import { assignmentIndexName, reindexAssignments } from '../modules/search/index.js';
 import { openRuntime, type Runtime } from '../runtime.js';
+import { machine, runBenchmark } from './bench-harness.js';
 import { loadLocalities } from '../../seeds/reference.js';
 import {
   ensureSyntheticOrganisations,
@@ -368,19 +369,6 @@ async function recordingProxy(target: string): Promise<{ host: string; recorded:
     host: `http://127.0.0.1:${address.port}`,
     recorded,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-function machine() {
-  const cpu = fs.existsSync('/proc/cpuinfo')
-    ? (/^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.cpus()[0]?.model)
-    : os.cpus()[0]?.model;
-  return {
-    cpus: os.availableParallelism(),
-    cpu: cpu ?? 'unknown',
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    node: process.version,
-    os: `${os.type()} ${os.release()}`,
   };
 }
 
@@ -745,43 +733,15 @@ if (!options) {
   console.error(USAGE);
   process.exitCode = 2;
 } else {
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ub-bench-'));
-  // mkdtemp makes a 0700 directory; the postgres system user (used when running as root) must enter it.
-  fs.chmodSync(workDir, 0o755);
-  const config = loadConfig({
-    ...process.env,
-    NODE_ENV: 'development',
-    DATA_DIR: path.join(workDir, 'data'),
-    MEILI_INDEX_PREFIX: INDEX_PREFIX,
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-  });
-  const log = createLogger(config);
-  // Run last first: the app servers before the database and search they use.
-  const cleanups: Array<() => Promise<void>> = [];
-  let cleaning: Promise<void> | undefined;
-  const cleanUp = () =>
-    (cleaning ??= (async () => {
-      running?.stop();
-      for (const child of children) if (child.pid !== undefined) await stopProcess(child.pid, 'SIGTERM', 15_000);
-      for (const cleanup of cleanups.reverse())
-        await cleanup().catch((error: unknown) => log.warn({ err: error }, 'cleanup step failed'));
-      fs.rmSync(workDir, { recursive: true, force: true });
-    })());
-  let interrupted = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    interrupted = true;
-    log.warn(`${signal}: stopping the benchmark and removing its data`);
-    void cleanUp().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    await benchmark(config, log, options, workDir, cleanups);
-  } catch (error) {
-    // After Ctrl-C the steps under way fail as their servers go: that is no error of the benchmark.
-    if (!interrupted) log.fatal({ err: error }, (error as Error).message);
-    process.exitCode = 1;
-  } finally {
-    await cleanUp();
-  }
+  await runBenchmark(
+    {
+      tmpPrefix: 'ub-bench-',
+      env: { MEILI_INDEX_PREFIX: INDEX_PREFIX },
+      beforeCleanup: async () => {
+        running?.stop();
+        for (const child of children) if (child.pid !== undefined) await stopProcess(child.pid, 'SIGTERM', 15_000);
+      },
+    },
+    ({ config, log, workDir, cleanups }) => benchmark(config, log, options, workDir, cleanups),
+  );
 }
