@@ -37,9 +37,53 @@ export const pdfContentType = 'application/pdf';
 // documents built side by side never use a font at the same moment.
 let parsedFonts: { regular: fontkit.Font; bold: fontkit.Font } | undefined;
 function fonts() {
-  const parse = (file: string) => fontkit.create(fs.readFileSync(file)) as fontkit.Font;
+  const parse = (file: string) => withoutCharacterlessGlyphs(fontkit.create(fs.readFileSync(file)) as fontkit.Font);
   parsedFonts ??= { regular: parse(pdfFonts.regular), bold: parse(pdfFonts.bold) };
   return parsedFonts;
+}
+
+/**
+ * fontkit keeps each glyph it has made, with the characters it was made for, and pdfkit writes those characters
+ * into the PDF's text layer (what is searched, copied and read aloud). A glyph first asked for without characters
+ * (by the subsetter, as a part of a composed letter: the A in Á) would keep none, and every later document
+ * sharing the font would have lost that letter's text ("A-5" read as "\u0001-5"). Such a glyph is made but not kept.
+ */
+function withoutCharacterlessGlyphs(font: fontkit.Font): fontkit.Font {
+  const shared = font as unknown as {
+    _glyphs: Record<number, unknown>;
+    getGlyph(id: number, codePoints?: number[]): fontkit.Glyph;
+  };
+  const getGlyph = shared.getGlyph.bind(shared);
+  shared.getGlyph = (id, codePoints) => {
+    if (codePoints?.length || shared._glyphs[id]) return getGlyph(id, codePoints);
+    const glyph = getGlyph(id, codePoints);
+    delete shared._glyphs[id];
+    return glyph;
+  };
+  return font;
+}
+
+// Shaping a word (fontkit's layout: the glyph substitution and positioning tables) is most of the time a
+// document takes. pdfkit keeps the shaped words of a font in a per-document object, and these are shared by
+// every document instead, since the same labels and words recur in every payslip and invoice: pdfkit reads
+// a cached run and copies it before changing positions, as it does within one document. Amounts and names
+// make the set grow, so it starts over past a bound.
+type LayoutCache = Record<string, unknown>;
+const LAYOUT_CACHE_LIMIT = 20_000;
+const sharedLayouts: { regular: LayoutCache; bold: LayoutCache; size: number } = {
+  regular: Object.create(null) as LayoutCache,
+  bold: Object.create(null) as LayoutCache,
+  size: 0,
+};
+function layoutCaches() {
+  if (
+    ++sharedLayouts.size % 100 === 0 &&
+    Object.keys(sharedLayouts.regular).length + Object.keys(sharedLayouts.bold).length > LAYOUT_CACHE_LIMIT
+  ) {
+    sharedLayouts.regular = Object.create(null) as LayoutCache;
+    sharedLayouts.bold = Object.create(null) as LayoutCache;
+  }
+  return sharedLayouts;
 }
 
 export interface PdfOptions {
@@ -64,6 +108,30 @@ export interface PdfTableColumn {
 
 export type PdfHeadingLevel = 1 | 2 | 3;
 
+interface TableCell {
+  text: string;
+  /** A header cell (in bold) for its row or its column. */
+  header?: 'Row' | 'Column';
+}
+
+type StructureDictionary = { dictionary: { data: Record<string, unknown> } };
+
+interface RuleStyle {
+  color: string;
+  thickness: number;
+}
+
+interface TableLayout {
+  /** Points, or `*` for an equal share of what is left. */
+  widths: ReadonlyArray<number | '*'>;
+  aligns: ReadonlyArray<'left' | 'right' | 'center'>;
+  padding: { top: number; bottom: number; left: number; right: number };
+  /** Repeated at the top of each page the table runs onto. */
+  header?: readonly TableCell[];
+  rows: ReadonlyArray<readonly TableCell[]>;
+  rules?: { header: RuleStyle; row: RuleStyle };
+}
+
 export interface PdfBuilder {
   heading(text: string, level?: PdfHeadingLevel): PdfBuilder;
   paragraph(text: string): PdfBuilder;
@@ -84,11 +152,6 @@ const rule = '#c9d2cd';
 
 const swedishPageLabel = (page: number, pageCount: number) => `Sida ${page} av ${pageCount}`;
 
-// Options pdfkit 0.17+ understands that @types/pdfkit (0.17) does not describe yet: a table's
-// structure parent, which makes the table tagged (Table/TR/TH/TD), and header cells' scope.
-type TaggedTableOptions = PDFKit.Mixins.TableOptions & { structParent: PDFKit.PDFStructureElement };
-type TaggedCell = PDFKit.Mixins.CellOptions & { scope?: 'column' | 'row' | 'both' };
-
 export function createPdf(options: PdfOptions): PdfBuilder {
   const doc = new PDFDocument({
     size: 'A4',
@@ -98,8 +161,8 @@ export function createPdf(options: PdfOptions): PdfBuilder {
     lang: options.language ?? 'sv-SE',
     displayTitle: true,
     bufferPages: true,
-    // pdfkit takes a parsed fontkit font wherever it takes a file (its types say only a path).
-    font: fonts().regular as unknown as string,
+    // No default font (pdfkit would open Helvetica): the fonts are registered by name below.
+    font: null as unknown as string,
     info: {
       Title: options.title,
       Author: options.author,
@@ -108,9 +171,17 @@ export function createPdf(options: PdfOptions): PdfBuilder {
       ...(options.creationDate ? { CreationDate: options.creationDate } : {}),
     },
   });
-  doc.registerFont('regular', fonts().regular as unknown as string);
-  doc.registerFont('bold', fonts().bold as unknown as string);
-  doc.font('regular').fontSize(fontSizes.body).fillColor(ink);
+  // pdfkit takes a parsed fontkit font wherever it takes a file (its types say only a path). The family
+  // names matter: table cells put the font back by its source and family, and only with a family does pdfkit
+  // find the opened font again instead of opening it anew and comparing name tables (JSON) for every cell.
+  doc.registerFont('regular', fonts().regular as unknown as string, 'regular');
+  doc.registerFont('bold', fonts().bold as unknown as string, 'bold');
+  const caches = layoutCaches();
+  doc.font('bold');
+  (doc as unknown as { _font: { layoutCache: LayoutCache } })._font.layoutCache = caches.bold;
+  doc.font('regular');
+  (doc as unknown as { _font: { layoutCache: LayoutCache } })._font.layoutCache = caches.regular;
+  doc.fontSize(fontSizes.body).fillColor(ink);
 
   const chunks: Buffer[] = [];
   const finished = new Promise<Buffer>((resolve, reject) => {
@@ -143,6 +214,71 @@ export function createPdf(options: PdfOptions): PdfBuilder {
     doc.endMarkedContent();
   };
 
+  // Tables are laid out here rather than by pdfkit's doc.table(), which measured and normalised every cell
+  // through several generic passes (more than half of a payslip's time, see docs/PERFORMANCE.md) and does
+  // not repeat the header row on a new page. The tags are the same: Table, TR, and TH (with its Scope) or TD.
+  const drawTable = (table: TableLayout) => {
+    const left = doc.page.margins.left;
+    const fixed = table.widths.reduce<number>((sum, width) => sum + (width === '*' ? 0 : width), 0);
+    const shares = table.widths.filter((width) => width === '*').length;
+    const widths = table.widths.map((width) => (width === '*' ? Math.max(0, contentWidth() - fixed) / shares : width));
+    const { padding } = table;
+    const innerWidth = (column: number) => Math.max(1, widths[column]! - padding.left - padding.right);
+    const useFont = (cell: TableCell) => doc.font(cell.header ? 'bold' : 'regular').fontSize(fontSizes.body);
+    const cellHeight = (cell: TableCell, column: number) => {
+      useFont(cell);
+      // Most cells are one short line: its width answers from the shaped words, without wrapping the text.
+      const oneLine = !cell.text.includes('\n') && doc.widthOfString(cell.text) <= innerWidth(column);
+      const textHeight = oneLine ? doc.currentLineHeight(true) : doc.heightOfString(cell.text, { width: innerWidth(column) });
+      return Math.max(textHeight, doc.currentLineHeight(true)) + padding.top + padding.bottom;
+    };
+    const rowHeight = (row: readonly TableCell[]) => Math.max(...row.map(cellHeight));
+    const structure = doc.struct('Table');
+    root.add(structure);
+
+    const drawRow = (row: readonly TableCell[], height: number, ruleBelow: RuleStyle | undefined) => {
+      const y = doc.y;
+      const rowStructure = doc.struct('TR');
+      structure.add(rowStructure);
+      let x = left;
+      row.forEach((cell, column) => {
+        const cellStructure = doc.struct(cell.header ? 'TH' : 'TD');
+        // The attributes pdfkit does not type: the table owner and whose header the cell is.
+        if (cell.header) (cellStructure as unknown as StructureDictionary).dictionary.data.A = { O: 'Table', Scope: cell.header };
+        rowStructure.add(cellStructure);
+        const cellX = x;
+        cellStructure.add(() => {
+          useFont(cell).fillColor(ink);
+          doc.text(cell.text, cellX + padding.left, y + padding.top, { width: innerWidth(column), align: table.aligns[column] });
+        });
+        cellStructure.end();
+        x += widths[column]!;
+      });
+      rowStructure.end();
+      doc.x = left;
+      doc.y = y + height;
+      if (ruleBelow) drawRule(left, x - left, ruleBelow.color, ruleBelow.thickness);
+    };
+
+    const bottom = () => doc.page.height - doc.page.margins.bottom;
+    const header = table.header && { cells: table.header, height: rowHeight(table.header) };
+    const startPage = () => {
+      if (header) drawRow(header.cells, header.height, table.rules?.header);
+    };
+    startPage();
+    for (const row of table.rows) {
+      const height = rowHeight(row);
+      // A row that does not fit goes to the next page whole, under the header again.
+      if (doc.y + height > bottom() && doc.y > doc.page.margins.top + (header?.height ?? 0)) {
+        doc.addPage();
+        startPage();
+      }
+      drawRow(row, height, table.rules?.row);
+    }
+    structure.end();
+    doc.font('regular').fontSize(fontSizes.body);
+  };
+
   const builder: PdfBuilder = {
     heading(text, level = 1) {
       spaceBefore(level === 1 ? 0.6 : 0.9);
@@ -171,44 +307,25 @@ export function createPdf(options: PdfOptions): PdfBuilder {
     keyValues(entries) {
       if (entries.length === 0) return builder;
       spaceBefore(0.5);
-      const table = doc.table({
-        structParent: root,
-        position: { x: doc.page.margins.left },
-        columnStyles: [{ width: Math.min(160, contentWidth() / 3) }, { width: '*' }],
-        defaultStyle: { border: 0, padding: { top: 2, bottom: 2, left: 0, right: 8 } },
-      } as TaggedTableOptions);
-      for (const [label, value] of entries) {
-        const labelCell: TaggedCell = { text: label, type: 'TH', scope: 'row', font: { src: 'bold' }, textColor: ink };
-        table.row([labelCell, { text: value, textColor: ink }]);
-      }
-      table.end();
-      doc.x = doc.page.margins.left;
+      drawTable({
+        widths: [Math.min(160, contentWidth() / 3), '*'],
+        aligns: ['left', 'left'],
+        padding: { top: 2, bottom: 2, left: 0, right: 8 },
+        rows: entries.map(([label, value]) => [{ text: label, header: 'Row' }, { text: value }]),
+      });
       return builder;
     },
 
     table(columns, rows) {
       spaceBefore(0.7);
-      const left = doc.page.margins.left;
-      const width = contentWidth();
-      const table = doc.table({
-        structParent: root,
-        position: { x: left },
-        maxWidth: width,
-        columnStyles: columns.map((column) => ({ width: column.width ?? '*', align: { x: column.align ?? 'left', y: 'top' } })),
-        // Cell borders would be tagged as cell content, and pdfkit writes a BorderColor attribute
-        // with nulls for the sides without one (invalid); the rules under rows are drawn below instead.
-        defaultStyle: { border: 0, padding: { top: 4, bottom: 4, left: 4, right: 4 }, textColor: ink },
-      } as TaggedTableOptions);
-      table.row(
-        columns.map((column): TaggedCell => ({ text: column.header, type: 'TH', scope: 'column', font: { src: 'bold' } })),
-      );
-      drawRule(left, width, ink, 1);
-      for (const row of rows) {
-        table.row(columns.map((_, index) => row[index] ?? ''));
-        drawRule(left, width, rule, 0.5);
-      }
-      table.end();
-      doc.x = left;
+      drawTable({
+        widths: columns.map((column) => column.width ?? '*'),
+        aligns: columns.map((column) => column.align ?? 'left'),
+        padding: { top: 4, bottom: 4, left: 4, right: 4 },
+        header: columns.map((column) => ({ text: column.header, header: 'Column' })),
+        rows: rows.map((row) => columns.map((_, index) => ({ text: row[index] ?? '' }))),
+        rules: { header: { color: ink, thickness: 1 }, row: { color: rule, thickness: 0.5 } },
+      });
       return builder;
     },
 

@@ -48,6 +48,18 @@ describe('platform/documents/pdf', () => {
     expect(text).to.include('Snöskottning vid Ŋuolla 3');
   });
 
+  it('when an earlier document drew a composed letter (Á from A), then a later document still reads A as A', async () => {
+    // The fonts are shared by every document of the process; the first one's subset used to leave the bare A
+    // without its character, so later documents lost it from their text ("A-5" came out as "\u0001-5").
+    for (const weight of ['regular', 'bold'] as const) {
+      const composed = createPdf({ title: 'Á', author: 'X' });
+      await (weight === 'bold' ? composed.heading('Ávvir Ŋ Č') : composed.paragraph('Ávvir Ŋ Č')).toBuffer();
+      const later = createPdf({ title: 'A', author: 'X' });
+      const bytes = await (weight === 'bold' ? later.heading('Faktura A-5') : later.paragraph('Faktura A-5')).toBuffer();
+      expect((await readPdf(bytes)).pages.join('\n'), weight).to.include('Faktura A-5');
+    }
+  });
+
   it('when the PDF is written, then Noto Sans regular and bold are embedded and no built-in font is used', async () => {
     const raw = (await invoice(3).toBuffer()).toString('latin1');
     expect(raw).to.match(/\/FontFile[23] \d+ 0 R/);
