@@ -195,6 +195,9 @@ const ACCESS: Record<string, Rule> = {
   'GET /lon/arbetsgivardeklaration': { payroll: 'ok', others: '404' },
   'GET /lon/arbetsgivardeklaration.xml': { payroll: 'ok', others: '404' },
   'GET /lon/loner': { payroll: 'ok', others: '404' },
+  'GET /lon/fakturor': { payroll: 'ok', others: '404' },
+  'GET /lon/fakturor/:invoiceId': { payroll: 'ok', others: '404' },
+  'POST /lon/fakturor/:invoiceId/kreditera': { payroll: 'ok', others: '404' }, // 400 for payroll: no reason
   'GET /lon/logg': { payroll: 'ok', others: '404' },
   'GET /lon/loner/csv': { payroll: 'ok', others: '404' },
   // Payroll's books: the files answer payroll 400 without a period ("ok").

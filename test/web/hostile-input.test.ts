@@ -366,6 +366,8 @@ const POSTS: Record<string, PostUse> = {
   'POST /lon/betalningar/:paymentId/koppla': { as: 'payroll' },
   // The list is empty in this fixture, so its form is not on the page: its fields named here.
   'POST /lon/loner/utbetalda': { as: 'payroll', fields: ['salary', 'paidOn'] },
+  // The fixture's invoice has a salary, so its page shows no credit form: its fields named here.
+  'POST /lon/fakturor/:invoiceId/kreditera': { as: 'payroll', fields: ['reason', 'step'] },
 };
 
 /** Every GET route, who fetches it, and the query parameters it reads (names from GET forms are added). */
@@ -449,6 +451,8 @@ const GETS: Record<string, { as: Role; query: string[] }> = {
   'GET /lon/arbetsgivardeklaration': { as: 'payroll', query: ['month'] },
   'GET /lon/arbetsgivardeklaration.xml': { as: 'payroll', query: ['month'] },
   'GET /lon/loner': { as: 'payroll', query: ['done', 'count'] },
+  'GET /lon/fakturor': { as: 'payroll', query: ['faktura'] },
+  'GET /lon/fakturor/:invoiceId': { as: 'payroll', query: ['done'] },
   'GET /lon/loner/csv': { as: 'payroll', query: [] },
   'GET /lon/logg': { as: 'payroll', query: ['typ'] },
   'GET /lon/bokforing': { as: 'payroll', query: ['from', 'to'] },

@@ -4,6 +4,7 @@ import { auditRoutes } from './audit-routes.js';
 import { billingBasisRoutes } from './basis-routes.js';
 import { calculatorOpenApi } from './calculator-openapi.js';
 import { calculatorRoutes } from './calculator-routes.js';
+import { creditNoteRoutes } from './credit-note-routes.js';
 import { declarationRoutes } from './declaration-routes.js';
 import { invoiceRoutes } from './invoice-routes.js';
 import { ledgerRoutes } from './ledger-routes.js';
@@ -34,6 +35,7 @@ export const billingModule: ModuleDescription = {
     billingBasisRoutes(deps),
     invoiceRoutes(deps),
     payrollRoutes(deps),
+    creditNoteRoutes(deps),
     salaryRoutes(deps),
     payslipRoutes(deps),
     declarationRoutes(deps),
