@@ -14,6 +14,7 @@ import {
   type Season,
 } from './demo-content.js';
 import { seedDemoBilling, type DemoBillingSummary } from './demo-billing.js';
+import { seedDemoHistory } from './demo-history.js';
 import { parseOrganisationsnummer } from '../src/platform/identifiers.js';
 import { luhnCheckDigit } from '../src/platform/luhn.js';
 import { slugify } from '../src/platform/slugify.js';
@@ -290,6 +291,13 @@ export async function seedDemo(
 
       // Settings are never changed once written: an operator already there (added by hand) is kept as it is.
       if (!(await trx('operator_settings').first('id'))) await trx('operator_settings').insert(demoOperator());
+
+      const history = await seedDemoHistory(trx, { today: todayInStockholm(now), dataKeys: options.dataKeys });
+      if (history)
+        log(
+          `Demo history loaded (18 months): ${history.assignments} assignments, ${history.applications} applications, ` +
+            `${history.residents} residents, ${history.salaries} salaries`,
+        );
 
       let billing: DemoBillingSummary | undefined;
       if (options.dataKeys) {

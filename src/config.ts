@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseDataKeys, type DataKeys } from './platform/encryption.js';
@@ -127,6 +128,15 @@ const schema = z.object({
       .max(10, 'must be a whole number of proxies between 0 and 10')
       .optional(),
   ),
+  PDF_WORKERS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ message: 'must be a whole number of threads between 0 and 64' })
+      .int('must be a whole number of threads between 0 and 64')
+      .min(0, 'must be a whole number of threads between 0 and 64')
+      .max(64, 'must be a whole number of threads between 0 and 64')
+      .optional(),
+  ),
   MAP_TILE_URL: tileUrl,
   MAP_TILE_ATTRIBUTION: z.preprocess(
     blankToUndefined,
@@ -167,6 +177,8 @@ export interface Config {
    * many hops back in X-Forwarded-For (per-address rate limits, logs). 0 = none.
    */
   readonly trustProxy: number;
+  /** Worker threads that render PDFs beside the requests; 0 renders them in the thread that asks. */
+  readonly pdfWorkers: number;
   /** The map on the posting form; undefined when MAP_TILE_URL is blank. */
   readonly map?: {
     /** A Leaflet tile URL template ({z}/{x}/{y}). */
@@ -219,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runWorker: v.RUN_WORKER,
     // Production is served over HTTPS through a proxy (see README): one hop unless told otherwise.
     trustProxy: v.TRUST_PROXY ?? (isProduction ? 1 : 0),
+    pdfWorkers: v.PDF_WORKERS ?? os.availableParallelism(),
     map: v.MAP_TILE_URL
       ? Object.freeze({
           tileUrl: v.MAP_TILE_URL,

@@ -19,6 +19,7 @@ import { postingModule } from './modules/posting/index.js';
 import { profilesModule } from './modules/profiles/index.js';
 import { savedSearchesModule } from './modules/saved-searches/index.js';
 import { searchModule } from './modules/search/index.js';
+import { statsModule } from './modules/stats/index.js';
 
 // The one list of what the app is made of. app.ts mounts the routes and event handlers, runtime.ts gives the
 // worker the tasks and cron lines, and the test app runs the same tasks: a module added here is wired
@@ -55,6 +56,7 @@ export const MODULES: readonly ModuleDescription[] = [
   moderationModule,
   savedSearchesModule,
   billingModule,
+  statsModule,
   assignmentsModule,
   accessModule,
   ...platformParts,

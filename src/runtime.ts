@@ -5,6 +5,7 @@ import { createLogger, type Logger } from './platform/logger.js';
 import { createSearchClient, type Meilisearch } from './platform/meilisearch.js';
 import { migrateToLatest } from './platform/migrate.js';
 import { makeJobsDue, startWorker, type Worker } from './platform/jobs.js';
+import { closePdfRendering, configurePdfRendering } from './modules/billing/index.js';
 import { syncAssignmentIndex, watchSearchRecovery } from './modules/search/index.js';
 import { allTasks, CRONTAB, TASKS_NEEDING_SEARCH } from './modules.js';
 
@@ -38,6 +39,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     throw error;
   }
   const search = infra.search ? createSearchClient(infra.search) : undefined;
+  configurePdfRendering({ workers: config.pdfWorkers });
   const runtime: Runtime = {
     config,
     log,
@@ -75,6 +77,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       };
     },
     async close() {
+      await closePdfRendering();
       await db.destroy();
       await infra.stop();
     },

@@ -9,11 +9,9 @@
 // Target (issue 12): 10 000 salaries with their payslips and the SIE export in under 60 s on a 2-core machine.
 // Prints a table and writes it into docs/PERFORMANCE.md between its own markers, leaving the rest of the file.
 // The rows it makes cannot be deleted (salaries and invoices refuse it), so it never runs on DATABASE_URL.
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import * as prettier from 'prettier';
 import type { Config } from '../config.js';
 import { addDays, todayInStockholm, type CalendarDate } from '../platform/calendar.js';
 import type { Db } from '../platform/db.js';
@@ -24,7 +22,7 @@ import { ocrReference } from '../platform/ocr.js';
 import type { Actor } from '../modules/access/index.js';
 import { defaultPeriod, getPayslipPdf, runSalary, sieExport } from '../modules/billing/index.js';
 import { openRuntime } from '../runtime.js';
-import { machine, runBenchmark } from './bench-harness.js';
+import { machine, runBenchmark, writeReport } from './bench-harness.js';
 import { demoOperator } from '../../seeds/demo.js';
 import { ensureSyntheticOrganisations } from '../../seeds/synthetic.js';
 
@@ -249,19 +247,6 @@ function renderReport(report: Report): string {
   ].join('\n');
 }
 
-async function writeReport(file: string, body: string): Promise<void> {
-  const block = `${REPORT_START}\n${body}\n${REPORT_END}`;
-  const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-  const start = existing.indexOf(REPORT_START);
-  const end = existing.indexOf(REPORT_END);
-  const next =
-    start >= 0 && end > start
-      ? existing.slice(0, start) + block + existing.slice(end + REPORT_END.length)
-      : `${existing}\n${SECTION_INTRO}\n\n### Latest billing measurement\n\n${block}\n`;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, await prettier.format(next, { ...(await prettier.resolveConfig(file)), filepath: file }));
-}
-
 async function benchmark(config: Config, log: Logger, options: Options, cleanups: Array<() => Promise<void>>) {
   const runtime = await openRuntime(config, log);
   cleanups.push(() => runtime.close());
@@ -334,7 +319,11 @@ async function benchmark(config: Config, log: Logger, options: Options, cleanups
     phases: [salaryPhase, payslipPhase, siePhase],
   });
   process.stdout.write(`\n${rendered}\n\n`);
-  await writeReport(options.report, rendered);
+  await writeReport(
+    options.report,
+    { start: REPORT_START, end: REPORT_END, intro: `${SECTION_INTRO}\n\n### Latest billing measurement` },
+    rendered,
+  );
   process.stdout.write(`Written to ${path.relative(process.cwd(), options.report)}\n`);
 }
 

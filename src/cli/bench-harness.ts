@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import * as prettier from 'prettier';
 import { loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../platform/logger.js';
 
-// What the benchmark commands (bench-search.ts, bench-billing.ts) share: a throwaway embedded DATA_DIR, cleanup
+// What the benchmark commands (bench-search.ts, bench-billing.ts, bench-stats.ts) share: a throwaway embedded DATA_DIR, cleanup
 // in reverse order also after Ctrl-C, and the description of the machine for docs/PERFORMANCE.md.
 
 export interface BenchmarkRun {
@@ -74,4 +75,26 @@ export function machine() {
     node: process.version,
     os: `${os.type()} ${os.release()}`,
   };
+}
+
+/** Where a benchmark writes in its report file: between its own markers, with what the file says when they are new. */
+export interface ReportSection {
+  start: string;
+  end: string;
+  /** Written once before the markers when the file has none of them yet (the section's heading and intro). */
+  intro: string;
+}
+
+/** Replaces the generated part of the report file, keeping the notes written around it; formatted as `npm run lint` wants. */
+export async function writeReport(file: string, section: ReportSection, body: string): Promise<void> {
+  const block = `${section.start}\n${body}\n${section.end}`;
+  const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const start = existing.indexOf(section.start);
+  const end = existing.indexOf(section.end);
+  const next =
+    start >= 0 && end > start
+      ? existing.slice(0, start) + block + existing.slice(end + section.end.length)
+      : `${existing || '# Performance\n\n'}\n${section.intro}\n\n${block}\n`;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, await prettier.format(next, { ...(await prettier.resolveConfig(file)), filepath: file }));
 }

@@ -23,7 +23,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import * as prettier from 'prettier';
 import type { Config } from '../config.js';
 import type { Logger } from '../platform/logger.js';
 import { findFreePort, stopProcess, tailFile } from '../platform/process-files.js';
@@ -31,7 +30,7 @@ import type { Actor } from '../modules/access/index.js';
 import { transitionAssignment } from '../modules/posting/index.js';
 import { assignmentIndexName, reindexAssignments } from '../modules/search/index.js';
 import { openRuntime, type Runtime } from '../runtime.js';
-import { machine, runBenchmark } from './bench-harness.js';
+import { machine, runBenchmark, writeReport } from './bench-harness.js';
 import { loadLocalities } from '../../seeds/reference.js';
 import {
   ensureSyntheticOrganisations,
@@ -499,20 +498,6 @@ function summariseProfiles(dir: string, top = 15): string {
     .join('\n\n');
 }
 
-/** Replaces the generated part of the report file, keeping the notes written around it; formatted as `npm run lint` wants. */
-async function writeReport(file: string, body: string): Promise<void> {
-  const block = `${REPORT_START}\n${body}\n${REPORT_END}`;
-  const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-  const start = existing.indexOf(REPORT_START);
-  const end = existing.indexOf(REPORT_END);
-  const next =
-    start >= 0 && end > start
-      ? existing.slice(0, start) + block + existing.slice(end + REPORT_END.length)
-      : `${existing || '# Performance\n\n'}\n${block}\n`;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, await prettier.format(next, { ...(await prettier.resolveConfig(file)), filepath: file }));
-}
-
 async function publishLatency(runtime: Runtime, appUrl: string, publishes: number, log: Logger): Promise<Report['publish']> {
   const { db } = runtime;
   const organisationIds = await ensureSyntheticOrganisations(db);
@@ -723,7 +708,7 @@ async function benchmark(config: Config, log: Logger, options: Options, workDir:
   const rendered = renderReport(report, mix);
   // The report is the command's output: on stdout, beside the JSON log lines.
   process.stdout.write(`\n${rendered}\n\n`);
-  await writeReport(options.report, rendered);
+  await writeReport(options.report, { start: REPORT_START, end: REPORT_END, intro: '' }, rendered);
   process.stdout.write(`Written to ${path.relative(process.cwd(), options.report)}\n`);
   if (options.profile) process.stdout.write(`\nCPU profiles in ${options.profile}:\n${summariseProfiles(options.profile)}\n`);
 }

@@ -33,6 +33,14 @@ const ACCESS: Record<string, Rule> = {
   'GET /api/v1/openapi.json': everyone,
   'GET /api/v1/salary-estimate': everyone, // 400 without its parameters
   'GET /egenanstallning/rakna': everyone,
+  // Statistics (issue 13): open data for everyone; the dashboard for officers of the municipality (X: 2481) and admins.
+  'GET /api/v1/statistics': everyone,
+  'GET /statistik': everyone,
+  'GET /statistik/data.csv': everyone,
+  'GET /statistik/kommun': { officerX: 'ok', officerY: 'ok', admin: 'ok', others: '404' },
+  'GET /statistik/kommun/:code': { officerX: 'ok', admin: 'ok', others: '404' },
+  'GET /statistik/kommun/:code/export.csv': { officerX: 'ok', admin: 'ok', others: '404' },
+  'GET /statistik/kommun/:code/export.xlsx': { officerX: 'ok', admin: 'ok', others: '404' },
   'GET /uppdrag.atom': everyone,
   'GET /uppdrag': everyone,
   'GET /': everyone,
@@ -334,6 +342,7 @@ describe('Access: every route × every role', function () {
     );
     params[':salaryId'] = String((await insertSalary(ctx.db, Number(params[':invoiceId']), { payoutDate: '2026-04-30' })).id);
     params[':year'] = '2026';
+    params[':code'] = '2481'; // officer X's municipality
     // The resident's accepted work for organisation A, billed and disputed, with a receipt.
     const billedAssignment = await createTestAssignment(ctx.db, { organisationId: orgA.id });
     const [basis] = await ctx

@@ -245,7 +245,7 @@ describe('GET /api/v1/openapi.json: the salary estimate', () => {
   });
 
   it('when read, then the search and the estimate are both described, sharing the error schema', () => {
-    expect(spec.paths).to.have.keys(['/api/v1/assignments', '/api/v1/salary-estimate']);
+    expect(spec.paths).to.have.keys(['/api/v1/assignments', '/api/v1/salary-estimate', '/api/v1/statistics']);
     expect(spec.paths['/api/v1/salary-estimate']!.get.responses).to.have.keys(['200', '400']);
     expect(spec.components.schemas).to.include.keys(['Error', 'SearchResult', 'SalaryEstimate', 'ContributionLine']);
     expect(spec.components.schemas.SalaryEstimate!.required).to.have.members(Object.keys(ANCHOR_ANSWER));

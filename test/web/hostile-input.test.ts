@@ -429,6 +429,13 @@ const GETS: Record<string, { as: Role; query: string[] }> = {
   'GET /uppdrag/:ref/rapportera/tack': { as: 'visitor', query: [] },
   'GET /admin/moderering': { as: 'admin', query: ['done'] },
   'GET /admin': { as: 'admin', query: [] },
+  'GET /api/v1/statistics': { as: 'visitor', query: ['period', 'from', 'to', 'county', 'municipality'] },
+  'GET /statistik': { as: 'visitor', query: ['period', 'from', 'to', 'county', 'municipality', 'sort'] },
+  'GET /statistik/data.csv': { as: 'visitor', query: ['period', 'from', 'to', 'county', 'municipality'] },
+  'GET /statistik/kommun': { as: 'admin', query: ['kommun'] },
+  'GET /statistik/kommun/:code': { as: 'admin', query: ['period', 'from', 'to', 'category', 'village'] },
+  'GET /statistik/kommun/:code/export.csv': { as: 'admin', query: ['period', 'from', 'to', 'category', 'village'] },
+  'GET /statistik/kommun/:code/export.xlsx': { as: 'admin', query: ['period', 'from', 'to', 'category', 'village'] },
   'GET /admin/handlaggare': { as: 'admin', query: [] },
   'GET /admin/lon': { as: 'admin', query: [] },
   'GET /admin/operator': { as: 'admin', query: ['done'] },
@@ -640,6 +647,7 @@ describe('Hostile input: every field of every form and query', function () {
       ':invoiceId': [String(invoiceId)],
       ':salaryId': [String(salary.id)],
       ':year': ['2026'],
+      ':code': ['2481', '0188'],
       ':paymentId': [String(payment.id)],
     });
     await ctx.syncIndex();

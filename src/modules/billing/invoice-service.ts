@@ -1,7 +1,7 @@
 import type { DbOrTrx } from '../../platform/db.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { authorize, can, type Actor } from '../access/index.js';
-import { invoiceFilename, renderInvoicePdf } from './invoice-pdf.js';
+import { invoiceFilename } from './invoice-pdf.js';
 import {
   selectOrganisationBySlug,
   selectOrganisationInvoices,
@@ -9,6 +9,7 @@ import {
   type InvoiceListRow,
 } from './invoice-queries.js';
 import { loadInvoiceDocument } from './invoices.js';
+import { invoicePdf } from './pdf-rendering.js';
 
 export { invoicePdfPath, WORKER_INVOICES_PATH } from './invoices.js';
 
@@ -47,5 +48,5 @@ export async function getInvoicePdf(db: DbOrTrx, actor: Actor, invoiceId: number
       (invoice.worker_user_id !== null && can(actor, 'billing.viewWorker', { workerId: invoice.worker_user_id })) ||
       can(actor, 'payroll.manage'));
   if (!allowed) throw notFound();
-  return { filename: invoiceFilename(invoice), body: await renderInvoicePdf(document!) };
+  return { filename: invoiceFilename(invoice), body: await invoicePdf(document!) };
 }

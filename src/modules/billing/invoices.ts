@@ -34,7 +34,8 @@ import {
   type NewInvoice,
   type SellerRow,
 } from './invoice-queries.js';
-import { invoiceFilename, invoiceNumberText, invoiceTexts, renderInvoicePdf, type InvoiceDocument } from './invoice-pdf.js';
+import { invoiceFilename, invoiceNumberText, invoiceTexts, type InvoiceDocument } from './invoice-pdf.js';
+import { invoicePdf } from './pdf-rendering.js';
 
 // Invoices and credit notes from the operator to an organisation, issued inside the caller's transaction (the
 // approval of a billing basis; a payroll correction), so the number, the rows and the mail with the PDF commit
@@ -299,7 +300,7 @@ async function mailInvoice(
 ): Promise<void> {
   const document = (await loadInvoiceDocument(trx, invoiceId))!;
   const { invoice, seller } = document;
-  const pdf = await renderInvoicePdf(document);
+  const pdf = await invoicePdf(document);
   const invoiceTitle = (await invoiceTexts())(
     invoice.kind === 'credit_note' ? 'invoicePdf.titleCreditNote' : 'invoicePdf.titleInvoice',
     {

@@ -3,11 +3,10 @@ import { toCsv } from '../../platform/documents/csv.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { authorize, can, type Actor } from '../access/index.js';
 import { invoiceTexts } from './invoice-pdf.js';
+import { incomeSummaryPdf, payslipPdf } from './pdf-rendering.js';
 import {
   incomeSummaryFilename,
   payslipFilename,
-  renderIncomeSummaryPdf,
-  renderPayslipPdf,
   summariseYear,
   type IncomeSummary,
   type IncomeSummaryDocument,
@@ -53,7 +52,7 @@ export async function getPayslipPdf(db: DbOrTrx, actor: Actor, salaryId: number)
   ]);
   // A salary is only made under operator settings, so both are there unless the data is broken.
   if (!worker || !employer) throw new Error(`Salary ${salary.id} lacks its worker or the operator's settings`);
-  return { filename: payslipFilename(salary), body: await renderPayslipPdf({ salary, worker, employer, yearToDate }) };
+  return { filename: payslipFilename(salary), body: await payslipPdf({ salary, worker, employer, yearToDate }) };
 }
 
 // Years well around any payout: the path names one of them or no page at all.
@@ -92,7 +91,7 @@ export async function getIncomeSummaryPdf(
   yearParam: unknown,
 ): Promise<{ filename: string; body: Buffer }> {
   const document = await incomeSummaryOf(db, actor, yearParam);
-  return { filename: incomeSummaryFilename(document.summary.year, 'pdf'), body: await renderIncomeSummaryPdf(document) };
+  return { filename: incomeSummaryFilename(document.summary.year, 'pdf'), body: await incomeSummaryPdf(document) };
 }
 
 /** One row per month ('2026-01') and a last row of totals; amounts in kronor with a decimal comma. */

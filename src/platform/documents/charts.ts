@@ -446,3 +446,317 @@ export function lineByMonth(options: LineOptions): Chart {
     },
   };
 }
+
+/** The outline given to figures too small to show (fewer than 5): dashed, hollow, so no colour is needed to tell them apart. */
+const hiddenStroke = { fill: 'white', stroke: '#1b1f1d', strokeWidth: 1.5, strokeDasharray: '3,2' } as const;
+
+export interface MapPoint {
+  label: string;
+  lat: number;
+  lng: number;
+  /** A number, or the text a hidden count reads as ("<5", ".."): drawn at one fixed size whatever it hides. */
+  count: number | string;
+}
+
+export interface MapBounds {
+  south: number;
+  west: number;
+  north: number;
+  east: number;
+}
+
+export interface DotMapOptions extends ChartText {
+  points: readonly MapPoint[];
+  /** The area drawn (the municipality's villages' bounding box); by default the points'. */
+  bounds?: MapBounds;
+  labelHeader: string;
+  countHeader: string;
+}
+
+const largestDotRadius = 18;
+const hiddenDotRadius = 5;
+
+/**
+ * Counts by place as dots on a map without a base map: the places' latitude and longitude in an
+ * equirectangular projection whose standard parallel is the middle of the area (so distances east
+ * and north come out in the same scale at that latitude), fitted to the bounds. A dot's area is its
+ * count; a hidden count is a dashed hollow dot of one fixed size, so the picture never tells a hidden
+ * value, and every dot is labelled with its place and count in text.
+ */
+export function dotMap(options: DotMapOptions): Chart {
+  const located = options.points.filter((point) => Number.isFinite(point.lat) && Number.isFinite(point.lng));
+  const bounds = options.bounds ?? boundsOf(located);
+  const middleLatitude = bounds ? (bounds.south + bounds.north) / 2 : 0;
+  const eastScale = Math.cos((middleLatitude * Math.PI) / 180);
+  const project = (point: { lat: number; lng: number }) => ({ x: point.lng * eastScale, y: point.lat });
+
+  const margin = 24;
+  const innerWidth = width - 2 * margin;
+  const [minInnerHeight, maxInnerHeight] = [200, 460];
+  let xDomain: [number, number] = [0, 1];
+  let yDomain: [number, number] = [0, 1];
+  let innerHeight = minInnerHeight;
+  if (bounds) {
+    const corner = [project({ lat: bounds.south, lng: bounds.west }), project({ lat: bounds.north, lng: bounds.east })];
+    // A tenth of the area around it, and at least a little, so a single village is not a zero-sized map.
+    const padX = Math.max((corner[1]!.x - corner[0]!.x) * 0.1, 0.02);
+    const padY = Math.max((corner[1]!.y - corner[0]!.y) * 0.1, 0.02);
+    xDomain = [corner[0]!.x - padX, corner[1]!.x + padX];
+    yDomain = [corner[0]!.y - padY, corner[1]!.y + padY];
+    const spanX = xDomain[1] - xDomain[0];
+    const spanY = yDomain[1] - yDomain[0];
+    innerHeight = (innerWidth * spanY) / spanX;
+    // Too tall or too flat for a page: widen the other direction, keeping one scale for both.
+    if (innerHeight > maxInnerHeight) xDomain = widen(xDomain, (spanY * innerWidth) / maxInnerHeight);
+    if (innerHeight < minInnerHeight) yDomain = widen(yDomain, (spanX * minInnerHeight) / innerWidth);
+    innerHeight = Math.min(maxInnerHeight, Math.max(minInnerHeight, innerHeight));
+  }
+
+  const shown = located.filter((point): point is MapPoint & { count: number } => typeof point.count === 'number');
+  const hidden = located.filter((point) => typeof point.count === 'string');
+  const largest = Math.max(1, ...shown.map((point) => point.count));
+  const radius = (point: MapPoint) =>
+    typeof point.count === 'number' ? largestDotRadius * Math.sqrt(Math.max(0, point.count) / largest) : hiddenDotRadius;
+  const countText = (point: MapPoint) => (typeof point.count === 'number' ? formatCount(point.count) : point.count);
+  const sortValue = (point: MapPoint) => (typeof point.count === 'number' ? point.count : -1);
+  const withXY = (point: MapPoint) => ({ ...point, ...project(point) });
+
+  // Labels beside their dots, largest first, each on the first side (right, left, above, below) where it meets
+  // no label placed before it; Plot cannot measure text, so boxes are estimated from the characters.
+  const toPixel = (point: MapPoint) => {
+    const { x, y } = project(point);
+    return {
+      x: margin + ((x - xDomain[0]) / (xDomain[1] - xDomain[0])) * innerWidth,
+      y: margin + ((yDomain[1] - y) / (yDomain[1] - yDomain[0])) * innerHeight,
+    };
+  };
+  const placed: Array<{ left: number; top: number; right: number; bottom: number }> = [];
+  const overlaps = (box: (typeof placed)[number]) =>
+    box.left < 0 ||
+    box.right > width ||
+    placed.some((other) => box.left < other.right && box.right > other.left && box.top < other.bottom && box.bottom > other.top);
+  const labels = [...located]
+    .sort((a, b) => sortValue(b) - sortValue(a))
+    .map((point) => {
+      const text = `${ellipsis(point.label, longestAxisLabel)} ${countText(point)}`;
+      const at = toPixel(point);
+      const textWide = textWidth(text);
+      const gap = radius(point) + 4;
+      const sides = [
+        { textAnchor: 'start', dx: gap, dy: 0, left: at.x + gap, top: at.y - fontSize / 2 },
+        { textAnchor: 'end', dx: -gap, dy: 0, left: at.x - gap - textWide, top: at.y - fontSize / 2 },
+        { textAnchor: 'middle', dx: 0, dy: -(gap + fontSize / 2), left: at.x - textWide / 2, top: at.y - gap - fontSize },
+        { textAnchor: 'middle', dx: 0, dy: gap + fontSize / 2, left: at.x - textWide / 2, top: at.y + gap },
+      ] as const;
+      const boxOf = (side: (typeof sides)[number]) => ({
+        left: side.left,
+        top: side.top,
+        right: side.left + textWide,
+        bottom: side.top + fontSize,
+      });
+      const side = sides.find((candidate) => !overlaps(boxOf(candidate))) ?? sides[at.x < width / 2 ? 0 : 1];
+      placed.push(boxOf(side));
+      const { x, y } = project(point);
+      return Plot.text([{ x, y, text }], {
+        x: 'x',
+        y: 'y',
+        text: 'text',
+        textAnchor: side.textAnchor,
+        dx: side.dx,
+        dy: side.dy,
+        stroke: 'white',
+        strokeWidth: 3,
+        paintOrder: 'stroke',
+        fill: '#1b1f1d',
+        ariaHidden: 'true',
+      });
+    });
+
+  const svg = render(
+    {
+      height: innerHeight + 2 * margin,
+      margin,
+      x: { domain: xDomain, axis: null },
+      y: { domain: yDomain, axis: null },
+      // The radii are computed above (area by count, one size for hidden ones): Plot must not rescale them.
+      r: { type: 'identity' },
+      marks: [
+        Plot.frame({ stroke: '#c9d2cd', ariaHidden: 'true' }),
+        // Largest first, so a small dot is never hidden under a larger one.
+        Plot.dot([...shown].sort((a, b) => b.count - a.count).map(withXY), {
+          x: 'x',
+          y: 'y',
+          r: (point: MapPoint) => radius(point),
+          fill: chartPalette[0],
+          fillOpacity: 0.75,
+          stroke: chartPalette[0],
+          title: (point: MapPoint) => `${point.label}: ${countText(point)}`,
+        }),
+        Plot.dot(hidden.map(withXY), {
+          x: 'x',
+          y: 'y',
+          r: hiddenDotRadius,
+          ...hiddenStroke,
+          title: (point: MapPoint) => `${point.label}: ${countText(point)}`,
+        }),
+        ...labels,
+      ],
+    },
+    options,
+  );
+
+  const rows = [...options.points].sort((a, b) => sortValue(b) - sortValue(a) || a.label.localeCompare(b.label, 'sv'));
+  return {
+    title: options.title,
+    description: options.description,
+    svg,
+    legend: [],
+    table: {
+      head: [options.labelHeader, options.countHeader],
+      numeric: [false, true],
+      rows: rows.map((point) => [point.label, countText(point)]),
+    },
+  };
+}
+
+function boundsOf(points: ReadonlyArray<{ lat: number; lng: number }>): MapBounds | undefined {
+  if (points.length === 0) return undefined;
+  const lats = points.map((point) => point.lat);
+  const lngs = points.map((point) => point.lng);
+  return { south: Math.min(...lats), north: Math.max(...lats), west: Math.min(...lngs), east: Math.max(...lngs) };
+}
+
+function widen([low, high]: [number, number], span: number): [number, number] {
+  const extra = (span - (high - low)) / 2;
+  return [low - extra, high + extra];
+}
+
+export interface BarSeries {
+  name: string;
+  /** How a value of this series reads at the end of its bar ("12 uppdrag"): the series told apart in words, not colour alone. */
+  valueText: (value: number) => string;
+}
+
+export interface GroupedBarsOptions extends ChartText {
+  /**
+   * One value per series: a number, or the text a hidden value reads as ("<5", ".."), drawn as a dashed
+   * hollow bar of one fixed length.
+   */
+  rows: ReadonlyArray<{ label: string; values: ReadonlyArray<number | string> }>;
+  series: readonly BarSeries[];
+  labelHeader: string;
+  /** The value axis' label. */
+  valueHeader: string;
+  /** The table's numbers; formatCount by default. */
+  format?: (value: number) => string;
+}
+
+/**
+ * One or more values by label as horizontal bars, grouped by label, in the order given (the
+ * caller sorts: gaps first, largest first). A hidden value is a dashed hollow bar of one fixed
+ * length, whatever it hides, labelled "<5"; the value axis starts at zero.
+ */
+export function groupedBars(options: GroupedBarsOptions): Chart {
+  const format = options.format ?? formatCount;
+  const seriesCount = Math.max(1, options.series.length);
+  const key = (rowIndex: number, seriesIndex: number) => `${rowIndex}\u0000${seriesIndex}`;
+  const bars = options.rows.flatMap((row, rowIndex) =>
+    options.series.map((series, seriesIndex) => {
+      const given = row.values[seriesIndex] ?? 0;
+      const value = typeof given === 'number' ? given : null;
+      return {
+        key: key(rowIndex, seriesIndex),
+        label: row.label,
+        series: series.name,
+        value,
+        text: typeof given === 'number' ? series.valueText(given) : given,
+      };
+    }),
+  );
+  const largest = Math.max(0, ...bars.map((bar) => bar.value ?? 0));
+  const ticks = integerTicksFor(largest);
+  const top = ticks[ticks.length - 1]!;
+  // One fixed length for every hidden bar: a fortieth of the axis, at least visible, telling nothing.
+  const hiddenLength = top / 40;
+  const labelWidth = Math.max(0, ...options.rows.map((row) => textWidth(ellipsis(row.label, longestAxisLabel))));
+  const barStep = seriesCount > 1 ? 20 : 28;
+  const groupGap = seriesCount > 1 ? 10 : 0;
+  const domain = bars.map((bar) => bar.key);
+  const firstOfGroup = new Map(options.rows.map((row, rowIndex) => [key(rowIndex, 0), row.label]));
+  const colors = options.series.map((_, index) => chartPalette[index % chartPalette.length]!);
+  const longestText = Math.max(0, ...bars.map((bar) => textWidth(bar.text)));
+
+  const svg = render(
+    {
+      height: 8 + Math.max(1, bars.length) * barStep + options.rows.length * groupGap + 40,
+      marginLeft: Math.min(width / 2, labelWidth + 16),
+      marginRight: Math.max(textWidth(format(top)) + 16, longestText + 8),
+      marginTop: 8,
+      marginBottom: 40,
+      x: { domain: [0, top], ticks, tickFormat: format, label: options.valueHeader, labelArrow: false },
+      y: {
+        domain,
+        label: null,
+        tickSize: 0,
+        tickFormat: (barKey: string) => ellipsis(firstOfGroup.get(barKey) ?? '', longestAxisLabel),
+        padding: 0.2,
+      },
+      color: { domain: options.series.map((series) => series.name), range: colors },
+      marks: [
+        Plot.gridX(ticks, hiddenGrid),
+        Plot.barX(
+          bars.filter((bar) => bar.value !== null),
+          {
+            x: 'value',
+            y: 'key',
+            fill: 'series',
+            title: (bar: (typeof bars)[number]) => `${bar.label}, ${bar.series}: ${bar.text}`,
+          },
+        ),
+        Plot.barX(
+          bars.filter((bar) => bar.value === null),
+          {
+            x1: 0,
+            x2: hiddenLength,
+            y: 'key',
+            ...hiddenStroke,
+            title: (bar: (typeof bars)[number]) => `${bar.label}, ${bar.series}: ${bar.text}`,
+          },
+        ),
+        Plot.text(bars, {
+          x: (bar: (typeof bars)[number]) => bar.value ?? hiddenLength,
+          y: 'key',
+          text: 'text',
+          textAnchor: 'start',
+          dx: 4,
+          ariaHidden: 'true',
+        }),
+        Plot.ruleX([0]),
+      ],
+    },
+    options,
+  );
+
+  return {
+    title: options.title,
+    description: options.description,
+    svg,
+    legend: seriesCount > 1 ? options.series.map((series, index) => ({ label: series.name, color: colors[index]! })) : [],
+    table: {
+      head: [options.labelHeader, ...options.series.map((series) => series.name)],
+      numeric: [false, ...options.series.map(() => true)],
+      rows: options.rows.map((row) => [
+        row.label,
+        ...options.series.map((_, index) => {
+          const value = row.values[index] ?? 0;
+          return typeof value === 'number' ? format(value) : value;
+        }),
+      ]),
+    },
+  };
+}
+
+/** integerTicks for values that may have decimals or be large amounts: four steps from zero. */
+function integerTicksFor(max: number): number[] {
+  return integerTicks(Math.ceil(max), 4);
+}

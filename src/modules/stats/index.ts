@@ -1,0 +1,15 @@
+import type { ModuleDescription } from '../../web/module.js';
+import { openDataOpenApi } from './open-data-openapi.js';
+import { openDataRoutes } from './open-data-routes.js';
+import { dashboardRoutes } from './routes.js';
+
+// Statistics (issue 13, PRODUCT.md "Statistics for municipality officers"): the officer's dashboard of local
+// labour demand for the municipalities in their scope, and the same suppressed aggregates as open data for
+// everyone. Read-only: it reads assignments, applications, profiles and payroll's salaries, and writes nothing.
+// Every figure passes suppression.ts before any view, export or API sees it.
+
+export const statsModule: ModuleDescription = {
+  name: 'stats',
+  routes: (deps) => [openDataRoutes(deps), dashboardRoutes(deps)],
+  openApi: openDataOpenApi,
+};
