@@ -19,12 +19,19 @@ const countOf = async (db: Knex, table: string) => Number((await db(table).count
 const TABLES = ['users', 'assignments', 'applications', 'resident_profiles', 'billing_bases', 'invoices', 'salaries'];
 
 /** The history as natural keys and relative facts, without ids: what two runs of the same day must share. */
+/**
+ * The history's rows in a comparable form. The hand-written demo is left out: its times follow the clock of the
+ * moment it was seeded ("published 3 days ago"), so two seeds a minute apart differ there, and only there.
+ */
 async function fingerprint(db: Knex) {
+  const handWritten = [...ASSIGNMENTS, ...BILLED_WORK].map((a) => a.title);
   const assignments = await db('assignments as a')
+    .whereNotIn('a.title', handWritten)
     .join('categories as c', 'c.id', 'a.category_id')
     .leftJoin('localities as l', 'l.id', 'a.locality_id')
     .join('organisations as o', 'o.id', 'a.organisation_id')
-    .orderBy(['a.published_at', 'a.title'])
+    // Every column in the order, so rows that tie on time and title still come in one order in both databases.
+    .orderBy(['a.published_at', 'a.title', 'a.municipality_code', 'l.name', 'o.name', 'c.slug', 'a.status', 'a.people_needed'])
     .select(
       'a.title',
       'a.status',
@@ -40,7 +47,8 @@ async function fingerprint(db: Knex) {
     );
   const salaries = await db('salaries as s')
     .join('users as u', 'u.id', 's.worker_user_id')
-    .orderBy(['s.payout_date', 'u.email'])
+    .whereLike('u.email', `%@${HISTORY_EMAIL_DOMAIN}`)
+    .orderBy(['s.payout_date', 'u.email', 's.gross_ore'])
     .select('u.email', db.raw(`s.payout_date::text AS payout`), 's.gross_ore');
   return { assignments, salaries };
 }
@@ -198,6 +206,14 @@ describe('Demo data: 18 months of history in the pilot municipalities', function
   it('when two new databases are seeded on the same day, then their histories are the same', async () => {
     const [one, two] = await Promise.all([fingerprint(ctx.db), fingerprint(again.db)]);
     expect(one.assignments.length).to.be.greaterThan(600);
-    expect(two).to.deep.equal(one);
+    // The first row that differs, so a failure says where the histories part.
+    const firstDifference = (a: unknown[], b: unknown[]) => {
+      const index = a.findIndex((row, k) => JSON.stringify(row) !== JSON.stringify(b[k]));
+      return index < 0 && a.length === b.length
+        ? undefined
+        : { index, one: a[index], two: b[index], lengths: [a.length, b.length] };
+    };
+    expect(firstDifference(one.assignments, two.assignments), 'assignments').to.equal(undefined);
+    expect(firstDifference(one.salaries, two.salaries), 'salaries').to.equal(undefined);
   });
 });
