@@ -194,7 +194,7 @@ describe('Open data: /statistik, its CSV and GET /api/v1/statistics', () => {
       const definitions = /<dl>([\s\S]*?)<\/dl>/.exec(html)?.[1] ?? '';
       for (const label of [
         'Publicerade uppdrag',
-        'Sökta personer',
+        'Platser i uppdragen',
         'Tillsatta platser',
         'Uppdrag för arbetsträning',
         'Utbetald bruttolön',
