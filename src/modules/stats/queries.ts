@@ -24,6 +24,18 @@ const POSTED = `a.status IN (${POSTED_STATUSES.map((status) => `'${status}'`).jo
 const WORKERS = 'count(DISTINCT s.worker_user_id) + CASE WHEN bool_or(s.worker_user_id IS NULL) THEN 1 ELSE 0 END';
 
 /**
+ * Gross salary per worker and `groups` (a FROM … JOIN clause, then the caller's WHERE and GROUP BY ending in
+ * s.worker_user_id): counting these rows gives WORKERS without count(DISTINCT), whose sort is what the grouping
+ * over every municipality spent its time on. GROUP BY puts the deleted accounts' salaries (worker NULL) in one
+ * group, so they count as one worker, as in WORKERS.
+ */
+const PAID_BY_WORKER = (groups: string) => `SELECT ${groups}, sum(s.gross_ore) AS gross_ore
+      FROM salaries s
+      JOIN invoices i ON i.id = s.invoice_id
+      JOIN billing_bases b ON b.id = i.basis_id
+      JOIN assignments a ON a.id = b.assignment_id`;
+
+/**
  * Fractional days, as percentile_cont needs them; NULL without the event (GREATEST alone would turn NULL into 0),
  * and 0 for one before publishing (an assignment published again).
  */
@@ -342,32 +354,30 @@ export async function selectMunicipalityFigures(
   period: { start: Date; end: Date; from: CalendarDate; to: CalendarDate },
 ): Promise<MunicipalityFigures[]> {
   const { rows } = (await db.raw(
-    `WITH posted AS (
+    `WITH posted AS MATERIALIZED (
       SELECT a.id, a.municipality_code, a.people_needed FROM assignments a
       WHERE ${POSTED} AND a.published_at >= :start AND a.published_at < :end
         AND (CAST(:categoryId AS integer) IS NULL OR a.category_id = :categoryId)
-    ), accepted AS (
-      SELECT x.assignment_id, count(*) AS n FROM applications x JOIN posted p ON p.id = x.assignment_id
-      WHERE x.status = 'accepted' GROUP BY x.assignment_id
     ), assignment_figures AS (
-      SELECT p.municipality_code, count(*) AS posted, sum(p.people_needed) AS places, coalesce(sum(accepted.n), 0) AS filled
-      FROM posted p LEFT JOIN accepted ON accepted.assignment_id = p.id
-      GROUP BY p.municipality_code
+      SELECT municipality_code, count(*) AS posted, sum(people_needed) AS places FROM posted GROUP BY municipality_code
+    ), accepted AS (
+      SELECT p.municipality_code, count(*) AS filled FROM applications x JOIN posted p ON p.id = x.assignment_id
+      WHERE x.status = 'accepted' GROUP BY p.municipality_code
     ), paid AS (
-      SELECT a.municipality_code, sum(s.gross_ore) AS gross_ore, ${WORKERS} AS workers
-      FROM salaries s
-      JOIN invoices i ON i.id = s.invoice_id
-      JOIN billing_bases b ON b.id = i.basis_id
-      JOIN assignments a ON a.id = b.assignment_id
+      ${PAID_BY_WORKER('a.municipality_code')}
       WHERE s.payout_date BETWEEN :from AND :to AND (CAST(:categoryId AS integer) IS NULL OR a.category_id = :categoryId)
-      GROUP BY a.municipality_code
+      GROUP BY a.municipality_code, s.worker_user_id
     )
     SELECT m.code, m.name, m.county_code AS "countyCode",
-      coalesce(f.posted, 0)::integer AS posted, coalesce(f.places, 0)::integer AS places, coalesce(f.filled, 0)::integer AS filled,
+      coalesce(f.posted, 0)::integer AS posted, coalesce(f.places, 0)::integer AS places,
+      coalesce(acc.filled, 0)::integer AS filled,
       coalesce(paid.gross_ore, 0)::bigint AS "grossOre", coalesce(paid.workers, 0)::integer AS workers
     FROM municipalities m
     LEFT JOIN assignment_figures f ON f.municipality_code = m.code
-    LEFT JOIN paid ON paid.municipality_code = m.code
+    LEFT JOIN accepted acc ON acc.municipality_code = m.code
+    LEFT JOIN (
+      SELECT municipality_code, sum(gross_ore) AS gross_ore, count(*) AS workers FROM paid GROUP BY municipality_code
+    ) paid ON paid.municipality_code = m.code
     ORDER BY m.name`,
     { categoryId, ...period },
   )) as { rows: MunicipalityFigures[] };
@@ -388,7 +398,11 @@ export interface OpenDataAggregate {
   workers: number;
 }
 
-/** Per municipality and category with anything posted or paid in the period; all municipalities or a county's or one. */
+/**
+ * Per municipality and category with anything posted or paid in the period; all municipalities or a county's or one.
+ * Three statements side by side (posted, accepted, paid), merged here: over every municipality and a long period
+ * each reads tens of thousands of index entries, and on separate connections they use the machine's cores at once.
+ */
 export async function selectOpenDataAggregates(
   db: DbOrTrx,
   scope: { municipalityCode: string | null; countyCode: string | null },
@@ -396,44 +410,78 @@ export async function selectOpenDataAggregates(
 ): Promise<OpenDataAggregate[]> {
   const inScope = `(CAST(:municipalityCode AS text) IS NULL OR a.municipality_code = :municipalityCode)
     AND (CAST(:countyCode AS text) IS NULL OR a.municipality_code IN (SELECT code FROM municipalities WHERE county_code = :countyCode))`;
-  const { rows } = (await db.raw(
-    `WITH posted AS (
-      SELECT a.id, a.municipality_code, a.category_id, a.people_needed, a.work_training FROM assignments a
-      WHERE ${POSTED} AND a.published_at >= :start AND a.published_at < :end AND ${inScope}
-    ), assignment_figures AS (
-      SELECT municipality_code, category_id, count(*) AS posted, sum(people_needed) AS places,
-        count(*) FILTER (WHERE work_training) AS work_training_posted
-      FROM posted GROUP BY municipality_code, category_id
-    ), accepted AS (
-      SELECT p.municipality_code, p.category_id, count(*) AS filled, count(DISTINCT x.applicant_id) AS filled_persons
-      FROM applications x JOIN posted p ON p.id = x.assignment_id
-      WHERE x.status = 'accepted' GROUP BY p.municipality_code, p.category_id
-    ), paid AS (
-      SELECT a.municipality_code, a.category_id, sum(s.gross_ore) AS gross_ore, ${WORKERS} AS workers
-      FROM salaries s
-      JOIN invoices i ON i.id = s.invoice_id
-      JOIN billing_bases b ON b.id = i.basis_id
-      JOIN assignments a ON a.id = b.assignment_id
-      WHERE s.payout_date BETWEEN :from AND :to AND ${inScope}
-      GROUP BY a.municipality_code, a.category_id
-    ), pairs AS (
-      SELECT municipality_code, category_id FROM assignment_figures UNION SELECT municipality_code, category_id FROM paid
-    )
-    SELECT m.code AS "municipalityCode", m.name AS "municipalityName", m.county_code AS "countyCode",
-      pairs.category_id AS "categoryId",
-      coalesce(f.posted, 0)::integer AS posted, coalesce(f.places, 0)::integer AS places,
-      coalesce(acc.filled, 0)::integer AS filled, coalesce(acc.filled_persons, 0)::integer AS "filledPersons",
-      coalesce(f.work_training_posted, 0)::integer AS "workTrainingPosted",
-      coalesce(paid.gross_ore, 0)::bigint AS "grossOre", coalesce(paid.workers, 0)::integer AS workers
-    FROM pairs
-    JOIN municipalities m ON m.code = pairs.municipality_code
-    LEFT JOIN assignment_figures f USING (municipality_code, category_id)
-    LEFT JOIN accepted acc USING (municipality_code, category_id)
-    LEFT JOIN paid USING (municipality_code, category_id)
-    ORDER BY m.name, pairs.category_id`,
-    { ...scope, ...period },
-  )) as { rows: OpenDataAggregate[] };
-  return rows;
+  const postedInPeriod = `SELECT a.id, a.municipality_code, a.category_id, a.people_needed, a.work_training FROM assignments a
+      WHERE ${POSTED} AND a.published_at >= :start AND a.published_at < :end AND ${inScope}`;
+  const bindings = { ...scope, ...period };
+  type Key = { municipalityCode: string; categoryId: number };
+  const [municipalities, postedRows, acceptedRows, paidRows] = await Promise.all([
+    db.raw(`SELECT code, name, county_code AS "countyCode" FROM municipalities ORDER BY name`) as Promise<{
+      rows: Array<{ code: string; name: string; countyCode: string }>;
+    }>,
+    db.raw(
+      `SELECT a.municipality_code AS "municipalityCode", a.category_id AS "categoryId", count(*)::integer AS posted,
+        sum(a.people_needed)::integer AS places, (count(*) FILTER (WHERE a.work_training))::integer AS "workTrainingPosted"
+      FROM (${postedInPeriod}) a GROUP BY a.municipality_code, a.category_id`,
+      bindings,
+    ) as Promise<{ rows: Array<Key & { posted: number; places: number; workTrainingPosted: number }> }>,
+    db.raw(
+      `SELECT municipality_code AS "municipalityCode", category_id AS "categoryId", sum(n)::integer AS filled,
+        count(*)::integer AS "filledPersons"
+      FROM (
+        SELECT p.municipality_code, p.category_id, x.applicant_id, count(*) AS n
+        FROM applications x JOIN (${postedInPeriod}) p ON p.id = x.assignment_id
+        WHERE x.status = 'accepted' GROUP BY p.municipality_code, p.category_id, x.applicant_id
+      ) persons
+      GROUP BY municipality_code, category_id`,
+      bindings,
+    ) as Promise<{ rows: Array<Key & { filled: number; filledPersons: number }> }>,
+    db.raw(
+      `SELECT municipality_code AS "municipalityCode", category_id AS "categoryId", sum(gross_ore)::bigint AS "grossOre",
+        count(*)::integer AS workers
+      FROM (
+        ${PAID_BY_WORKER('a.municipality_code, a.category_id')}
+        WHERE s.payout_date BETWEEN :from AND :to AND ${inScope}
+        GROUP BY a.municipality_code, a.category_id, s.worker_user_id
+      ) by_worker
+      GROUP BY municipality_code, category_id`,
+      bindings,
+    ) as Promise<{ rows: Array<Key & { grossOre: number; workers: number }> }>,
+  ]);
+  const keyOf = (row: Key) => `${row.municipalityCode}:${row.categoryId}`;
+  const accepted = new Map(acceptedRows.rows.map((row) => [keyOf(row), row]));
+  // The pairs with anything posted or paid, per municipality by category id.
+  const pairs = new Map<string, Map<number, OpenDataAggregate>>();
+  const pairOf = ({ municipalityCode, categoryId }: Key) => {
+    const categories = pairs.get(municipalityCode) ?? new Map<number, OpenDataAggregate>();
+    pairs.set(municipalityCode, categories);
+    const existing = categories.get(categoryId);
+    if (existing) return existing;
+    const acceptance = accepted.get(keyOf({ municipalityCode, categoryId }));
+    const created: OpenDataAggregate = {
+      municipalityCode,
+      municipalityName: '',
+      countyCode: '',
+      categoryId,
+      posted: 0,
+      places: 0,
+      filled: acceptance?.filled ?? 0,
+      filledPersons: acceptance?.filledPersons ?? 0,
+      workTrainingPosted: 0,
+      grossOre: 0,
+      workers: 0,
+    };
+    categories.set(categoryId, created);
+    return created;
+  };
+  for (const row of postedRows.rows)
+    Object.assign(pairOf(row), { posted: row.posted, places: row.places, workTrainingPosted: row.workTrainingPosted });
+  for (const row of paidRows.rows) Object.assign(pairOf(row), { grossOre: row.grossOre, workers: row.workers });
+  // Ordered as before: by municipality name (the database's order), then category id.
+  return municipalities.rows.flatMap((municipality) =>
+    [...(pairs.get(municipality.code)?.values() ?? [])]
+      .sort((a, b) => a.categoryId - b.categoryId)
+      .map((row) => ({ ...row, municipalityName: municipality.name, countyCode: municipality.countyCode })),
+  );
 }
 
 export async function countyExists(db: DbOrTrx, code: string): Promise<boolean> {
