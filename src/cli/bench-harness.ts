@@ -1,9 +1,15 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as prettier from 'prettier';
 import { loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../platform/logger.js';
+import { findFreePort, stopProcess, tailFile } from '../platform/process-files.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 // What the benchmark commands (bench-search.ts, bench-billing.ts, bench-stats.ts) share: a throwaway embedded DATA_DIR, cleanup
 // in reverse order also after Ctrl-C, and the description of the machine for docs/PERFORMANCE.md.
@@ -97,4 +103,80 @@ export async function writeReport(file: string, section: ReportSection, body: st
       : `${existing || '# Performance\n\n'}\n${section.intro}\n\n${block}\n`;
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, await prettier.format(next, { ...(await prettier.resolveConfig(file)), filepath: file }));
+}
+
+export interface AppServer {
+  url: string;
+  logFile: string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * The real server (`src/server.ts`, production mode, no worker) as a child process on a free port, answering
+ * once /healthz does; its output goes to `<workDir>/<name>.log`. `env` adds to or overrides the basics (search,
+ * keys, log level); `children` holds it until it is stopped, so a benchmark's cleanup can stop what is left.
+ */
+export async function startAppServer(options: {
+  name: string;
+  workDir: string;
+  databaseUrl: string;
+  env: Record<string, string>;
+  log: Logger;
+  children: Set<ChildProcess>;
+  /** Node options before the script, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
+}): Promise<AppServer> {
+  const { name, workDir, log, children } = options;
+  const port = await findFreePort();
+  const dataDir = path.join(workDir, name);
+  fs.mkdirSync(dataDir, { recursive: true });
+  const logFile = path.join(workDir, `${name}.log`);
+  const out = fs.openSync(logFile, 'a');
+  const url = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), '--import', 'tsx', path.join(ROOT, 'src', 'server.ts')],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NODE_ENV: 'production',
+        PORT: String(port),
+        DATA_DIR: dataDir,
+        DATABASE_URL: options.databaseUrl,
+        SESSION_SECRET: randomBytes(32).toString('hex'),
+        // Production requires a data key (personnummer at rest); a benchmark's is thrown away with its data.
+        DATA_ENCRYPTION_KEY: `bench:${randomBytes(32).toString('base64')}`,
+        PUBLIC_URL: url,
+        RUN_WORKER: 'false',
+        ...options.env,
+      },
+      stdio: ['ignore', out, out],
+    },
+  );
+  fs.closeSync(out);
+  children.add(child);
+  const stop = async () => {
+    if (child.pid !== undefined) await stopProcess(child.pid, 'SIGTERM', 15_000);
+    children.delete(child);
+  };
+  // The first start compiles the TypeScript and may run migrations: minutes on a loaded machine.
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`The ${name} server exited (${child.exitCode}):\n${tailFile(logFile)}`);
+    const healthy = await fetch(`${url}/healthz`).then(
+      (response) => response.status === 200,
+      () => false,
+    );
+    if (healthy) {
+      log.info({ url, logFile }, `${name} server up`);
+      return { url, logFile, stop };
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`The ${name} server did not answer within 3 minutes:\n${tailFile(logFile)}`);
+    }
+    await sleep(100);
+  }
 }

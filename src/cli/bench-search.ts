@@ -15,8 +15,7 @@
 // The load generator runs in this process and the app in another, so they do
 // not share an event loop. Everything it started goes at the end, also on Ctrl-C.
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -25,12 +24,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
 import type { Logger } from '../platform/logger.js';
-import { findFreePort, stopProcess, tailFile } from '../platform/process-files.js';
+import { findFreePort, stopProcess } from '../platform/process-files.js';
 import type { Actor } from '../modules/access/index.js';
 import { transitionAssignment } from '../modules/posting/index.js';
 import { assignmentIndexName, reindexAssignments } from '../modules/search/index.js';
 import { openRuntime, type Runtime } from '../runtime.js';
-import { machine, runBenchmark, writeReport } from './bench-harness.js';
+import { machine, runBenchmark, startAppServer, writeReport } from './bench-harness.js';
 import { loadLocalities } from '../../seeds/reference.js';
 import {
   ensureSyntheticOrganisations,
@@ -267,64 +266,22 @@ async function latencyPerQuery(
   return result;
 }
 
-/** The real server as a child process, answering once /healthz does. */
-async function startApp(
-  name: string,
-  runtime: Runtime,
-  workDir: string,
-  meiliHost: string,
-  log: Logger,
-  profileDir?: string,
-): Promise<{ url: string; stop: () => Promise<void>; logFile: string }> {
-  const port = await findFreePort();
-  const dataDir = path.join(workDir, name);
-  fs.mkdirSync(dataDir, { recursive: true });
-  const logFile = path.join(workDir, `${name}.log`);
-  const out = fs.openSync(logFile, 'a');
-  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, name)}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, 'src', 'server.ts')], {
-    cwd: ROOT,
+/** The real server on the benchmark's database, with Meilisearch at `meiliHost` (its own index prefix). */
+function startApp(name: string, runtime: Runtime, workDir: string, meiliHost: string, log: Logger, profileDir?: string) {
+  return startAppServer({
+    name,
+    workDir,
+    databaseUrl: runtime.infra.databaseUrl,
     env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      DATABASE_URL: runtime.infra.databaseUrl,
       MEILI_HOST: meiliHost,
       MEILI_MASTER_KEY: runtime.infra.search?.apiKey ?? 'bench-without-a-key-0000',
       MEILI_INDEX_PREFIX: INDEX_PREFIX,
-      SESSION_SECRET: randomBytes(32).toString('hex'),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      RUN_WORKER: 'false',
       LOG_LEVEL: 'info',
     },
-    stdio: ['ignore', out, out],
+    log,
+    children,
+    nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, name)}`] : [],
   });
-  fs.closeSync(out);
-  children.add(child);
-  const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.pid !== undefined) await stopProcess(child.pid, 'SIGTERM', 15_000);
-    children.delete(child);
-  };
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`The ${name} server exited (${child.exitCode}):\n${tailFile(logFile)}`);
-    const healthy = await fetch(`${url}/healthz`).then(
-      (response) => response.status === 200,
-      () => false,
-    );
-    if (healthy) {
-      log.info({ url, logFile }, `${name} server up`);
-      return { url, stop, logFile };
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`The ${name} server did not answer within 2 minutes:\n${tailFile(logFile)}`);
-    }
-    await sleep(100);
-  }
 }
 
 const children = new Set<ChildProcess>();

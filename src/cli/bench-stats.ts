@@ -12,21 +12,19 @@
 // (its DATA_DIR) instead of a temporary folder and, when DIR already holds a loaded history, measures that one
 // without loading again (minutes saved when measuring a change again and again; migrations still run). The table goes into
 // docs/PERFORMANCE.md (or --report FILE) between its own markers, leaving the rest of the file.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
 import type { Db } from '../platform/db.js';
 import type { Logger } from '../platform/logger.js';
-import { findFreePort, stopProcess, tailFile } from '../platform/process-files.js';
+import { stopProcess } from '../platform/process-files.js';
 import { hashPassword } from '../modules/accounts/index.js';
 import { openRuntime, type Runtime } from '../runtime.js';
-import { machine, runBenchmark, writeReport } from './bench-harness.js';
+import { machine, runBenchmark, startAppServer, writeReport } from './bench-harness.js';
 import { demoOperator } from '../../seeds/demo.js';
 import { ensureSyntheticOrganisations } from '../../seeds/synthetic.js';
 
@@ -353,52 +351,20 @@ async function logIn(appUrl: string, email: string, password: string): Promise<s
   return cookieHeader();
 }
 
-/** The real server as a child process on the benchmark's database, answering once /healthz does. */
-async function startApp(runtime: Runtime, workDir: string, log: Logger, children: Set<ChildProcess>) {
-  const port = await findFreePort();
-  const dataDir = path.join(workDir, 'app');
-  fs.mkdirSync(dataDir, { recursive: true });
-  const logFile = path.join(workDir, 'app.log');
-  const out = fs.openSync(logFile, 'a');
+/** The real server on the benchmark's database and search. */
+function startApp(runtime: Runtime, workDir: string, log: Logger, children: Set<ChildProcess>) {
   const search = runtime.infra.search;
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'server.ts')], {
-    cwd: ROOT,
+  return startAppServer({
+    name: 'app',
+    workDir,
+    databaseUrl: runtime.infra.databaseUrl,
     env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      DATABASE_URL: runtime.infra.databaseUrl,
       ...(search ? { MEILI_HOST: search.host, MEILI_MASTER_KEY: search.apiKey ?? 'bench-without-a-key-0000' } : {}),
-      SESSION_SECRET: randomBytes(32).toString('hex'),
-      DATA_ENCRYPTION_KEY: `bench:${randomBytes(32).toString('base64')}`,
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      RUN_WORKER: 'false',
       LOG_LEVEL: 'warn',
     },
-    stdio: ['ignore', out, out],
+    log,
+    children,
   });
-  fs.closeSync(out);
-  children.add(child);
-  const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.pid !== undefined) await stopProcess(child.pid, 'SIGTERM', 15_000);
-    children.delete(child);
-  };
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`The server exited (${child.exitCode}):\n${tailFile(logFile)}`);
-    if ((await send(`${url}/healthz`).catch(() => ({ status: 0 }))).status === 200) {
-      log.info({ url, logFile }, 'server up');
-      return { url, stop };
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`The server did not answer within 3 minutes:\n${tailFile(logFile)}`);
-    }
-    await sleep(200);
-  }
 }
 
 interface Measurement {

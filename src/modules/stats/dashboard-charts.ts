@@ -8,6 +8,7 @@ import {
   type Chart,
   type MapBounds,
   type MonthNames,
+  swedishMonthNames,
 } from '../../platform/documents/charts.js';
 import type { Cell, Comparison, Dashboard, Headline, Village } from './types.js';
 
@@ -272,7 +273,7 @@ function postedChart(dashboard: Dashboard, t: TFunction, format: Formatter, mont
   // The helper's own table sums what it is given; the shown one is the suppressed table, cell by cell.
   const monthLabel = (month: string) => {
     const index = Number(month.slice(5, 7)) - 1;
-    return `${(monthNames?.long ?? swedishLongMonths)[index] ?? month} ${month.slice(0, 4)}`;
+    return `${(monthNames ?? swedishMonthNames).long[index] ?? month} ${month.slice(0, 4)}`;
   };
   chart.table = {
     head: [t('stats.charts.posted.category'), ...table.columns.map(monthLabel), t('stats.charts.posted.total')],
@@ -292,21 +293,6 @@ function postedChart(dashboard: Dashboard, t: TFunction, format: Formatter, mont
   };
   return { chart, summary: changeSentence(t, 'posted', dashboard.headline.posted) };
 }
-
-const swedishLongMonths = [
-  'januari',
-  'februari',
-  'mars',
-  'april',
-  'maj',
-  'juni',
-  'juli',
-  'augusti',
-  'september',
-  'oktober',
-  'november',
-  'december',
-];
 
 function villageMap(dashboard: Dashboard, t: TFunction, format: Formatter): ChartView {
   const located = dashboard.byVillage.filter((row): row is typeof row & { village: Village } => row.village !== null);

@@ -104,7 +104,8 @@ export interface MonthNames {
   short: readonly string[];
 }
 
-const swedishMonthNames: MonthNames = { long: swedishMonths, short: swedishShortMonths };
+/** The charts' month names unless told otherwise (`monthNames`). */
+export const swedishMonthNames: MonthNames = { long: swedishMonths, short: swedishShortMonths };
 
 const monthPattern = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
