@@ -33,3 +33,22 @@ export function textBlocks(text: string): TextBlock[] {
   }
   return blocks;
 }
+
+const ENDS_A_SENTENCE = /[.!?…:;,]$/;
+
+/**
+ * A description as one line of plain text, for excerpts where the blocks cannot be shown (cards, feeds, meta
+ * descriptions): list markers go, items are separated by commas and a list ends with a full stop when text follows
+ * ("Det här ingår:\n- Trappan\n- Rampen\n\nRing oss." → "Det här ingår: Trappan, Rampen. Ring oss.").
+ */
+export function plainText(text: string): string {
+  const blocks = textBlocks(text);
+  const pieces = blocks.map((block, i) => {
+    if (block.type === 'paragraph') return block.lines.join(' ');
+    const items = block.items.map((item, j) => (j < block.items.length - 1 && !ENDS_A_SENTENCE.test(item) ? `${item},` : item));
+    const last = items.length - 1;
+    if (i < blocks.length - 1 && !ENDS_A_SENTENCE.test(items[last]!)) items[last] += '.';
+    return items.join(' ');
+  });
+  return pieces.join(' ').replace(/\s+/g, ' ').trim();
+}

@@ -82,6 +82,7 @@ const ACCESS: Record<string, Rule> = {
   'GET /organisationer/ny': loggedIn,
   'POST /organisationer/ny': { visitor: '401', others: 'ok' },
   'GET /konto/organisationer': loggedIn,
+  'GET /lagg-ut-uppdrag': everyone, // the guide for visitors; members are sent on to their new-assignment form
   'GET /inbjudan': everyone,
   'POST /inbjudan': { visitor: '401', others: 'ok' },
   'GET /organisationer/:slug': everyone,
@@ -103,6 +104,8 @@ const ACCESS: Record<string, Rule> = {
     others: '403',
   },
   'POST /organisationer/:slug/medlemmar/:userId/roll': { visitor: '401', memberA: '404', admin: '404', others: '403' },
+  // Confirmation steps (a page that posts to the action): refused as the action itself would be, visitors to the login.
+  'GET /organisationer/:slug/medlemmar/:userId/ta-bort': { visitor: 'login', memberA: '404', admin: '404', others: '403' },
   'POST /organisationer/:slug/medlemmar/:userId/ta-bort': { visitor: '401', memberA: '404', admin: '404', others: '403' },
   // Posting: members of organisation A only. :assignmentId is a draft of A; publish, cancel
   // and close run in this order (→ 303, 303, then 409 for a cancelled one: all "ok").
@@ -113,9 +116,11 @@ const ACCESS: Record<string, Rule> = {
   'POST /organisationer/:slug/uppdrag/:assignmentId/redigera': { visitor: '401', memberA: 'ok', others: '403' },
   'GET /organisationer/:slug/uppdrag/:assignmentId/forhandsgranska': { visitor: 'login', memberA: 'ok', others: '403' },
   'POST /organisationer/:slug/uppdrag/:assignmentId/publicera': { visitor: '401', memberA: 'ok', others: '403' },
+  'GET /organisationer/:slug/uppdrag/:assignmentId/avbryt': { visitor: 'login', memberA: 'ok', others: '403' },
   'POST /organisationer/:slug/uppdrag/:assignmentId/avbryt': { visitor: '401', memberA: 'ok', others: '403' },
   'POST /organisationer/:slug/uppdrag/:assignmentId/stang': { visitor: '401', memberA: 'ok', others: '403' },
   // Registered after the others: the draft is cancelled by then, so 409 for members ("ok").
+  'GET /organisationer/:slug/uppdrag/:assignmentId/klar': { visitor: 'login', memberA: 'ok', others: '403' }, // 409: nobody accepted
   'POST /organisationer/:slug/uppdrag/:assignmentId/klar': { visitor: '401', memberA: 'ok', others: '403' },
   // By now the draft is cancelled: 409 for members (deletion is for drafts only).
   'POST /organisationer/:slug/uppdrag/:assignmentId/ta-bort': { visitor: '401', memberA: 'ok', others: '403' },
@@ -167,6 +172,7 @@ const ACCESS: Record<string, Rule> = {
   'POST /ansokningar/:applicationId/kortlista': { visitor: '401', resident: '403', memberA: 'ok', others: '404' },
   'POST /ansokningar/:applicationId/acceptera': { visitor: '401', resident: '403', memberA: 'ok', others: '404' },
   'POST /ansokningar/:applicationId/avboj': { visitor: '401', resident: '403', memberA: 'ok', others: '404' },
+  'GET /ansokningar/:applicationId/aterkalla': { visitor: 'login', resident: 'ok', memberA: '403', others: '404' },
   'POST /ansokningar/:applicationId/aterkalla': { visitor: '401', resident: 'ok', memberA: '403', others: '404' },
   // Billing bases. The worker's pages name the resident's application (withdrawn by now: 409 for the
   // resident, "ok"); its organisation's members are refused (403), everyone else does not see it (404).

@@ -100,11 +100,12 @@ describe('Applications', function () {
       expect(page.text).not.to.include('name="message"');
     });
 
-    it('when a resident opens it, then the form has the message and the profile choice checked by default', async () => {
+    it('when a resident opens it, then the form has the message and the profile choice, not checked until chosen', async () => {
       const id = await newAssignment();
       const page = await resident.agent.get(`/uppdrag/${id}`).redirects(1).expect(200);
       expect(page.text).to.include('name="message"').and.include('<label for="message">');
-      expect(page.text).to.match(/name="shareProfile"[^>]*checked/);
+      expect(page.text).to.include('name="shareProfile"').and.include('bara ditt namn och ditt meddelande');
+      expect(page.text).not.to.match(/name="shareProfile"[^>]*checked/);
       expect(page.text).to.match(/action="\/uppdrag\/\d+-[a-z0-9-]+\/ansok"/);
     });
 
@@ -253,6 +254,12 @@ describe('Applications', function () {
       const id = await newAssignment();
       const res = await apply(resident, id, { message: '' }).expect(400);
       expect(res.text).not.to.match(/name="shareProfile"[^>]*checked/);
+    });
+
+    it("when a checked box comes back with an error, then it stays checked: the choice is the resident's", async () => {
+      const id = await newAssignment();
+      const res = await apply(resident, id, { message: '', shareProfile: 'on' }).expect(400);
+      expect(res.text).to.match(/name="shareProfile"[^>]*checked/);
     });
 
     it('when a withdrawn application is sent again, then the same row is submitted again with the new text', async () => {

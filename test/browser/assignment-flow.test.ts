@@ -129,7 +129,10 @@ describe('Browser: post → apply → accept → message → complete → feedba
 
     // --- Done, and feedback both ways ---------------------------------------------
     await orgPage.goto(`${base}/organisationer/${slug}/uppdrag`);
-    await orgPage.getByRole('button', { name: 'Markera som utfört' }).click();
+    await orgPage.getByRole('link', { name: /^Markera som utfört/ }).click();
+    await orgPage.waitForURL(/\/klar$/);
+    await accessible(orgPage);
+    await orgPage.getByRole('button', { name: 'Ja, markera som utfört' }).click();
     await orgPage.waitForURL(/done=completed/);
     await accessible(orgPage);
     await orgPage.getByRole('link', { name: /Lämna omdöme om Rasmus Boende/ }).click();

@@ -249,8 +249,9 @@ describe('Organisations', () => {
 
     it('when two organisations have the same name, then the second gets its own slug', async () => {
       const client = await resident();
+      // The creator has been warned about the namesake and goes on (see "namesakes" below).
       const first = await createThroughForm(client, { name: 'Norsjö IF' });
-      const second = await createThroughForm(client, { name: 'Norsjö IF' });
+      const second = await createThroughForm(client, { name: 'Norsjö IF', confirmNamesakes: 'yes' });
       const third = await createThroughForm(client, { name: 'Norsjö  IF!' });
       expect([first.slug, second.slug, third.slug]).to.deep.equal(['norsjo-if', 'norsjo-if-2', 'norsjo-if-3']);
     });
@@ -258,7 +259,9 @@ describe('Organisations', () => {
     it('when many with the same name are created at once, then each gets a unique slug', async () => {
       const client = await resident();
       const results = await Promise.all(
-        Array.from({ length: 5 }, () => post(client, '/organisationer/ny', validForm({ name: 'Samtidiga föreningen' }))),
+        Array.from({ length: 5 }, () =>
+          post(client, '/organisationer/ny', validForm({ name: 'Samtidiga föreningen', confirmNamesakes: 'yes' })),
+        ),
       );
       expect(results.map((r) => r.status)).to.deep.equal([303, 303, 303, 303, 303]);
       const slugs = await ctx.db('organisations').where('name', 'Samtidiga föreningen').pluck('slug');

@@ -1,11 +1,21 @@
 import type { DbOrTrx } from '../../platform/db.js';
+import { formatOrganisationsnummer } from '../../platform/identifiers.js';
 import { selectPendingReview, type PendingAssignment } from '../posting/index.js';
 
 export interface Overview {
   users: number;
   organisations: number;
   publishedAssignments: number;
-  unverifiedOrganisations: Array<{ id: number; name: string; slug: string; type: string; createdAt: Date }>;
+  unverifiedOrganisations: Array<{
+    id: number;
+    name: string;
+    slug: string;
+    type: string;
+    createdAt: Date;
+    /** As written ("802451-3765"), or null (organisations from before the number was asked for). */
+    organisationNumber: string | null;
+    municipalityName: string;
+  }>;
   pendingAssignments: PendingAssignment[];
 }
 
@@ -17,11 +27,27 @@ export async function selectOverview(db: DbOrTrx): Promise<Overview> {
     count(db('users')),
     count(db('organisations')),
     count(db('assignments').where('status', 'published').whereNull('hidden_at')),
-    db('organisations')
-      .whereNull('verified_at')
-      .orderBy('created_at')
+    // Number and municipality tell two organisations of the same name apart.
+    db('organisations as o')
+      .join('municipalities as m', 'm.code', 'o.municipality_code')
+      .whereNull('o.verified_at')
+      .orderBy('o.created_at')
       .limit(100)
-      .select({ id: 'id', name: 'name', slug: 'slug', type: 'type', createdAt: 'created_at' }),
+      .select({
+        id: 'o.id',
+        name: 'o.name',
+        slug: 'o.slug',
+        type: 'o.type',
+        createdAt: 'o.created_at',
+        organisationNumber: 'o.organisation_number',
+        municipalityName: 'm.short_name',
+      })
+      .then((rows: Overview['unverifiedOrganisations']) =>
+        rows.map((row) => ({
+          ...row,
+          organisationNumber: row.organisationNumber ? formatOrganisationsnummer(row.organisationNumber) : null,
+        })),
+      ),
     selectPendingReview(db),
   ]);
   return { users, organisations, publishedAssignments, unverifiedOrganisations, pendingAssignments };

@@ -1,6 +1,6 @@
 import { SQL_TODAY_IN_STOCKHOLM } from '../../platform/calendar.js';
 import type { DbOrTrx } from '../../platform/db.js';
-import { PUBLIC_STATUSES, type AssignmentStatus } from '../assignments/index.js';
+import { PUBLIC_STATUSES, type AssignmentStatus, type CompensationType } from '../assignments/index.js';
 
 export const APPLICATION_STATUSES = ['submitted', 'shortlisted', 'accepted', 'declined', 'withdrawn'] as const;
 export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
@@ -25,6 +25,10 @@ export interface ApplicationAssignment {
   status: AssignmentStatus;
   peopleNeeded: number;
   applyBy: string | null;
+  /** What the accepted applicant is told about when the work starts and how it is paid. */
+  startsOn: string | null;
+  endsOn: string | null;
+  compensationType: CompensationType;
   organisationId: number;
   /** Hidden by the moderators: its applications stay readable to both sides. */
   hidden: boolean;
@@ -67,6 +71,9 @@ export async function selectApplicationContext(
       assignmentStatus: 'a.status',
       peopleNeeded: 'a.people_needed',
       applyBy: 'a.apply_by',
+      startsOn: 'a.starts_on',
+      endsOn: 'a.ends_on',
+      compensationType: 'a.compensation_type',
       organisationId: 'o.id',
       hidden: db.raw('a.hidden_at IS NOT NULL'),
       organisationSlug: 'o.slug',
@@ -78,6 +85,9 @@ export async function selectApplicationContext(
     assignmentStatus,
     peopleNeeded,
     applyBy,
+    startsOn,
+    endsOn,
+    compensationType,
     organisationId,
     hidden,
     organisationSlug,
@@ -92,6 +102,9 @@ export async function selectApplicationContext(
       status: assignmentStatus,
       peopleNeeded,
       applyBy,
+      startsOn,
+      endsOn,
+      compensationType,
       organisationId,
       hidden,
     },

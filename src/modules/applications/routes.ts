@@ -13,9 +13,11 @@ import {
   applicantListPath,
   applicationPath,
   applyToAssignment,
+  canBeWithdrawn,
   declineApplication,
   getApplicantCv,
   getApplicationPage,
+  getWithdrawalToConfirm,
   listApplicants,
   listOwnApplications,
   toggleShortlist,
@@ -95,6 +97,7 @@ export function applicationRoutes(deps: AppDeps): Router {
           : undefined,
       assignmentUrl: publicAssignment ? assignmentPath(page.assignment) : undefined,
       applicantsUrl: applicantListPath(page.organisation.slug, page.assignment.id),
+      canWithdraw: page.isApplicant && canBeWithdrawn(page),
       done: doneParam(req, DONE),
       problem: extra.problem,
       declineForm: extra.declineForm ?? { declineMessage: '' },
@@ -171,6 +174,22 @@ export function applicationRoutes(deps: AppDeps): Router {
       return { organisationSlug: organisation.slug, assignmentId: assignment.id, done: 'declined' };
     }),
   );
+
+  router.get('/ansokningar/:applicationId/aterkalla', noStore, async (req, res) => {
+    const { application, assignment, organisation } = await getWithdrawalToConfirm(
+      deps.db,
+      req.actor,
+      idParam(req, 'applicationId'),
+    );
+    const backUrl = applicationPath(application.id);
+    res.render('applications/confirm-withdraw', {
+      application,
+      assignment,
+      organisation,
+      backUrl,
+      action: `${backUrl}/aterkalla`,
+    });
+  });
 
   router.post('/ansokningar/:applicationId/aterkalla', noStore, async (req, res) => {
     const id = idParam(req, 'applicationId');

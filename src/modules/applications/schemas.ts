@@ -60,5 +60,5 @@ export function parseDeclineForm(body: Record<string, unknown>): {
     : { form, errors: fieldErrors(parsed.error) };
 }
 
-/** An empty form for a first application: sharing the profile is the default. */
-export const emptyApplyForm = (): ApplyForm => ({ message: '', shareProfile: true });
+/** An empty form for a first application: the profile is shared only when the resident chooses to. */
+export const emptyApplyForm = (): ApplyForm => ({ message: '', shareProfile: false });

@@ -160,6 +160,19 @@ export async function applyToAssignment(
 // ---------------------------------------------------------------------------
 // The applicant withdraws
 
+/** Open, or accepted for work not yet done: work that is done stays done. */
+export const canBeWithdrawn = ({ application, assignment }: Pick<ApplicationContext, 'application' | 'assignment'>) =>
+  ['submitted', 'shortlisted', 'accepted'].includes(application.status) &&
+  !(application.status === 'accepted' && assignment.status === 'completed');
+
+/** What the confirmation step of withdrawing shows: the applicant's own application, while it can be withdrawn. */
+export async function getWithdrawalToConfirm(db: DbOrTrx, actor: Actor, applicationId: number): Promise<ApplicationContext> {
+  const context = await getApplicationForActor(db, actor, applicationId);
+  authorize(actor, 'application.withdraw', { applicantId: context.application.applicantId });
+  if (!canBeWithdrawn(context)) throw conflict('state');
+  return context;
+}
+
 /** From submitted, shortlisted or accepted; an accepted place is freed, and a full assignment opens again. */
 export async function withdrawApplication(db: DbOrTrx, actor: Actor, applicationId: number): Promise<ApplicationContext> {
   const context = await getApplicationForActor(db, actor, applicationId);

@@ -15,6 +15,7 @@ export {
   openAssignments,
   PUBLIC_STATUSES,
   selectAssignmentDetail,
+  selectOrganisationsOfAssignments,
   SUMMARY_COLUMNS,
   type AssignmentDetail,
   type AssignmentStatus,

@@ -59,6 +59,7 @@ export interface AssignmentSummary {
   status: string;
   organisationName: string;
   organisationSlug: string;
+  organisationVerifiedAt: Date | null;
   categorySlug: string;
   categoryNameSv: string;
   categoryNameEn: string;
@@ -104,6 +105,7 @@ export const SUMMARY_COLUMNS = {
   status: 'a.status',
   organisationName: 'o.name',
   organisationSlug: 'o.slug',
+  organisationVerifiedAt: 'o.verified_at',
   categorySlug: 'c.slug',
   categoryNameSv: 'c.name_sv',
   categoryNameEn: 'c.name_en',
@@ -148,6 +150,23 @@ export function openAssignments(db: DbOrTrx) {
     .whereNull('o.suspended_at')
     .where('a.status', 'published')
     .where((q) => q.whereNull('a.apply_by').orWhereRaw('a.apply_by >= CURRENT_DATE'));
+}
+
+/** Who posted each of these assignments, for lists whose hits carry only the organisation's name (search). */
+export async function selectOrganisationsOfAssignments(
+  db: DbOrTrx,
+  assignmentIds: readonly number[],
+): Promise<Map<number, { slug: string; verified: boolean }>> {
+  if (assignmentIds.length === 0) return new Map();
+  const rows = (await db('assignments as a')
+    .join('organisations as o', 'o.id', 'a.organisation_id')
+    .whereIn('a.id', assignmentIds)
+    .select({ id: 'a.id', slug: 'o.slug', verifiedAt: 'o.verified_at' })) as {
+    id: number;
+    slug: string;
+    verifiedAt: Date | null;
+  }[];
+  return new Map(rows.map((row) => [Number(row.id), { slug: row.slug, verified: row.verifiedAt !== null }]));
 }
 
 export async function selectPublicAssignment(db: DbOrTrx, id: number): Promise<AssignmentDetail | undefined> {

@@ -1,5 +1,6 @@
 import { notFound } from '../../platform/errors.js';
 import { slugify } from '../../platform/slugify.js';
+import { plainText } from '../../web/text-blocks.js';
 import type { AssignmentSummary } from './queries.js';
 
 /** The canonical path of an assignment page: the id, then a readable slug of the title. */
@@ -28,6 +29,9 @@ export interface AssignmentCard {
   url: string;
   title: string;
   organisation: string;
+  /** The organisation's public page is /organisationer/<slug>; undefined: shown without a link. */
+  organisationSlug?: string;
+  organisationVerified: boolean;
   categorySlug: string;
   municipalityName: string;
   localityName: string | null;
@@ -38,8 +42,9 @@ export interface AssignmentCard {
   workTraining: boolean;
 }
 
+/** The start of a description as one line of plain text (no list markers), "…" where cut. */
 export function excerpt(text: string, maxLength = 160): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = plainText(text);
   return flat.length <= maxLength
     ? flat
     : `${flat.slice(0, flat.lastIndexOf(' ', maxLength - 1) > 0 ? flat.lastIndexOf(' ', maxLength - 1) : maxLength - 1)}…`;
@@ -50,6 +55,8 @@ export function summaryCard(summary: AssignmentSummary): AssignmentCard {
     url: assignmentPath(summary),
     title: summary.title,
     organisation: summary.organisationName,
+    organisationSlug: summary.organisationSlug,
+    organisationVerified: summary.organisationVerifiedAt !== null,
     categorySlug: summary.categorySlug,
     municipalityName: summary.municipalityName,
     localityName: summary.localityName,

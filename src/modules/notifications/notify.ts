@@ -30,6 +30,8 @@ export const NOTIFICATION_TYPES = [
   'invoice_paid', // to the worker and the organisation's members: payroll has the whole amount (billing)
   'salary_ready', // to the worker: the salary of a paid invoice is calculated, the payslip is there (billing)
   'salary_paid', // to the worker: payroll has paid the salary out (billing)
+  'organisation_verified', // to the organisation's members: a platform admin verified it (organisations)
+  'assignment_approved', // to the organisation's members: a platform admin approved an assignment waiting for review (posting)
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 

@@ -1,7 +1,8 @@
 import type { ModuleDescription } from '../../web/module.js';
 import { organisationRoutes } from './routes.js';
+import { wayInRoutes } from './way-in-routes.js';
 
 export const organisationsModule: ModuleDescription = {
   name: 'organisations',
-  routes: (deps) => [organisationRoutes(deps)],
+  routes: (deps) => [organisationRoutes(deps), wayInRoutes(deps)],
 };

@@ -95,6 +95,26 @@ export async function insertOrganisation(
   throw new Error(`No free slug for organisation "${base}"`);
 }
 
+/** An organisation whose name a new one would repeat in the same municipality. */
+export interface NamesakeOrganisation {
+  name: string;
+  slug: string;
+  municipalityName: string;
+}
+
+/** The organisations in `municipalityCode` named `name`, ignoring case and spacing ("Norsjö  IF" is "norsjö if"). */
+export async function selectNamesakes(db: DbOrTrx, name: string, municipalityCode: string): Promise<NamesakeOrganisation[]> {
+  return db('organisations as o')
+    .join('municipalities as m', 'm.code', 'o.municipality_code')
+    .where('o.municipality_code', municipalityCode)
+    .whereRaw(`lower(regexp_replace(btrim(o.name), '\\s+', ' ', 'g')) = lower(regexp_replace(btrim(?), '\\s+', ' ', 'g'))`, [
+      name,
+    ])
+    .orderBy('o.created_at')
+    .limit(5)
+    .select({ name: 'o.name', slug: 'o.slug', municipalityName: 'm.short_name' });
+}
+
 export async function updateOrganisation(
   db: DbOrTrx,
   id: number,
@@ -106,10 +126,13 @@ export async function updateOrganisation(
     .update({ ...values, ...(options.unverify ? { verified_at: null } : {}), updated_at: db.fn.now() });
 }
 
-export async function markVerified(db: DbOrTrx, id: number): Promise<void> {
-  await db('organisations')
+/** Marks an unverified organisation verified; false when it already was (nothing changes then). */
+export async function markVerified(db: DbOrTrx, id: number): Promise<boolean> {
+  const changed = await db('organisations')
     .where({ id })
-    .update({ verified_at: db.raw('COALESCE(verified_at, now())'), updated_at: db.fn.now() });
+    .whereNull('verified_at')
+    .update({ verified_at: db.fn.now(), updated_at: db.fn.now() });
+  return changed > 0;
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   changeMemberRole,
   createOrganisation,
   getInvite,
+  getMemberRemovalToConfirm,
   getMembersPage,
   getOrganisationForEdit,
   getOrganisationLogo,
@@ -116,9 +117,21 @@ export function organisationRoutes(deps: AppDeps): Router {
       view: 'organisations/form',
       locals: formView(req, undefined, formFromBody(body), error.fields),
     });
+    // "Change the details" on the namesake warning: back to the form as typed, nothing stored.
+    if (body.edit === 'yes') {
+      authorize(req.actor, 'organisation.create');
+      res.render('organisations/form', formView(req, undefined, formFromBody(body), {}));
+      return;
+    }
     await orFormAgain(res, isFieldRefusal, again, async () => {
-      const { slug } = await createOrganisation(deps.db, req.actor, body, deps.reference);
-      res.redirect(303, `${organisationPath(slug)}?done=created`);
+      const outcome = await createOrganisation(deps.db, req.actor, body, deps.reference, {
+        namesakesConfirmed: body.confirmNamesakes === 'yes',
+      });
+      if ('namesakes' in outcome) {
+        res.render('organisations/confirm-namesake', { form: formFromBody(body), fields: FORM_FIELDS, ...outcome });
+        return;
+      }
+      res.redirect(303, `${organisationPath(outcome.slug)}?done=created`);
     });
   });
 
@@ -308,6 +321,16 @@ export function organisationRoutes(deps: AppDeps): Router {
       'role',
     ),
   );
+
+  router.get('/organisationer/:slug/medlemmar/:userId/ta-bort', noStore, async (req, res) => {
+    const removal = await getMemberRemovalToConfirm(deps.db, req.actor, req.params.slug, idParam(req, 'userId'));
+    const backUrl = membersPath(removal.organisation.slug);
+    res.render('organisations/confirm-remove-member', {
+      ...removal,
+      backUrl,
+      action: `${backUrl}/${removal.member.userId}/ta-bort`,
+    });
+  });
 
   router.post(
     '/organisationer/:slug/medlemmar/:userId/ta-bort',

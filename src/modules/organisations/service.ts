@@ -7,6 +7,7 @@ import { newStorageKey, type Storage, type StoredFile } from '../../platform/sto
 import { slugify } from '../../platform/slugify.js';
 import { authorize, can, type Actor, type MemberRole } from '../access/index.js';
 import { enqueueIndexUpdate, listOpenAssignments, type AssignmentSummary } from '../assignments/index.js';
+import { notify } from '../notifications/index.js';
 import type { ReferenceData } from '../../platform/reference-data.js';
 import { hashInviteToken, isWellFormedToken, newInviteToken } from './invite-tokens.js';
 import {
@@ -25,6 +26,7 @@ import {
   replaceLogoKey,
   revokeInvites,
   selectMembers,
+  selectNamesakes,
   selectOrganisationBySlug,
   selectOrganisationSlug,
   selectOrganisationsOfUser,
@@ -35,6 +37,7 @@ import {
   updateOrganisation as updateOrganisationRow,
   type Member,
   type MyOrganisation,
+  type NamesakeOrganisation,
   type Organisation,
   type OrganisationValues,
   type PendingInvite,
@@ -42,7 +45,7 @@ import {
 } from './queries.js';
 import { fieldErrors, inviteSchema, organisationSchema, roleSchema, type OrganisationInput } from './schemas.js';
 
-export type { Member, MyOrganisation, Organisation, PendingInvite, UsableInvite };
+export type { Member, MyOrganisation, NamesakeOrganisation, Organisation, PendingInvite, UsableInvite };
 
 export const INVITE_VALID_MS = 7 * 24 * 60 * 60 * 1000;
 /** Invites one organisation may send per 24 hours: enough for a club, too few for a spammer. */
@@ -89,18 +92,30 @@ const ORGANISATION_NUMBER_TAKEN = {
 // ---------------------------------------------------------------------------
 // Organisations
 
+/** What creating gives: the new organisation, or the namesakes the creator is asked about first. */
+export type CreateOutcome = { slug: string } | { namesakes: NamesakeOrganisation[] };
+
 /**
  * Registers an organisation, unverified, with the creator as its admin, in one
- * transaction. The slug comes from the name and is made unique.
+ * transaction. The slug comes from the name and is made unique. A name already
+ * used in the same municipality is likely the creator's own association, made
+ * before by someone else: unless `namesakesConfirmed`, nothing is stored and the
+ * namesakes come back, so the creator can ask for an invitation instead — or go
+ * on (a warning, not a refusal: two clubs may share a name).
  */
 export async function createOrganisation(
   db: Db,
   actor: Actor,
   input: unknown,
   reference: ReferenceData,
-): Promise<{ slug: string }> {
+  options: { namesakesConfirmed?: boolean } = {},
+): Promise<CreateOutcome> {
   authorize(actor, 'organisation.create');
   const value = parseOrganisation(input, reference);
+  if (!options.namesakesConfirmed) {
+    const namesakes = await selectNamesakes(db, value.name, value.municipality);
+    if (namesakes.length > 0) return { namesakes };
+  }
   return inTransaction(
     db,
     async (trx) => {
@@ -181,11 +196,24 @@ export async function updateOrganisation(
   return { slug: organisation.slug, unverified: unverify };
 }
 
-/** A platform admin marks the organisation verified (idempotent). 404 for everyone else. */
+/**
+ * A platform admin marks the organisation verified (idempotent). Its members
+ * are told once: until then every assignment they publish waits for review,
+ * and they should not have to keep checking. 404 for everyone else.
+ */
 export async function verifyOrganisation(db: DbOrTrx, actor: Actor, slug: string): Promise<{ slug: string }> {
   authorize(actor, 'organisation.verify');
   const organisation = await organisationBySlug(db, slug);
-  await markVerified(db, organisation.id);
+  await inTransaction(db, async (trx) => {
+    if (!(await markVerified(trx, organisation.id))) return;
+    const members = await selectMembers(trx, organisation.id);
+    await notify(trx, {
+      userIds: members.map((member) => member.userId).filter((id) => id !== actor.userId),
+      type: 'organisation_verified',
+      link: `/organisationer/${organisation.slug}/uppdrag`,
+      params: { organisation: organisation.name },
+    });
+  });
   return { slug: organisation.slug };
 }
 
@@ -417,6 +445,24 @@ export function changeMemberRole(db: Db, actor: Actor, slug: string, userId: num
 
 export function removeMember(db: Db, actor: Actor, slug: string, userId: number) {
   return changeMembership(db, actor, slug, userId, 'remove');
+}
+
+/** What the confirmation step of removing a member shows; refused as the removal itself would be. */
+export async function getMemberRemovalToConfirm(
+  db: DbOrTrx,
+  actor: Actor,
+  slug: string,
+  userId: number,
+): Promise<{ organisation: Organisation; member: { userId: number; name: string }; isSelf: boolean }> {
+  const organisation = await organisationBySlug(db, slug);
+  authorize(actor, 'organisation.members.manage', { organisationId: organisation.id });
+  if (!isId(userId)) throw notFound();
+  const members = await selectMembers(db, organisation.id);
+  const target = members.find((member) => member.userId === userId);
+  if (!target) throw notFound();
+  const otherAdmins = members.filter((member) => member.role === 'admin' && member.userId !== userId).length;
+  if (target.role === 'admin' && otherAdmins === 0) throw new AppError('conflict', `${E}.lastAdmin`);
+  return { organisation, member: { userId: target.userId, name: target.name }, isSelf: userId === actor.userId };
 }
 
 // ---------------------------------------------------------------------------

@@ -89,6 +89,25 @@ export async function selectAssignmentForUpdate(
   return query.first({ id: 'id', status: 'status', organisationId: 'organisation_id' });
 }
 
+/** One of the organisation's assignments as a confirmation step shows it (not hidden, as the changes see it). */
+export async function selectAssignmentToConfirm(
+  db: DbOrTrx,
+  id: number,
+  organisationId: number,
+): Promise<{ id: number; title: string; status: AssignmentStatus; activeApplications: number } | undefined> {
+  return db('assignments')
+    .where({ id, organisation_id: organisationId })
+    .whereNull('hidden_at')
+    .first({
+      id: 'id',
+      title: 'title',
+      status: 'status',
+      activeApplications: db.raw(
+        `(SELECT count(*)::int FROM applications ap WHERE ap.assignment_id = assignments.id AND ap.status <> 'withdrawn')`,
+      ),
+    });
+}
+
 /** Sets the status; published also stamps published_at, completed completed_at. */
 export async function updateAssignmentStatus(db: DbOrTrx, id: number, status: AssignmentStatus): Promise<void> {
   await db('assignments')
@@ -221,4 +240,16 @@ export async function selectPendingReview(db: DbOrTrx): Promise<PendingAssignmen
     .orderBy('a.updated_at')
     .limit(100)
     .select({ id: 'a.id', title: 'a.title', organisationName: 'o.name', organisationSlug: 'o.slug' });
+}
+
+/** Whom an approved assignment's notice goes to (the organisation's members) and the title it names. */
+export async function selectApprovalRecipients(
+  db: DbOrTrx,
+  assignmentId: number,
+): Promise<{ title: string; memberIds: number[] }> {
+  const { title, organisationId } = (await db('assignments')
+    .where('id', assignmentId)
+    .first({ title: 'title', organisationId: 'organisation_id' })) as { title: string; organisationId: number };
+  const memberIds = (await db('organisation_members').where('organisation_id', organisationId).pluck('user_id')) as number[];
+  return { title, memberIds };
 }

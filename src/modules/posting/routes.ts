@@ -28,6 +28,7 @@ import {
   getPostingForEdit,
   getPostingOrganisation,
   getPostingPreview,
+  getTransitionToConfirm,
   listOrganisationAssignments,
   transitionAssignment,
   updatePosting,
@@ -184,8 +185,26 @@ export function postingRoutes(deps: AppDeps): Router {
     res.redirect(303, `${base(slug)}?done=${status}`);
   };
   router.post('/organisationer/:slug/uppdrag/:assignmentId/publicera', noStore, transition('publish'));
+  /** The confirmation step of an irreversible change: a page that posts to the change itself. */
+  const confirmation = (kind: 'cancel' | 'complete', step: string, view: string) => async (req: Request, res: Response) => {
+    const slug = req.params.slug as string;
+    const id = idParam(req, 'assignmentId');
+    const { organisation, assignment, acceptedNames } = await getTransitionToConfirm(deps.db, req.actor, kind, slug, id);
+    const backUrl = base(organisation.slug);
+    res.render(view, { organisation, assignment, acceptedNames, action: `${backUrl}/${assignment.id}/${step}`, backUrl });
+  };
+  router.get(
+    '/organisationer/:slug/uppdrag/:assignmentId/avbryt',
+    noStore,
+    confirmation('cancel', 'avbryt', 'postings/confirm-cancel'),
+  );
   router.post('/organisationer/:slug/uppdrag/:assignmentId/avbryt', noStore, transition('cancel'));
   router.post('/organisationer/:slug/uppdrag/:assignmentId/stang', noStore, transition('close'));
+  router.get(
+    '/organisationer/:slug/uppdrag/:assignmentId/klar',
+    noStore,
+    confirmation('complete', 'klar', 'postings/confirm-complete'),
+  );
   router.post('/organisationer/:slug/uppdrag/:assignmentId/klar', noStore, transition('complete'));
   router.post('/organisationer/:slug/uppdrag/:assignmentId/ta-bort', noStore, async (req, res) => {
     const slug = req.params.slug;

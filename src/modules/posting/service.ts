@@ -3,13 +3,16 @@ import { AppError, FormError, notFound } from '../../platform/errors.js';
 import type { Storage } from '../../platform/storage.js';
 import { authorize, type Actor } from '../access/index.js';
 import { OrganisationSuspendedError, selectHiddenAssignments, type HiddenAssignment } from '../moderation/index.js';
-import { recordCompletion } from '../feedback/index.js';
+import { acceptedApplicants, recordCompletion } from '../feedback/index.js';
+import { notify } from '../notifications/index.js';
 import type { ReferenceData } from '../../platform/reference-data.js';
 import { validatePostingForm, type PostingForm, type PostingValues } from './form.js';
 import {
   deleteAssignment,
   insertDraft,
   selectAssignmentForUpdate,
+  selectAssignmentToConfirm,
+  selectApprovalRecipients,
   selectAttachmentKeys,
   selectEditableAssignment,
   selectOrganisationAssignments,
@@ -21,6 +24,7 @@ import {
   type PostingOrganisation,
 } from './queries.js';
 import {
+  assignmentPath,
   EDITABLE,
   enqueueIndexUpdate,
   enqueuePublishedAlert,
@@ -173,6 +177,17 @@ export async function getPostingPreview(
   return { organisation, assignment };
 }
 
+/** The organisation's members learn that review is over: they would otherwise have to keep checking. */
+async function tellApproved(trx: DbOrTrx, actor: Actor, assignmentId: number): Promise<void> {
+  const { title, memberIds } = await selectApprovalRecipients(trx, assignmentId);
+  await notify(trx, {
+    userIds: memberIds.filter((id) => id !== actor.userId),
+    type: 'assignment_approved',
+    link: assignmentPath({ id: assignmentId, title }),
+    params: { assignment: title },
+  });
+}
+
 /**
  * One step of the lifecycle. publish: a verified organisation's draft is
  * published, an unverified one's waits for review; approve is a platform
@@ -225,8 +240,32 @@ export async function transitionAssignment(
     await updateAssignmentStatus(trx, row.id, status);
     await enqueueIndexUpdate(trx, row.id);
     if (status === 'published') await enqueuePublishedAlert(trx, row.id);
+    if (transition === 'approve') await tellApproved(trx, actor, row.id);
     return status;
   });
+}
+
+/** What the confirmation step of cancelling or completing shows; refused as the change itself would be. */
+export async function getTransitionToConfirm(
+  db: DbOrTrx,
+  actor: Actor,
+  transition: 'cancel' | 'complete',
+  slug: string,
+  id: number,
+): Promise<{
+  organisation: PostingOrganisation;
+  assignment: { id: number; title: string; status: AssignmentStatus; activeApplications: number };
+  /** Who did the work: told when it is marked completed. */
+  acceptedNames: string[];
+}> {
+  const organisation = await organisationBySlug(db, slug);
+  authorize(actor, 'assignment.edit', { organisationId: organisation.id });
+  const assignment = Number.isSafeInteger(id) && id > 0 ? await selectAssignmentToConfirm(db, id, organisation.id) : undefined;
+  if (!assignment) throw notFound();
+  if (!TRANSITIONS[transition].includes(assignment.status)) throw conflict(assignment.status);
+  const accepted = (await acceptedApplicants(db, [assignment.id])).get(assignment.id) ?? [];
+  if (transition === 'complete' && accepted.length === 0) throw new AppError('conflict', 'feedback.errors.noneAccepted');
+  return { organisation, assignment, acceptedNames: accepted.map((applicant) => applicant.applicantName) };
 }
 
 /**

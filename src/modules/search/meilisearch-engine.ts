@@ -1,5 +1,6 @@
 import type { MultiSearchQuery, SearchResponse } from 'meilisearch';
 import type { Meilisearch } from '../../platform/meilisearch.js';
+import { plainText } from '../../web/text-blocks.js';
 import { assignmentPath } from '../assignments/index.js';
 import { assignmentIndexName, type AssignmentDocument } from './assignment-index.js';
 import { excerptAround, highlightWords, queryWords } from './text-match.js';
@@ -93,8 +94,9 @@ function toHit(document: FormattedDocument, params: SearchParams, options: Searc
   const title = formattedTitle?.includes(HIGHLIGHT_START)
     ? formattedTitle
     : highlightWords(withoutMarkers(document.title), words);
+  // Meilisearch crops the description as written, list lines and all: the card shows it as plain text.
   const excerpt = formattedExcerpt?.includes(HIGHLIGHT_START)
-    ? formattedExcerpt
+    ? plainText(formattedExcerpt)
     : highlightWords(excerptAround(withoutMarkers(document.description), words), words);
   return {
     id: document.id,

@@ -74,7 +74,7 @@ export function searchPageView(page: SearchPage, query: Query, context: SearchPa
     radii: RADIUS_CHOICES_KM,
     map: map ? { tileUrl: map.tileUrl, attribution: map.attribution } : undefined,
     result,
-    cards: result?.hits.map(hitCard) ?? [],
+    cards: result?.hits.map((hit) => hitCard(hit, page.organisations?.get(hit.id))) ?? [],
     mapPoints:
       result?.hits.flatMap((hit) => (hit.location ? [{ ...hit.location, title: hit.title, url: assignmentPath(hit) }] : [])) ??
       [],
@@ -86,11 +86,14 @@ export function searchPageView(page: SearchPage, query: Query, context: SearchPa
   };
 }
 
-function hitCard(hit: SearchHit): SearchCard {
+function hitCard(hit: SearchHit, organisation: { slug: string; verified: boolean } | undefined): SearchCard {
   return {
     url: assignmentPath(hit),
     title: hit.title,
     organisation: hit.organisation,
+    // An assignment gone from the database since it was indexed: its name without a link.
+    organisationSlug: organisation?.slug,
+    organisationVerified: organisation?.verified ?? false,
     categorySlug: hit.category,
     municipalityName: hit.municipality.name,
     localityName: hit.locality?.name ?? null,

@@ -3,6 +3,7 @@ import type { Logger } from '../../platform/logger.js';
 import type { Meilisearch } from '../../platform/meilisearch.js';
 import type { ReferenceData } from '../../platform/reference-data.js';
 import { formText, hasForbiddenCharacters } from '../../platform/validation.js';
+import { selectOrganisationsOfAssignments } from '../assignments/index.js';
 import { INVALID_CHARACTERS, MAX_VALUES, parseSearchParams, type ParseResult, type SearchParams } from './params.js';
 import type { SearchHit, SearchResult } from './result.js';
 import { searchAssignments } from './service.js';
@@ -57,6 +58,8 @@ export interface SearchPage {
   result?: SearchResult;
   /** Present when the search found nothing. */
   emptyState?: EmptyState;
+  /** Who posted each hit (assignment id →), for the link to its page and the "Verifierad" badge. */
+  organisations?: Map<number, { slug: string; verified: boolean }>;
 }
 
 export interface SearchPageDeps {
@@ -78,7 +81,12 @@ export async function searchPage(deps: SearchPageDeps, query: Query): Promise<Se
   // Never fails for Meilisearch being down: PostgreSQL answers then (result.engine says which).
   const result = await search(parsed.params);
   const emptyState = result.totalHits === 0 ? await emptyStateAlternatives(parsed.params, result, search) : undefined;
-  return { ...page, result, emptyState };
+  // Read from the database, not the index: a verification shows at once, with no reindexing.
+  const organisations = await selectOrganisationsOfAssignments(
+    db,
+    result.hits.map((hit) => hit.id),
+  );
+  return { ...page, result, emptyState, organisations };
 }
 
 const text = (value: unknown) => formText(value, MAX_ECHO_LENGTH);

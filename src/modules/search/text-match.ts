@@ -1,3 +1,4 @@
+import { plainText } from '../../web/text-blocks.js';
 import { HIGHLIGHT_END, HIGHLIGHT_START } from './result.js';
 import { foldDiacritics } from './swedish.js';
 
@@ -31,9 +32,11 @@ export function highlightWords(text: string, words: string[]): string {
   return text.replace(WORD, (word) => (matches(word, words) ? `${HIGHLIGHT_START}${word}${HIGHLIGHT_END}` : word));
 }
 
-/** About 24 words of the text around the first match (from the start without one), "…" where cut. */
+/** About 24 words of the text as plain text (web/text-blocks.ts) around the first match (from the start without one), "…" where cut. */
 export function excerptAround(text: string, words: string[]): string {
-  const parts = text.split(/\s+/).filter((part) => part !== '');
+  const parts = plainText(text)
+    .split(/\s+/)
+    .filter((part) => part !== '');
   if (parts.length <= EXCERPT_WORDS) return parts.join(' ');
   const first = words.length === 0 ? -1 : parts.findIndex((part) => (part.match(WORD) ?? []).some((w) => matches(w, words)));
   const start = Math.max(0, Math.min(first - Math.floor(EXCERPT_WORDS / 3), parts.length - EXCERPT_WORDS));
