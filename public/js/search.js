@@ -4,6 +4,22 @@
 // field and the form is sent, so it lands in the URL like any other choice.
 // htmx (loaded before this) replaces the filters on every update, hence the
 // delegated click and the reveal after each swap.
+
+// The filters sit in a <details> that a phone shows closed; htmx renders it anew
+// on every update, so one the person has opened is opened again in the new
+// markup before it is swapped in (afterwards would be too late: htmx puts the
+// focus back on the ticked box during the swap, and a closed box takes none).
+(() => {
+  const FILTERS_START_TAG = '<details id="search-filters"';
+  document.body.addEventListener('htmx:beforeSwap', (event) => {
+    const filters = document.getElementById('search-filters');
+    const response = event.detail.serverResponse;
+    if (filters?.open && typeof response === 'string' && response.includes(FILTERS_START_TAG)) {
+      event.detail.serverResponse = response.replace(FILTERS_START_TAG, `${FILTERS_START_TAG} open`);
+    }
+  });
+})();
+
 (() => {
   const form = document.getElementById('search-form');
   if (!form || !('geolocation' in window.navigator)) return;

@@ -646,7 +646,7 @@ describe('Applications', function () {
       await memberA.agent.get(`/organisationer/finns-inte/uppdrag/${id}/ansokningar`).expect(404);
     });
 
-    it('when a resident opens "Mina ansökningar", then their own applications, newest first, with status and links', async () => {
+    it('when a resident opens "Mina intresseanmälningar", then their own applications, newest first, with status and links', async () => {
       const someone = await logIn();
       const older = await newAssignment({ title: 'Äldre uppdrag' });
       const newer = await newAssignment({ title: `Nyare ${XSS}` });
@@ -660,7 +660,7 @@ describe('Applications', function () {
       expect(page.text).to.include(`Nyare ${XSS_ESCAPED}`).and.not.include(XSS);
       expect(page.text).to.include('Återkallad').and.include('Skickad').and.include(`/ansokningar/${own.id}`);
       expect(page.text.match(/href="\/ansokningar\/\d+"/g)).to.have.length(2);
-      expect(page.text).to.include('href="/konto/ansokningar"');
+      expect(page.text).to.include('href="/konto/ansokningar"').and.include('<h1>Mina intresseanmälningar</h1>');
       expect((await request(ctx.app).get('/konto/ansokningar').expect(303)).headers.location).to.match(/^\/logga-in/);
     });
 

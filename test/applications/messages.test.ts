@@ -159,6 +159,8 @@ describe('Messages between an applicant and the organisation', () => {
         const page = await as.applicant.agent.get(thread(applicationId)).expect(200);
         expect(page.text).to.include('Tidigare meddelande');
         expect(page.text).to.include('kan läsa meddelandena men inte skriva nya');
+        // The state in the glossary's word, as on the application page (it once said "återtagen").
+        expect(page.text).to.include(`Status för intresseanmälan: ${status === 'declined' ? 'Avböjd' : 'Återkallad'}.`);
         expect(page.text).not.to.include('name="body"');
         for (const client of [as.applicant, as.member]) {
           const res = await send(client, applicationId, { body: 'Går det ändå?' }).expect(409);

@@ -140,7 +140,7 @@ describe('Completion and feedback', () => {
         const { id } = await assignmentWith(status, [], [users.worker.id]);
         const notified = await notificationCount();
         const res = await post(member, completePath(id)).expect(409);
-        expect(res.text).to.include('minst en intresseanmälan är antagen');
+        expect(res.text).to.include('minst en intresseanmälan är accepterad');
         expect(await assignmentRow(id)).to.deep.equal({ status, completed_at: null });
         expect(await notificationCount()).to.equal(notified);
       });
@@ -272,7 +272,7 @@ describe('Completion and feedback', () => {
       const { applications } = await assignmentWith('completed', [users.worker.id], [users.bystander.id]);
       const path = feedbackPath(applications[users.bystander.id]!);
       for (const client of [member, bystander]) {
-        expect((await client.agent.get(path).expect(409)).text).to.include('antagen intresseanmälan');
+        expect((await client.agent.get(path).expect(409)).text).to.include('accepterad intresseanmälan');
         await post(client, path, { rating: '5' }).expect(409);
       }
       expect(await ctx.db('feedback').where('application_id', applications[users.bystander.id]!)).to.have.length(0);

@@ -350,7 +350,7 @@ describe('Notifications', () => {
       await ctx.runJobs();
       const mail = await ctx.db('mails').where({ to_address: members[0]!.email, template: 'notifications' });
       expect(mail).to.have.length(1);
-      expect(mail[0].text_body).to.include('Sista ansökningsdag för Röja sly är i morgon');
+      expect(mail[0].text_body).to.include('Sista dagen att anmäla intresse för Röja sly är i morgon');
     });
 
     it('when the worker starts, then the job is on its schedule', () => {

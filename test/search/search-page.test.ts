@@ -172,6 +172,9 @@ describe('The search page /uppdrag', () => {
       expect(textOfId(from.text, 'from-error')).to.equal(
         'Fältet innehåller tecken som inte kan sökas på, till exempel styrtecken.',
       );
+      // A message inside the filters opens them, also on a phone; one beside the words does not.
+      expect(tag(from.text, 'details', { id: 'search-filters' })?.has('open')).to.equal(true);
+      expect(tag(res.text, 'details', { id: 'search-filters' })?.has('open')).to.equal(false);
     });
 
     it('when sorted by pay, newest or last day, then the order follows and the choice stays selected', async () => {
@@ -234,9 +237,10 @@ describe('The search page /uppdrag', () => {
     it('when there are more results than a page, then page 2 keeps every parameter in its URL', async () => {
       const first = await get(ctx.app, '/uppdrag?q=vedhuggning&municipality=2481', 200);
       expect(textOfId(first.text, 'results-heading')).to.equal('21 uppdrag');
-      // On a phone the filters come first; a link leads past them.
-      expect(textOfId(first.text, 'search-region')).to.include('Hoppa till sökträffarna (21)');
-      expect(tag(first.text, 'a', { href: '#search-results' })).to.not.equal(undefined);
+      // On a phone the filters wait closed behind "Filtrera (n)", n the filters chosen (here the municipality).
+      const filters = tag(first.text, 'details', { id: 'search-filters' });
+      expect(filters?.has('open'), 'the filters start closed').to.equal(false);
+      expect(first.text).to.include('<summary>Filtrera (1)</summary>');
       expect(cards(first.text)).to.have.length(20);
       const next = tag(first.text, 'a', { rel: 'next' })?.get('href');
       expect(next).to.equal('/uppdrag?q=vedhuggning&municipality=2481&page=2');

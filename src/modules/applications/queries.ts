@@ -235,7 +235,7 @@ export interface OwnApplication {
   organisationName: string;
 }
 
-/** "Mina ansökningar": the resident's applications, newest first. */
+/** "Mina intresseanmälningar": the resident's applications, newest first. */
 export async function selectApplicationsBy(db: DbOrTrx, applicantId: number): Promise<OwnApplication[]> {
   return (await db('applications as ap')
     .join('assignments as a', 'a.id', 'ap.assignment_id')

@@ -26,7 +26,7 @@ import {
 import { sendStoredFile } from '../../web/files.js';
 
 // Applying, the application page, the organisation's applicant list and
-// decisions, and "Mina ansökningar". Rights and states are decided in
+// decisions, and "Mina intresseanmälningar". Rights and states are decided in
 // service.ts; refusals the user should read (a full assignment, a second
 // application) are shown on the page they came from, not as a bare error.
 

@@ -318,7 +318,7 @@ export async function listApplicants(db: DbOrTrx, actor: Actor, slug: string, as
   };
 }
 
-/** "Mina ansökningar": the actor's own applications, newest first. */
+/** "Mina intresseanmälningar": the actor's own applications, newest first. */
 export async function listOwnApplications(db: DbOrTrx, actor: Actor): Promise<OwnApplication[]> {
   authorize(actor, 'account.view');
   return selectApplicationsBy(db, actor.userId!);
