@@ -123,6 +123,7 @@ const ACCESS: Record<string, Rule> = {
   'GET /organisationer/:slug/uppdrag/:assignmentId/klar': { visitor: 'login', memberA: 'ok', others: '403' }, // 409: nobody accepted
   'POST /organisationer/:slug/uppdrag/:assignmentId/klar': { visitor: '401', memberA: 'ok', others: '403' },
   // By now the draft is cancelled: 409 for members (deletion is for drafts only).
+  'GET /organisationer/:slug/uppdrag/:assignmentId/ta-bort': { visitor: 'login', memberA: 'ok', others: '403' },
   'POST /organisationer/:slug/uppdrag/:assignmentId/ta-bort': { visitor: '401', memberA: 'ok', others: '403' },
   // Feedback: the two sides of the application only (409 for them: not accepted, not completed);
   // everyone else, platform admins too, 404.
@@ -223,6 +224,8 @@ const ACCESS: Record<string, Rule> = {
   'POST /lon/loner/utbetalda': { payroll: 'ok', others: '404' }, // 400 for payroll: nothing chosen
   'GET /organisationer/:slug/uppdrag/:assignmentId/ansokningar': { visitor: 'login', memberA: 'ok', others: '403' },
   'POST /admin/uppdrag/:assignmentId/godkann': adminOnly, // 409 for the admin: nothing to approve
+  'GET /admin/uppdrag/:assignmentId/granska': adminOnly, // 409 for the admin: nothing waits for review
+  'POST /admin/uppdrag/:assignmentId/skicka-tillbaka': adminOnly, // 400 for the admin: no reason
   // Attachments. The upload answers 400 to members (no file); the removal names an
   // attachment of the published assignment under the draft's id, so 404 for members.
   'POST /organisationer/:slug/uppdrag/:assignmentId/bilagor': { visitor: '401', memberA: 'ok', others: '403' },

@@ -102,7 +102,10 @@ describe('Browser: the associations’ way in', function () {
     await logInWithForm(adminPage, browser.baseUrl, adminUser.email);
     await adminPage.goto(browser.baseUrl + '/admin');
     await clickAndLoad(adminPage.getByRole('button', { name: 'Verifiera Nya byalaget i Norsjö' }));
-    await clickAndLoad(adminPage.getByRole('button', { name: 'Godkänn Klippa gräset vid badplatsen' }));
+    await clickAndLoad(adminPage.getByRole('link', { name: 'Granska Klippa gräset vid badplatsen' }));
+    expect(await accessibilityViolations(adminPage), 'the review page').to.deep.equal([]);
+    await clickAndLoad(adminPage.getByRole('button', { name: 'Godkänn och publicera' }));
+    await adminPage.getByText('Uppdraget är publicerat.').waitFor();
     await adminPage.close();
 
     const page = await browser.newPage();

@@ -106,6 +106,22 @@ describe('Browser: confirmation steps for destructive actions', function () {
     expect(await statusOf('assignments', assignment)).to.equal('cancelled');
   });
 
+  it('when a member deletes a draft, then a warning page comes first and confirming deletes it', async () => {
+    const draft = await createTestAssignment(ctx.db, { organisationId, title: 'Rensa diket', status: 'draft' });
+    const page = await browser.newPage();
+    await logInWithForm(page, browser.baseUrl, member.email);
+    const listUrl = `${browser.baseUrl}/organisationer/${slug}/uppdrag`;
+    await page.goto(listUrl);
+    expect(await page.locator('form[action$="/ta-bort"]').count(), 'no one-click delete form').to.equal(0);
+    const remove = page.getByRole('link', { name: /^Ta bort utkastet\s*: Rensa diket$/ });
+    await expectQuietLink(remove);
+    await clickAndLoad(remove);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).to.equal('Vill du ta bort utkastet Rensa diket?');
+    await clickAndLoad(await expectConfirmation(page, 'Ja, ta bort utkastet', 'delete-draft'));
+    await page.getByText('Utkastet är borttaget.').waitFor();
+    expect(await ctx.db('assignments').where('id', draft).first()).to.equal(undefined);
+  });
+
   it('when a member marks an assignment completed, then the confirmation names who did the work before it is done', async () => {
     const assignment = await createTestAssignment(ctx.db, { organisationId, title: 'Klippa gräset' });
     await ctx.db('assignments').where('id', assignment).update({ status: 'assigned' });

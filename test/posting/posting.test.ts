@@ -42,6 +42,7 @@ describe('Posting assignments', () => {
   let admin: LoggedIn;
   let slug: string;
   let unverifiedSlug: string;
+  let unverifiedMemberId: number;
 
   const post = postForm;
 
@@ -80,6 +81,7 @@ describe('Posting assignments', () => {
     ]);
     member = await logInAs(ctx.app, users.member.email);
     unverifiedMember = await logInAs(ctx.app, users.unverifiedMember.email);
+    unverifiedMemberId = users.unverifiedMember.id;
     otherMember = await logInAs(ctx.app, users.otherMember.email);
     resident = await logInAs(ctx.app, users.resident.email);
     admin = await logInAs(ctx.app, users.admin.email);
@@ -146,13 +148,71 @@ describe('Posting assignments', () => {
     await post(resident, `/admin/uppdrag/${id}/godkann`).expect(404);
     await post(unverifiedMember, `/admin/uppdrag/${id}/godkann`).expect(404);
     const overview = await admin.agent.get('/admin').expect(200);
-    expect(overview.text).to.include(`/admin/uppdrag/${id}/godkann`);
-    await post(admin, `/admin/uppdrag/${id}/godkann`).expect(303);
+    expect(overview.text).to.include(`/admin/uppdrag/${id}/granska`);
+    await resident.agent.get(`/admin/uppdrag/${id}/granska`).expect(404);
+    const review = await admin.agent.get(`/admin/uppdrag/${id}/granska`).expect(200);
+    expect(review.text).to.include('Skotta snö vid bygdegården').and.include(`/admin/uppdrag/${id}/godkann`);
+    const approved = await post(admin, `/admin/uppdrag/${id}/godkann`).expect(303);
+    expect(approved.headers.location).to.equal('/admin?done=published');
     expect(await statusOf(id)).to.equal('published');
     await ctx.runJobs();
     expect(await searchIds()).to.include(id);
     // Approved once: a second approval is a conflict.
     await post(admin, `/admin/uppdrag/${id}/godkann`).expect(409);
+  });
+
+  describe('when review sends an assignment back', () => {
+    const noticesFor = async (userId: number) =>
+      (await ctx.db('notifications').where({ user_id: userId, type: 'assignment_refused' })) as Array<{ link: string }>;
+    let id: number;
+    beforeEach(async () => {
+      id = await createDraft(unverifiedMember, unverifiedSlug);
+      await post(unverifiedMember, `/organisationer/${unverifiedSlug}/uppdrag/${id}/publicera`).expect(303);
+      await ctx.db('notifications').where({ user_id: unverifiedMemberId }).delete();
+    });
+
+    it('then it is a draft again with the reason, the members are told, and publishing sends it to review anew', async () => {
+      const refused = await post(admin, `/admin/uppdrag/${id}/skicka-tillbaka`, {
+        reviewNote: `  Ange ett ungefärligt arvode.${XSS}  `,
+      });
+      expect(refused.status, refused.text).to.equal(303);
+      expect(refused.headers.location).to.equal('/admin?done=refused');
+      expect(await statusOf(id)).to.equal('draft');
+      expect(await noticesFor(unverifiedMemberId)).to.have.length(1);
+      expect((await noticesFor(unverifiedMemberId))[0]!.link).to.equal(`/organisationer/${unverifiedSlug}/uppdrag`);
+      const list = await unverifiedMember.agent.get(`/organisationer/${unverifiedSlug}/uppdrag`).expect(200);
+      expect(list.text).to.include('Tillbakaskickat från granskningen').and.include(`Ange ett ungefärligt arvode.${XSS_ESCAPED}`);
+      expect(list.text).to.not.include('<script>alert(1)');
+      // A second refusal finds nothing waiting.
+      await post(admin, `/admin/uppdrag/${id}/skicka-tillbaka`, { reviewNote: 'Igen' }).expect(409);
+      await post(unverifiedMember, `/organisationer/${unverifiedSlug}/uppdrag/${id}/publicera`).expect(303);
+      expect(await statusOf(id)).to.equal('pending_review');
+      expect((await ctx.db('assignments').where({ id }).first('review_note')).review_note).to.equal(null);
+    });
+
+    for (const [label, reviewNote, message] of [
+      ['no reason', '', 'Skriv vad organisationen behöver ändra.'],
+      ['only spaces', '   \n ', 'Skriv vad organisationen behöver ändra.'],
+      ['a reason over 2 000 characters', `${XSS}${'å'.repeat(2001)}`, 'högst 2 000 tecken'],
+      ['a list instead of text', ['a', 'b'], 'Skriv vad organisationen behöver ändra.'],
+    ] as const) {
+      it(`with ${label}, then 400 beside the field with the text kept, and nothing changes`, async () => {
+        const res = await post(admin, `/admin/uppdrag/${id}/skicka-tillbaka`, { reviewNote });
+        expect(res.status, res.text).to.equal(400);
+        expect(res.text).to.include(message).and.include('id="reviewNote-error"');
+        if (typeof reviewNote === 'string' && reviewNote.startsWith(XSS)) {
+          expect(res.text).to.include(XSS_ESCAPED).and.not.include('<script>alert(1)');
+        }
+        expect(await statusOf(id)).to.equal('pending_review');
+        expect(await noticesFor(unverifiedMemberId)).to.have.length(0);
+      });
+    }
+
+    it('then only platform admins may send it back', async () => {
+      await post(unverifiedMember, `/admin/uppdrag/${id}/skicka-tillbaka`, { reviewNote: 'Nej' }).expect(404);
+      await post(resident, `/admin/uppdrag/${id}/skicka-tillbaka`, { reviewNote: 'Nej' }).expect(404);
+      expect(await statusOf(id)).to.equal('pending_review');
+    });
   });
 
   describe('bad input → 400 beside the field, input kept', () => {
@@ -329,6 +389,12 @@ describe('Posting assignments', () => {
         .attach('attachment', await png(), fileOptions('trappan.png', 'image/png'))
         .expect(303);
       expect(await filesUnder(ctx.uploadsDir)).to.have.length(filesBefore.length + 2); // the image and its thumbnail
+      await otherMember.agent.get(`/organisationer/${slug}/uppdrag/${id}/ta-bort`).expect(403);
+      const confirmation = await member.agent.get(`/organisationer/${slug}/uppdrag/${id}/ta-bort`).expect(200);
+      expect(confirmation.text)
+        .to.include('Vill du ta bort utkastet Skotta snö vid bygdegården?')
+        .and.include('Ja, ta bort utkastet');
+      expect(await ctx.db('assignments').where('id', id).first()).to.not.equal(undefined); // asking deletes nothing
       await post(otherMember, `/organisationer/${slug}/uppdrag/${id}/ta-bort`).expect(403);
       await request(ctx.app).post(`/organisationer/${slug}/uppdrag/${id}/ta-bort`).type('form').send({}).expect(403); // no CSRF
       const res = await act(id, 'ta-bort').expect(303);
@@ -342,6 +408,7 @@ describe('Posting assignments', () => {
       const published = await createDraft();
       await act(published, 'publicera').expect(303);
       await act(published, 'ta-bort').expect(409);
+      await member.agent.get(`/organisationer/${slug}/uppdrag/${published}/ta-bort`).expect(409);
       expect(await statusOf(published)).to.equal('published');
       await post(member, `/organisationer/${slug}/uppdrag/x/ta-bort`).expect(404);
     });

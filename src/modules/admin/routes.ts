@@ -3,6 +3,7 @@ import type { AppDeps } from '../../web/deps.js';
 import type { AppError } from '../../platform/errors.js';
 import { formText } from '../../platform/validation.js';
 import { noStore } from '../../web/cache.js';
+import { doneParam } from '../../web/params.js';
 import { formBody, orFormAgain, refusedWith } from '../../web/forms.js';
 import type { Actor } from '../access/index.js';
 import {
@@ -15,6 +16,9 @@ import {
   removePayrollStaff,
 } from './service.js';
 
+/** What review's actions report back on the overview (texts in postings.done). */
+const OVERVIEW_DONE = new Set(['published', 'refused']);
+
 // Platform-admin pages. Rights are checked in the service; for anyone but a
 // platform admin these pages do not exist (404).
 export function adminRoutes(deps: AppDeps): Router {
@@ -23,7 +27,7 @@ export function adminRoutes(deps: AppDeps): Router {
   router.use('/admin', noStore);
 
   router.get('/admin', async (req, res) => {
-    res.render('admin/overview', { overview: await getOverview(deps.db, req.actor) });
+    res.render('admin/overview', { overview: await getOverview(deps.db, req.actor), done: doneParam(req, OVERVIEW_DONE) });
   });
 
   const officersPage = async (actor: Actor, form: Record<string, string>, errors: Record<string, string>) => ({

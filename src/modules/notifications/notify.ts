@@ -32,6 +32,7 @@ export const NOTIFICATION_TYPES = [
   'salary_paid', // to the worker: payroll has paid the salary out (billing)
   'organisation_verified', // to the organisation's members: a platform admin verified it (organisations)
   'assignment_approved', // to the organisation's members: a platform admin approved an assignment waiting for review (posting)
+  'assignment_refused', // to the organisation's members: review sent an assignment back as a draft, with a note (posting)
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 

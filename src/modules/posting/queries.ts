@@ -117,7 +117,14 @@ export async function updateAssignmentStatus(db: DbOrTrx, id: number, status: As
       ...(status === 'completed' && { completed_at: db.fn.now() }),
       status,
       ...(status === 'published' && { published_at: db.fn.now() }),
+      // A refused assignment keeps review's note until it leaves the draft again.
+      ...(status !== 'draft' && { review_note: null }),
     });
+}
+
+/** Review sends the assignment back to its organisation as a draft, with what to change. */
+export async function returnToDraft(db: DbOrTrx, id: number, reviewNote: string): Promise<void> {
+  await db('assignments').where('id', id).update({ updated_at: db.fn.now(), status: 'draft', review_note: reviewNote });
 }
 
 /** The storage keys of the assignment's attachments and their thumbnails. */
@@ -194,6 +201,8 @@ export interface OrganisationAssignment {
   status: AssignmentStatus;
   applyBy: string | null;
   updatedAt: Date;
+  /** Why review sent a draft back (null unless it did). */
+  reviewNote: string | null;
   /** Applications not withdrawn, and of those the ones nobody has handled yet (submitted). */
   activeApplications: number;
   newApplications: number;
@@ -215,6 +224,7 @@ export async function selectOrganisationAssignments(db: DbOrTrx, organisationId:
       status: 'status',
       applyBy: 'apply_by',
       updatedAt: 'updated_at',
+      reviewNote: 'review_note',
       activeApplications: db.raw(
         `(SELECT count(*)::int FROM applications ap WHERE ap.assignment_id = assignments.id AND ap.status <> 'withdrawn')`,
       ),
@@ -242,14 +252,19 @@ export async function selectPendingReview(db: DbOrTrx): Promise<PendingAssignmen
     .select({ id: 'a.id', title: 'a.title', organisationName: 'o.name', organisationSlug: 'o.slug' });
 }
 
-/** Whom an approved assignment's notice goes to (the organisation's members) and the title it names. */
+/** Whom review's notice (approved or refused) goes to (the organisation's members) and the title it names. */
 export async function selectApprovalRecipients(
   db: DbOrTrx,
   assignmentId: number,
-): Promise<{ title: string; memberIds: number[] }> {
-  const { title, organisationId } = (await db('assignments')
-    .where('id', assignmentId)
-    .first({ title: 'title', organisationId: 'organisation_id' })) as { title: string; organisationId: number };
+): Promise<{ title: string; organisationSlug: string; memberIds: number[] }> {
+  const { title, organisationId, organisationSlug } = (await db('assignments as a')
+    .join('organisations as o', 'o.id', 'a.organisation_id')
+    .where('a.id', assignmentId)
+    .first({ title: 'a.title', organisationId: 'a.organisation_id', organisationSlug: 'o.slug' })) as {
+    title: string;
+    organisationId: number;
+    organisationSlug: string;
+  };
   const memberIds = (await db('organisation_members').where('organisation_id', organisationId).pluck('user_id')) as number[];
-  return { title, memberIds };
+  return { title, organisationSlug, memberIds };
 }

@@ -27,12 +27,15 @@ import {
   getOrganisationForNewPosting,
   getPostingForEdit,
   getPostingOrganisation,
+  getAssignmentToReview,
   getPostingPreview,
   getTransitionToConfirm,
   listOrganisationAssignments,
+  refuseAssignment,
   transitionAssignment,
   updatePosting,
   type PostingOrganisation,
+  type RefusalForm,
   type Transition,
 } from './service.js';
 
@@ -186,13 +189,14 @@ export function postingRoutes(deps: AppDeps): Router {
   };
   router.post('/organisationer/:slug/uppdrag/:assignmentId/publicera', noStore, transition('publish'));
   /** The confirmation step of an irreversible change: a page that posts to the change itself. */
-  const confirmation = (kind: 'cancel' | 'complete', step: string, view: string) => async (req: Request, res: Response) => {
-    const slug = req.params.slug as string;
-    const id = idParam(req, 'assignmentId');
-    const { organisation, assignment, acceptedNames } = await getTransitionToConfirm(deps.db, req.actor, kind, slug, id);
-    const backUrl = base(organisation.slug);
-    res.render(view, { organisation, assignment, acceptedNames, action: `${backUrl}/${assignment.id}/${step}`, backUrl });
-  };
+  const confirmation =
+    (kind: 'cancel' | 'complete' | 'delete', step: string, view: string) => async (req: Request, res: Response) => {
+      const slug = req.params.slug as string;
+      const id = idParam(req, 'assignmentId');
+      const { organisation, assignment, acceptedNames } = await getTransitionToConfirm(deps.db, req.actor, kind, slug, id);
+      const backUrl = base(organisation.slug);
+      res.render(view, { organisation, assignment, acceptedNames, action: `${backUrl}/${assignment.id}/${step}`, backUrl });
+    };
   router.get(
     '/organisationer/:slug/uppdrag/:assignmentId/avbryt',
     noStore,
@@ -206,15 +210,47 @@ export function postingRoutes(deps: AppDeps): Router {
     confirmation('complete', 'klar', 'postings/confirm-complete'),
   );
   router.post('/organisationer/:slug/uppdrag/:assignmentId/klar', noStore, transition('complete'));
+  router.get(
+    '/organisationer/:slug/uppdrag/:assignmentId/ta-bort',
+    noStore,
+    confirmation('delete', 'ta-bort', 'postings/confirm-delete'),
+  );
   router.post('/organisationer/:slug/uppdrag/:assignmentId/ta-bort', noStore, async (req, res) => {
     const slug = req.params.slug;
     await deleteDraft(deps.db, deps.storage, req.actor, slug, idParam(req, 'assignmentId'));
     res.redirect(303, `${base(slug)}?done=deleted`);
   });
 
+  /** Review: the assignment as it will be published, with approve and send back (a reason beside the field). */
+  const reviewPage = async (req: Request, form: RefusalForm, errors: Record<string, string>) => {
+    const assignment = await getAssignmentToReview(deps.db, req.actor, idParam(req, 'assignmentId'));
+    return {
+      assignment,
+      attachments: await listAttachments(deps.db, assignment.id),
+      attachmentBase: `${assignmentPath(assignment)}/bilagor`,
+      preview: true,
+      metaDescription: excerpt(assignment.description),
+      canonicalUrl: undefined,
+      form,
+      errors,
+    };
+  };
+  router.get('/admin/uppdrag/:assignmentId/granska', noStore, async (req, res) => {
+    res.render('postings/review', await reviewPage(req, { reviewNote: '' }, {}));
+  });
   router.post('/admin/uppdrag/:assignmentId/godkann', noStore, async (req, res) => {
     await transitionAssignment(deps.db, req.actor, 'approve', idParam(req, 'assignmentId'));
-    res.redirect(303, '/admin');
+    res.redirect(303, '/admin?done=published');
+  });
+  router.post('/admin/uppdrag/:assignmentId/skicka-tillbaka', noStore, async (req, res) => {
+    const again = async (error: FormError<RefusalForm>) => ({
+      view: 'postings/review',
+      locals: await reviewPage(req, error.form, error.fields),
+    });
+    await orFormAgain(res, again, async () => {
+      await refuseAssignment(deps.db, req.actor, idParam(req, 'assignmentId'), formBody(req));
+      res.redirect(303, '/admin?done=refused');
+    });
   });
 
   return router;

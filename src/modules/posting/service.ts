@@ -2,6 +2,7 @@ import { inTransaction, type DbOrTrx } from '../../platform/db.js';
 import { AppError, FormError, notFound } from '../../platform/errors.js';
 import type { Storage } from '../../platform/storage.js';
 import { authorize, type Actor } from '../access/index.js';
+import { formText, textField } from '../../platform/validation.js';
 import { OrganisationSuspendedError, selectHiddenAssignments, type HiddenAssignment } from '../moderation/index.js';
 import { acceptedApplicants, recordCompletion } from '../feedback/index.js';
 import { notify } from '../notifications/index.js';
@@ -10,6 +11,7 @@ import { validatePostingForm, type PostingForm, type PostingValues } from './for
 import {
   deleteAssignment,
   insertDraft,
+  returnToDraft,
   selectAssignmentForUpdate,
   selectAssignmentToConfirm,
   selectApprovalRecipients,
@@ -178,13 +180,50 @@ export async function getPostingPreview(
 }
 
 /** The organisation's members learn that review is over: they would otherwise have to keep checking. */
-async function tellApproved(trx: DbOrTrx, actor: Actor, assignmentId: number): Promise<void> {
-  const { title, memberIds } = await selectApprovalRecipients(trx, assignmentId);
+async function tellReviewed(trx: DbOrTrx, actor: Actor, assignmentId: number, outcome: 'approved' | 'refused'): Promise<void> {
+  const { title, organisationSlug, memberIds } = await selectApprovalRecipients(trx, assignmentId);
   await notify(trx, {
     userIds: memberIds.filter((id) => id !== actor.userId),
-    type: 'assignment_approved',
-    link: assignmentPath({ id: assignmentId, title }),
+    type: outcome === 'approved' ? 'assignment_approved' : 'assignment_refused',
+    // A refused assignment is a draft again: its public page does not exist, "Mina uppdrag" shows why.
+    link: outcome === 'approved' ? assignmentPath({ id: assignmentId, title }) : `/organisationer/${organisationSlug}/uppdrag`,
     params: { assignment: title },
+  });
+}
+
+/** An assignment waiting for review, as its public page will show it, for the platform admin who reviews it. */
+export async function getAssignmentToReview(db: DbOrTrx, actor: Actor, id: number): Promise<AssignmentDetail> {
+  authorize(actor, 'assignment.review');
+  const assignment = Number.isSafeInteger(id) && id > 0 ? await selectAssignmentDetail(db, id) : undefined;
+  if (!assignment) throw notFound();
+  if (assignment.status !== 'pending_review') throw conflict(assignment.status);
+  return assignment;
+}
+
+const REVIEW_NOTE_MAX = 2000;
+export interface RefusalForm {
+  reviewNote: string;
+}
+
+/**
+ * Review refuses: the assignment goes back to its organisation as a draft with a note saying what to change
+ * (required: a refusal without a reason leaves the association guessing). The members are told.
+ */
+export async function refuseAssignment(db: DbOrTrx, actor: Actor, id: number, input: Record<string, unknown>): Promise<void> {
+  authorize(actor, 'assignment.review');
+  const parsed = textField({ multiline: true, typeMessage: 'postings.review.errors.noteRequired' })
+    .trim()
+    .min(1, 'postings.review.errors.noteRequired')
+    .max(REVIEW_NOTE_MAX, 'postings.review.errors.noteTooLong')
+    .safeParse(input.reviewNote);
+  if (!parsed.success) {
+    throw new FormError<RefusalForm>({ reviewNote: parsed.error.issues[0]!.message }, { reviewNote: formText(input.reviewNote) });
+  }
+  await inTransaction(db, async (trx) => {
+    const row = await lockAssignment(trx, undefined, id);
+    if (row.status !== 'pending_review') throw conflict(row.status);
+    await returnToDraft(trx, row.id, parsed.data);
+    await tellReviewed(trx, actor, row.id, 'refused');
   });
 }
 
@@ -240,16 +279,23 @@ export async function transitionAssignment(
     await updateAssignmentStatus(trx, row.id, status);
     await enqueueIndexUpdate(trx, row.id);
     if (status === 'published') await enqueuePublishedAlert(trx, row.id);
-    if (transition === 'approve') await tellApproved(trx, actor, row.id);
+    if (transition === 'approve') await tellReviewed(trx, actor, row.id, 'approved');
     return status;
   });
 }
 
-/** What the confirmation step of cancelling or completing shows; refused as the change itself would be. */
+/** The irreversible changes that take a confirmation step, and the states each may start from. */
+const CONFIRMED_CHANGES = {
+  cancel: TRANSITIONS.cancel,
+  complete: TRANSITIONS.complete,
+  delete: ['draft'],
+} as const satisfies Record<string, readonly AssignmentStatus[]>;
+
+/** What the confirmation step of cancelling, completing or deleting shows; refused as the change itself would be. */
 export async function getTransitionToConfirm(
   db: DbOrTrx,
   actor: Actor,
-  transition: 'cancel' | 'complete',
+  transition: keyof typeof CONFIRMED_CHANGES,
   slug: string,
   id: number,
 ): Promise<{
@@ -262,7 +308,8 @@ export async function getTransitionToConfirm(
   authorize(actor, 'assignment.edit', { organisationId: organisation.id });
   const assignment = Number.isSafeInteger(id) && id > 0 ? await selectAssignmentToConfirm(db, id, organisation.id) : undefined;
   if (!assignment) throw notFound();
-  if (!TRANSITIONS[transition].includes(assignment.status)) throw conflict(assignment.status);
+  if (!(CONFIRMED_CHANGES[transition] as readonly AssignmentStatus[]).includes(assignment.status))
+    throw conflict(assignment.status);
   const accepted = (await acceptedApplicants(db, [assignment.id])).get(assignment.id) ?? [];
   if (transition === 'complete' && accepted.length === 0) throw new AppError('conflict', 'feedback.errors.noneAccepted');
   return { organisation, assignment, acceptedNames: accepted.map((applicant) => applicant.applicantName) };
