@@ -1,5 +1,6 @@
 import { mailSender, mailTasks } from './platform/mail.js';
 import { devAccountRoutes } from './web/dev-accounts.js';
+import { devComponentRoutes } from './web/dev-components.js';
 import { devMailRoutes } from './web/dev-mail.js';
 import type { TaskList } from './platform/jobs.js';
 import type { JobDeps, ModuleDescription } from './web/module.js';
@@ -38,7 +39,7 @@ const platformParts: ModuleDescription[] = [
   {
     name: 'development pages',
     // The stored mails and the demo logins' passwords: never in production.
-    routes: (deps) => (deps.config.isProduction ? [] : [devMailRoutes(deps), devAccountRoutes(deps)]),
+    routes: (deps) => (deps.config.isProduction ? [] : [devMailRoutes(deps), devAccountRoutes(deps), devComponentRoutes()]),
   },
 ];
 

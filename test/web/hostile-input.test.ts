@@ -331,6 +331,7 @@ const POSTS: Record<string, PostUse> = {
   'POST /konto/bevakningar/:savedSearchId/redigera': { as: 'resident' },
   'POST /konto/bevakningar/:savedSearchId/ta-bort': { as: 'resident' },
   'POST /bevakningar/avsluta': { as: 'visitor' },
+  'POST /dev/komponenter/exempel': { as: 'visitor' },
   // The mail program's one-click POST: the token is in the address, the body is fixed.
   'POST /bevakningar/avsluta/ett-klick': { as: 'visitor', fields: ['List-Unsubscribe'], query: ['token'] },
   'POST /uppdrag/:ref/ansok': { as: 'resident' },
@@ -479,6 +480,7 @@ const GETS: Record<string, { as: Role; query: string[] }> = {
   'GET /dev/mail/:id': { as: 'visitor', query: [] },
   'GET /dev/mail/:id/html': { as: 'visitor', query: [] },
   'GET /dev/konton': { as: 'visitor', query: [] },
+  'GET /dev/komponenter': { as: 'visitor', query: ['done'] },
 };
 
 // ---------------------------------------------------------------------------
