@@ -102,7 +102,7 @@ describe('statistics open data: figures per municipality and category', () => {
     rows.find((row) => row.municipality.code === code && row.category.slug === slug);
 
   it('gives every municipality and category with something in the period, suppressed per column with its total', async () => {
-    const { period, rows } = await getOpenData(ctx.db, {}, TODAY);
+    const { period, rows } = await getOpenData(ctx.db, ctx.deps.reference, {}, TODAY);
     expect(period).to.deep.include({ preset: 'quarter', from: '2026-04-01', to: '2026-05-20' });
     expect(rows.map((row) => [row.municipality.code, row.category.slug])).to.deep.equal([
       [LYCKSELE, 'snorojning'],
@@ -144,21 +144,21 @@ describe('statistics open data: figures per municipality and category', () => {
 
   it('shows paid income where at least 5 workers stand behind it', async () => {
     // a custom range of May only: snow clearing's 5 salaries (15 May), not cleaning's (20 April)
-    const { rows } = await getOpenData(ctx.db, { from: '2026-05-01', to: '2026-05-20' }, TODAY);
+    const { rows } = await getOpenData(ctx.db, ctx.deps.reference, { from: '2026-05-01', to: '2026-05-20' }, TODAY);
     expect(rowOf(rows, LYCKSELE, 'snorojning')).to.deep.include({ paidGrossOre: shown(500_000), workersPaid: shown(5) });
   });
 
   it('narrows to a county or a municipality', async () => {
-    const county = await getOpenData(ctx.db, { county: '24' }, TODAY);
+    const county = await getOpenData(ctx.db, ctx.deps.reference, { county: '24' }, TODAY);
     expect([...new Set(county.rows.map((row) => row.municipality.code))]).to.deep.equal([LYCKSELE]);
-    const one = await getOpenData(ctx.db, { municipality: NORRTALJE }, TODAY);
+    const one = await getOpenData(ctx.db, ctx.deps.reference, { municipality: NORRTALJE }, TODAY);
     expect(one.rows.map((row) => row.category.slug)).to.deep.equal(['ovrigt']);
-    const neither = await getOpenData(ctx.db, { municipality: NORRTALJE, county: '24' }, TODAY);
+    const neither = await getOpenData(ctx.db, ctx.deps.reference, { municipality: NORRTALJE, county: '24' }, TODAY);
     expect(neither.rows).to.deep.equal([]);
   });
 
   it('has no village detail and no person in it', async () => {
-    const { rows } = await getOpenData(ctx.db, {}, TODAY);
+    const { rows } = await getOpenData(ctx.db, ctx.deps.reference, {}, TODAY);
     for (const row of rows)
       expect(Object.keys(row)).to.have.members([
         'municipality',
@@ -188,7 +188,7 @@ describe('statistics open data: figures per municipality and category', () => {
   ];
   for (const [name, input, field] of refusals) {
     it(`refuses ${name} with a 400 naming ${field}`, async () => {
-      const error = await getOpenData(ctx.db, input, TODAY).catch((caught: unknown) => caught);
+      const error = await getOpenData(ctx.db, ctx.deps.reference, input, TODAY).catch((caught: unknown) => caught);
       expect(error).to.be.instanceOf(AppError);
       expect((error as AppError).status).to.equal(400);
       expect(Object.keys((error as AppError).fields)).to.deep.equal([field]);

@@ -149,13 +149,15 @@ export function openDataRoutes(deps: AppDeps): Router {
     // Open data like the search API: any site may ask from a browser, never with credentials.
     res.set('Access-Control-Allow-Origin', '*');
     // The service names the refused parameter in `fields` with a message in English, as the other APIs do.
-    const { period, rows } = await getOpenData(deps.db, openDataInput(req.query as Record<string, unknown>)).catch(
-      (error: unknown) => {
-        if (!isRefusal(error)) throw error;
-        const [parameter] = Object.keys(error.fields);
-        throw new AppError('bad_request', parameter ? `Invalid parameter: ${parameter}` : error.message, error.fields);
-      },
-    );
+    const { period, rows } = await getOpenData(
+      deps.db,
+      deps.reference,
+      openDataInput(req.query as Record<string, unknown>),
+    ).catch((error: unknown) => {
+      if (!isRefusal(error)) throw error;
+      const [parameter] = Object.keys(error.fields);
+      throw new AppError('bad_request', parameter ? `Invalid parameter: ${parameter}` : error.message, error.fields);
+    });
     res.set('Cache-Control', 'public, max-age=300');
     res.json({
       period: { from: period.from, to: period.to, preset: period.preset },
@@ -169,7 +171,7 @@ export function openDataRoutes(deps: AppDeps): Router {
     const t = res.locals.t as T;
     let result: Awaited<ReturnType<typeof getOpenData>>;
     try {
-      result = await getOpenData(deps.db, openDataInput(req.query as Record<string, unknown>));
+      result = await getOpenData(deps.db, deps.reference, openDataInput(req.query as Record<string, unknown>));
     } catch (error) {
       // A file cannot say what was wrong: the page with the same query shows the messages beside the fields.
       if (!isRefusal(error)) throw error;
@@ -191,7 +193,7 @@ export function openDataRoutes(deps: AppDeps): Router {
       return;
     }
     try {
-      const data = await getOpenData(deps.db, openDataInput(req.query as Record<string, unknown>));
+      const data = await getOpenData(deps.db, deps.reference, openDataInput(req.query as Record<string, unknown>));
       await renderPage(req, res, { data, sort: (sort as Sort | undefined) ?? DEFAULT_SORT });
     } catch (error) {
       if (!isRefusal(error)) throw error;

@@ -10,6 +10,8 @@ import type { DbOrTrx } from '../../platform/db.js';
  * Assignments that were posted: every status an assignment reaches only by being published (a cancelled one
  * counts when it had been published, which its published_at in the period says). Drafts and those waiting for
  * review never have a published_at in a period; moderated (hidden) assignments are left out in the WHERE.
+ * statistics_acceptances (migration 202612062000) holds the accepted applications of exactly these assignments:
+ * a change here must change its triggers too.
  */
 export const POSTED_STATUSES = ['published', 'closed', 'assigned', 'completed', 'expired', 'cancelled'] as const;
 
@@ -347,6 +349,8 @@ export interface MunicipalityFigures {
 /**
  * Every municipality's posted assignments, places, accepted applications and paid gross salary for a period
  * (optionally one category), zeros included: the county comparison and the national median in one statement.
+ * The accepted ones from statistics_acceptances (the accepted applications of posted assignments, see its
+ * migration): no join of every acceptance in the period with its assignment.
  */
 export async function selectMunicipalityFigures(
   db: DbOrTrx,
@@ -354,15 +358,17 @@ export async function selectMunicipalityFigures(
   period: { start: Date; end: Date; from: CalendarDate; to: CalendarDate },
 ): Promise<MunicipalityFigures[]> {
   const { rows } = (await db.raw(
-    `WITH posted AS MATERIALIZED (
+    `WITH posted AS (
       SELECT a.id, a.municipality_code, a.people_needed FROM assignments a
       WHERE ${POSTED} AND a.published_at >= :start AND a.published_at < :end
         AND (CAST(:categoryId AS integer) IS NULL OR a.category_id = :categoryId)
     ), assignment_figures AS (
       SELECT municipality_code, count(*) AS posted, sum(people_needed) AS places FROM posted GROUP BY municipality_code
     ), accepted AS (
-      SELECT p.municipality_code, count(*) AS filled FROM applications x JOIN posted p ON p.id = x.assignment_id
-      WHERE x.status = 'accepted' GROUP BY p.municipality_code
+      SELECT s.municipality_code, count(*) AS filled FROM statistics_acceptances s
+      WHERE s.published_at >= :start AND s.published_at < :end
+        AND (CAST(:categoryId AS integer) IS NULL OR s.category_id = :categoryId)
+      GROUP BY s.municipality_code
     ), paid AS (
       ${PAID_BY_WORKER('a.municipality_code')}
       WHERE s.payout_date BETWEEN :from AND :to AND (CAST(:categoryId AS integer) IS NULL OR a.category_id = :categoryId)
@@ -386,8 +392,6 @@ export async function selectMunicipalityFigures(
 
 export interface OpenDataAggregate {
   municipalityCode: string;
-  municipalityName: string;
-  countyCode: string;
   categoryId: number;
   posted: number;
   places: number;
@@ -399,40 +403,37 @@ export interface OpenDataAggregate {
 }
 
 /**
- * Per municipality and category with anything posted or paid in the period; all municipalities or a county's or one.
- * Three statements side by side (posted, accepted, paid), merged here: over every municipality and a long period
- * each reads tens of thousands of index entries, and on separate connections they use the machine's cores at once.
+ * Per municipality and category with anything posted or paid in the period; all municipalities or a county's or one;
+ * in no particular order. Three statements side by side (posted, accepted, paid), merged here: over every
+ * municipality and a long period each reads tens of thousands of index entries, and on separate connections they
+ * use the machine's cores at once. The accepted ones come from statistics_acceptances (see its migration), whose
+ * index is sorted as the grouping needs it, so counting distinct persons takes one pass and no join.
  */
 export async function selectOpenDataAggregates(
   db: DbOrTrx,
   scope: { municipalityCode: string | null; countyCode: string | null },
   period: { start: Date; end: Date; from: CalendarDate; to: CalendarDate },
 ): Promise<OpenDataAggregate[]> {
-  const inScope = `(CAST(:municipalityCode AS text) IS NULL OR a.municipality_code = :municipalityCode)
-    AND (CAST(:countyCode AS text) IS NULL OR a.municipality_code IN (SELECT code FROM municipalities WHERE county_code = :countyCode))`;
-  const postedInPeriod = `SELECT a.id, a.municipality_code, a.category_id, a.people_needed, a.work_training FROM assignments a
-      WHERE ${POSTED} AND a.published_at >= :start AND a.published_at < :end AND ${inScope}`;
+  const inScope = (alias: string) => `(CAST(:municipalityCode AS text) IS NULL OR ${alias}.municipality_code = :municipalityCode)
+    AND (CAST(:countyCode AS text) IS NULL
+      OR ${alias}.municipality_code IN (SELECT code FROM municipalities WHERE county_code = :countyCode))`;
   const bindings = { ...scope, ...period };
   type Key = { municipalityCode: string; categoryId: number };
-  const [municipalities, postedRows, acceptedRows, paidRows] = await Promise.all([
-    db.raw(`SELECT code, name, county_code AS "countyCode" FROM municipalities ORDER BY name`) as Promise<{
-      rows: Array<{ code: string; name: string; countyCode: string }>;
-    }>,
+  const [postedRows, acceptedRows, paidRows] = await Promise.all([
     db.raw(
       `SELECT a.municipality_code AS "municipalityCode", a.category_id AS "categoryId", count(*)::integer AS posted,
         sum(a.people_needed)::integer AS places, (count(*) FILTER (WHERE a.work_training))::integer AS "workTrainingPosted"
-      FROM (${postedInPeriod}) a GROUP BY a.municipality_code, a.category_id`,
+      FROM assignments a
+      WHERE ${POSTED} AND a.published_at >= :start AND a.published_at < :end AND ${inScope('a')}
+      GROUP BY a.municipality_code, a.category_id`,
       bindings,
     ) as Promise<{ rows: Array<Key & { posted: number; places: number; workTrainingPosted: number }> }>,
     db.raw(
-      `SELECT municipality_code AS "municipalityCode", category_id AS "categoryId", sum(n)::integer AS filled,
-        count(*)::integer AS "filledPersons"
-      FROM (
-        SELECT p.municipality_code, p.category_id, x.applicant_id, count(*) AS n
-        FROM applications x JOIN (${postedInPeriod}) p ON p.id = x.assignment_id
-        WHERE x.status = 'accepted' GROUP BY p.municipality_code, p.category_id, x.applicant_id
-      ) persons
-      GROUP BY municipality_code, category_id`,
+      `SELECT s.municipality_code AS "municipalityCode", s.category_id AS "categoryId", count(*)::integer AS filled,
+        count(DISTINCT s.applicant_id)::integer AS "filledPersons"
+      FROM statistics_acceptances s
+      WHERE s.published_at >= :start AND s.published_at < :end AND ${inScope('s')}
+      GROUP BY s.municipality_code, s.category_id`,
       bindings,
     ) as Promise<{ rows: Array<Key & { filled: number; filledPersons: number }> }>,
     db.raw(
@@ -440,7 +441,7 @@ export async function selectOpenDataAggregates(
         count(*)::integer AS workers
       FROM (
         ${PAID_BY_WORKER('a.municipality_code, a.category_id')}
-        WHERE s.payout_date BETWEEN :from AND :to AND ${inScope}
+        WHERE s.payout_date BETWEEN :from AND :to AND ${inScope('a')}
         GROUP BY a.municipality_code, a.category_id, s.worker_user_id
       ) by_worker
       GROUP BY municipality_code, category_id`,
@@ -449,18 +450,15 @@ export async function selectOpenDataAggregates(
   ]);
   const keyOf = (row: Key) => `${row.municipalityCode}:${row.categoryId}`;
   const accepted = new Map(acceptedRows.rows.map((row) => [keyOf(row), row]));
-  // The pairs with anything posted or paid, per municipality by category id.
-  const pairs = new Map<string, Map<number, OpenDataAggregate>>();
+  // The pairs with anything posted or paid.
+  const pairs = new Map<string, OpenDataAggregate>();
   const pairOf = ({ municipalityCode, categoryId }: Key) => {
-    const categories = pairs.get(municipalityCode) ?? new Map<number, OpenDataAggregate>();
-    pairs.set(municipalityCode, categories);
-    const existing = categories.get(categoryId);
+    const key = keyOf({ municipalityCode, categoryId });
+    const existing = pairs.get(key);
     if (existing) return existing;
-    const acceptance = accepted.get(keyOf({ municipalityCode, categoryId }));
+    const acceptance = accepted.get(key);
     const created: OpenDataAggregate = {
       municipalityCode,
-      municipalityName: '',
-      countyCode: '',
       categoryId,
       posted: 0,
       places: 0,
@@ -470,20 +468,11 @@ export async function selectOpenDataAggregates(
       grossOre: 0,
       workers: 0,
     };
-    categories.set(categoryId, created);
+    pairs.set(key, created);
     return created;
   };
   for (const row of postedRows.rows)
     Object.assign(pairOf(row), { posted: row.posted, places: row.places, workTrainingPosted: row.workTrainingPosted });
   for (const row of paidRows.rows) Object.assign(pairOf(row), { grossOre: row.grossOre, workers: row.workers });
-  // Ordered as before: by municipality name (the database's order), then category id.
-  return municipalities.rows.flatMap((municipality) =>
-    [...(pairs.get(municipality.code)?.values() ?? [])]
-      .sort((a, b) => a.categoryId - b.categoryId)
-      .map((row) => ({ ...row, municipalityName: municipality.name, countyCode: municipality.countyCode })),
-  );
-}
-
-export async function countyExists(db: DbOrTrx, code: string): Promise<boolean> {
-  return (await db('counties').where({ code }).first('code')) !== undefined;
+  return [...pairs.values()];
 }

@@ -2,9 +2,9 @@ import { authorize, type Actor } from '../access/index.js';
 import { addDays, startOfStockholmDay, todayInStockholm, type CalendarDate } from '../../platform/calendar.js';
 import type { DbOrTrx } from '../../platform/db.js';
 import { badRequest, notFound } from '../../platform/errors.js';
+import type { ReferenceData } from '../../platform/reference-data.js';
 import { monthsOf, parsePeriod } from './period.js';
 import {
-  countyExists,
   selectAssignmentAggregates,
   selectCategoryRows,
   selectIncomeAggregates,
@@ -190,6 +190,7 @@ export async function getDashboard(
 
 export async function getOpenData(
   db: DbOrTrx,
+  reference: ReferenceData,
   input: OpenDataInput,
   today: CalendarDate = todayInStockholm(),
 ): Promise<{ period: Period; rows: OpenDataRow[] }> {
@@ -200,23 +201,35 @@ export async function getOpenData(
     municipalityCode !== null &&
     (typeof municipalityCode !== 'string' ||
       !MUNICIPALITY_CODE.test(municipalityCode) ||
-      !(await selectMunicipality(db, municipalityCode)))
+      !reference.municipalityByCode.has(municipalityCode))
   )
     throw badRequest('Unknown municipality', { municipality: 'is not a municipality code' });
   if (
     countyCode !== null &&
-    (typeof countyCode !== 'string' || !COUNTY_CODE.test(countyCode) || !(await countyExists(db, countyCode)))
+    (typeof countyCode !== 'string' ||
+      !COUNTY_CODE.test(countyCode) ||
+      !reference.municipalities.some((municipality) => countyOf(municipality.code) === countyCode))
   )
     throw badRequest('Unknown county', { county: 'is not a county code' });
 
-  const [aggregates, categories] = await Promise.all([
-    selectOpenDataAggregates(db, { municipalityCode, countyCode }, instantsOf(period)),
-    selectCategoryRows(db),
-  ]);
-  const categoryById = new Map(categories.map((row) => [row.id, { slug: row.slug, name: row.name }]));
+  const aggregates = await selectOpenDataAggregates(db, { municipalityCode, countyCode }, instantsOf(period));
+  const categoryById = new Map(reference.categories.map((row) => [row.id, { slug: row.slug, name: row.nameSv }]));
+  const nameOf = (code: string) => reference.municipalityByCode.get(code)?.name ?? code;
+  // By municipality name in code point order, then category id: the order the API has always answered in (the
+  // database's C collation sorted them before the names came from the reference data).
+  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  aggregates.sort(
+    (a, b) =>
+      byName(nameOf(a.municipalityCode), nameOf(b.municipalityCode)) ||
+      byName(a.municipalityCode, b.municipalityCode) ||
+      a.categoryId - b.categoryId,
+  );
   const byMunicipality = new Map<string, OpenDataAggregate[]>();
-  for (const row of aggregates)
-    byMunicipality.set(row.municipalityCode, [...(byMunicipality.get(row.municipalityCode) ?? []), row]);
+  for (const row of aggregates) {
+    const parts = byMunicipality.get(row.municipalityCode);
+    if (parts) parts.push(row);
+    else byMunicipality.set(row.municipalityCode, [row]);
+  }
 
   const rows: OpenDataRow[] = [];
   for (const parts of byMunicipality.values()) {
@@ -236,7 +249,11 @@ export async function getOpenData(
     ]);
     parts.forEach((row, index) => {
       rows.push({
-        municipality: { code: row.municipalityCode, name: row.municipalityName, countyCode: row.countyCode },
+        municipality: {
+          code: row.municipalityCode,
+          name: nameOf(row.municipalityCode),
+          countyCode: countyOf(row.municipalityCode),
+        },
         category: categoryById.get(row.categoryId) ?? { slug: String(row.categoryId), name: String(row.categoryId) },
         posted: posted[index]!,
         placesPosted: placesPosted[index]!,
@@ -267,6 +284,9 @@ function parseVillage(value: unknown, villages: VillageRowData[]): VillageRowDat
   if (!found) throw badRequest('Unknown village', { village: 'is not a village of this municipality' });
   return found;
 }
+
+/** A Swedish municipality code begins with its county's code (reference data holds no county code of its own). */
+const countyOf = (municipalityCode: string) => municipalityCode.slice(0, 2);
 
 function instantsOf(range: DateRange): { start: Date; end: Date; from: CalendarDate; to: CalendarDate } {
   return {
