@@ -287,7 +287,9 @@ async function benchmark(config: Config, log: Logger, options: Options, cleanups
   let pdfBytes = 0;
   started = performance.now();
   await eachConcurrently(salaries, options.concurrency, async ({ salaryId, workerId }) => {
-    pdfBytes += (await getPayslipPdf(db, workerActor(workerId), salaryId)).body.length;
+    // Awaited first: `pdfBytes += await …` would read the sum before the wait and lose the other lanes' additions.
+    const { body } = await getPayslipPdf(db, workerActor(workerId), salaryId);
+    pdfBytes += body.length;
   });
   const payslipPhase: Phase = {
     label: 'payslip PDFs (getPayslipPdf)',

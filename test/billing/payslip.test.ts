@@ -2,12 +2,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { getDocumentProxy, extractText } from 'unpdf';
 import { renderPayslipPdf } from '../../src/modules/billing/payslip-pdf.js';
-import {
-  selectEmployerOn,
-  selectPayslipSalary,
-  selectPayslipWorker,
-  selectYearToDate,
-} from '../../src/modules/billing/payslip-queries.js';
+import { selectEmployerOn, selectPayslipRecord, selectPayslipWorker } from '../../src/modules/billing/payslip-queries.js';
 import { PAYSLIPS_PATH } from '../../src/modules/billing/payslip-service.js';
 import { formatMoney, ore } from '../../src/platform/money.js';
 import { addEnterpriseAccount } from '../support/billing-factories-e.js';
@@ -48,13 +43,8 @@ describe('Payslips and the yearly income summary', function () {
   let nextYear: Awaited<ReturnType<typeof insertSalary>>;
 
   const payslipDocument = async (salaryId: number) => {
-    const salary = (await selectPayslipSalary(ctx.db, salaryId))!;
-    return {
-      salary,
-      worker: (await selectPayslipWorker(ctx.db, salary.workerUserId!))!,
-      employer: (await selectEmployerOn(ctx.db, salary.payoutDate))!,
-      yearToDate: await selectYearToDate(ctx.db, salary),
-    };
+    const { salary, worker, employer, yearToDate } = (await selectPayslipRecord(ctx.db, salaryId))!;
+    return { salary, worker: worker!, employer: employer!, yearToDate };
   };
 
   before(async () => {
@@ -122,6 +112,23 @@ describe('Payslips and the yearly income summary', function () {
       expect(text).to.include(
         `Hittills under 2026 Bruttolön ${kr(sum('gross_ore'))} Skatt ${kr(sum('tax_ore'))} Nettolön ${kr(sum('net_ore'))}`,
       );
+    });
+
+    it('when its record is read in one statement, then employer and worker are those the separate lookups give', async () => {
+      const record = (await selectPayslipRecord(ctx.db, anchor.id))!;
+      const employer = (await selectEmployerOn(ctx.db, record.salary.payoutDate))!;
+      expect(record.employer).to.deep.equal(
+        Object.fromEntries(Object.keys(record.employer!).map((column) => [column, employer[column as keyof typeof employer]])),
+      );
+      expect(Object.keys(record.employer!)).to.include.members([
+        'name',
+        'organisation_number',
+        'street_address',
+        'postal_code',
+        'city',
+      ]);
+      expect(record.worker).to.deep.equal(await selectPayslipWorker(ctx.db, work.workerId));
+      expect(record.salary).to.include({ id: anchor.id, workerUserId: work.workerId, payoutDate: '2026-04-30' });
     });
 
     it('when rendered, then no full personnummer is in it, only the birth date with four stars', async () => {

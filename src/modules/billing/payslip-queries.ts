@@ -75,20 +75,103 @@ interface SalaryRecord {
   assignment_title: string;
 }
 
-export async function selectPayslipSalary(db: DbOrTrx, salaryId: number): Promise<PayslipSalary | undefined> {
-  const row = (await db('salaries as s')
-    .join('invoices as i', 'i.id', 's.invoice_id')
-    .leftJoin('billing_bases as b', 'b.id', 'i.basis_id')
-    .leftJoin('assignments as a', 'a.id', 'b.assignment_id')
-    .where('s.id', salaryId)
-    .first(
-      's.*',
-      db.raw('coalesce(b.period_start, i.delivery_start) as period_start'),
-      db.raw('coalesce(b.period_end, i.delivery_end) as period_end'),
-      // An invoice issued without a basis still names what it was for.
-      db.raw(`coalesce(a.title, i.subject, '') as assignment_title`),
-    )) as SalaryRecord | undefined;
+/** Everything one payslip shows, read in one statement: the salary, its worker, employer and year so far. */
+export interface PayslipRecord {
+  salary: PayslipSalary;
+  /** Undefined when the worker's account is gone. */
+  worker: PayslipWorker | undefined;
+  /** The operator's settings on the payout date. */
+  employer: SellerRow | undefined;
+  /**
+   * Gross, tax and net of the worker's salaries paid out in the same year, up to and including this one (salaries
+   * paid the same day count in the order they were made).
+   */
+  yearToDate: YearToDate;
+}
+
+const SELLER_COLUMNS = [
+  'id',
+  'valid_from',
+  'name',
+  'organisation_number',
+  'vat_number',
+  'street_address',
+  'postal_code',
+  'city',
+  'bankgiro',
+  'f_tax_approved',
+  'fee_bp',
+  'payment_terms_days',
+  'invoice_series',
+  'email',
+] as const satisfies ReadonlyArray<keyof SellerRow>;
+
+type PayslipRecordRow = SalaryRecord & {
+  worker_found: boolean;
+  worker_name: string | null;
+  worker_birth_date: CalendarDate | null;
+  worker_coordination_number: boolean | null;
+  year_gross: string;
+  year_tax: string;
+  year_net: string;
+} & { [column in `employer_${(typeof SELLER_COLUMNS)[number]}`]: SellerRow[keyof SellerRow] | null };
+
+// A download is one statement, not four: payslips are fetched by the thousand when payroll's run is done.
+export async function selectPayslipRecord(db: DbOrTrx, salaryId: number): Promise<PayslipRecord | undefined> {
+  const { rows } = await db.raw<{ rows: PayslipRecordRow[] }>(
+    `SELECT s.*,
+       coalesce(b.period_start, i.delivery_start) AS period_start,
+       coalesce(b.period_end, i.delivery_end) AS period_end,
+       -- An invoice issued without a basis still names what it was for.
+       coalesce(a.title, i.subject, '') AS assignment_title,
+       u.id IS NOT NULL AS worker_found, u.name AS worker_name,
+       e.birth_date AS worker_birth_date, e.coordination_number AS worker_coordination_number,
+       ${SELLER_COLUMNS.map((column) => `o.${column} AS employer_${column}`).join(', ')},
+       y.gross AS year_gross, y.tax AS year_tax, y.net AS year_net
+     FROM salaries s
+     JOIN invoices i ON i.id = s.invoice_id
+     LEFT JOIN billing_bases b ON b.id = i.basis_id
+     LEFT JOIN assignments a ON a.id = b.assignment_id
+     LEFT JOIN users u ON u.id = s.worker_user_id
+     LEFT JOIN enterprise_accounts e ON e.user_id = s.worker_user_id
+     LEFT JOIN LATERAL (
+       SELECT * FROM operator_settings WHERE valid_from <= s.payout_date ORDER BY valid_from DESC LIMIT 1
+     ) o ON true
+     CROSS JOIN LATERAL (
+       SELECT coalesce(sum(gross_ore), 0) AS gross, coalesce(sum(tax_ore), 0) AS tax, coalesce(sum(net_ore), 0) AS net
+       FROM salaries
+       WHERE worker_user_id = s.worker_user_id
+         AND payout_date >= CAST(date_trunc('year', s.payout_date) AS date)
+         AND (payout_date, id) <= (s.payout_date, s.id)
+     ) y
+     WHERE s.id = ?`,
+    [salaryId],
+  );
+  const row = rows[0];
   if (!row) return undefined;
+  const employer =
+    row.employer_id === null
+      ? undefined
+      : (Object.fromEntries(SELLER_COLUMNS.map((column) => [column, row[`employer_${column}`]])) as unknown as SellerRow);
+  return {
+    salary: payslipSalaryOf(row),
+    worker: row.worker_found
+      ? {
+          name: row.worker_name!,
+          birthDate: row.worker_birth_date,
+          coordinationNumber: row.worker_coordination_number ?? false,
+        }
+      : undefined,
+    employer,
+    yearToDate: {
+      grossOre: oreFromDatabase(row.year_gross),
+      taxOre: oreFromDatabase(row.year_tax),
+      netOre: oreFromDatabase(row.year_net),
+    },
+  };
+}
+
+function payslipSalaryOf(row: SalaryRecord): PayslipSalary {
   return {
     id: row.id,
     workerUserId: row.worker_user_id,
@@ -123,27 +206,6 @@ export async function selectPayslipWorker(db: DbOrTrx, userId: number): Promise<
     .first('u.name', 'e.birth_date', 'e.coordination_number')) as
     { name: string; birth_date: CalendarDate | null; coordination_number: boolean | null } | undefined;
   return row && { name: row.name, birthDate: row.birth_date, coordinationNumber: row.coordination_number ?? false };
-}
-
-/**
- * Gross, tax and net of the worker's salaries paid out in the same year as `salary`, up to and including it
- * (salaries paid the same day count in the order they were made).
- */
-export async function selectYearToDate(
-  db: DbOrTrx,
-  salary: Pick<PayslipSalary, 'id' | 'workerUserId' | 'payoutDate'>,
-): Promise<YearToDate> {
-  const yearStart = `${salary.payoutDate.slice(0, 4)}-01-01`;
-  const sums = (await db('salaries')
-    .where({ worker_user_id: salary.workerUserId })
-    .where('payout_date', '>=', yearStart)
-    .whereRaw('(payout_date, id) <= (?::date, ?)', [salary.payoutDate, salary.id])
-    .first(
-      db.raw('coalesce(sum(gross_ore), 0) as gross'),
-      db.raw('coalesce(sum(tax_ore), 0) as tax'),
-      db.raw('coalesce(sum(net_ore), 0) as net'),
-    )) as { gross: string; tax: string; net: string };
-  return { grossOre: oreFromDatabase(sums.gross), taxOre: oreFromDatabase(sums.tax), netOre: oreFromDatabase(sums.net) };
 }
 
 /** The operator's settings on the payout date: the employer the payslip names. */

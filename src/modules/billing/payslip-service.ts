@@ -13,10 +13,9 @@ import {
 } from './payslip-pdf.js';
 import {
   selectEmployerOn,
-  selectPayslipSalary,
+  selectPayslipRecord,
   selectPayslipWorker,
   selectWorkerSalaries,
-  selectYearToDate,
   type SalaryListRow,
 } from './payslip-queries.js';
 
@@ -42,14 +41,14 @@ export async function getWorkerPayslips(db: DbOrTrx, actor: Actor, currentYear: 
 
 export async function getPayslipPdf(db: DbOrTrx, actor: Actor, salaryId: number): Promise<{ filename: string; body: Buffer }> {
   if (actor.userId === undefined) throw new AppError('unauthenticated', 'Log in first');
-  const salary = Number.isSafeInteger(salaryId) ? await selectPayslipSalary(db, salaryId) : undefined;
-  if (!salary || salary.workerUserId === null || !can(actor, 'billing.viewWorker', { workerId: salary.workerUserId }))
+  const record = Number.isSafeInteger(salaryId) ? await selectPayslipRecord(db, salaryId) : undefined;
+  if (
+    !record ||
+    record.salary.workerUserId === null ||
+    !can(actor, 'billing.viewWorker', { workerId: record.salary.workerUserId })
+  )
     throw notFound();
-  const [worker, employer, yearToDate] = await Promise.all([
-    selectPayslipWorker(db, salary.workerUserId),
-    selectEmployerOn(db, salary.payoutDate),
-    selectYearToDate(db, salary),
-  ]);
+  const { salary, worker, employer, yearToDate } = record;
   // A salary is only made under operator settings, so both are there unless the data is broken.
   if (!worker || !employer) throw new Error(`Salary ${salary.id} lacks its worker or the operator's settings`);
   return { filename: payslipFilename(salary), body: await payslipPdf({ salary, worker, employer, yearToDate }) };

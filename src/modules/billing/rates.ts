@@ -2,7 +2,12 @@ import type { CalendarDate } from '../../platform/calendar.js';
 import type { DbOrTrx } from '../../platform/db.js';
 import { ore } from '../../platform/money.js';
 import type { PayrollRates } from './calculation.js';
-import { selectContributionRatesOn, selectFeeBpOn, selectPayrollParametersOn } from './rates-queries.js';
+import {
+  selectContributionRatesOn,
+  selectFeeBpOn,
+  selectPayrollParametersOn,
+  type ContributionRateRow,
+} from './rates-queries.js';
 
 // The rates in force on a payout date, read from the dated rows, for calculateSalary (calculation.ts).
 
@@ -29,6 +34,18 @@ export async function loadPayrollRates(db: DbOrTrx, payoutDate: CalendarDate): P
     selectContributionRatesOn(db, payoutDate),
     selectPayrollParametersOn(db, payoutDate),
   ]);
+  return payrollRatesFrom(payoutDate, rows, parameters);
+}
+
+/**
+ * The rates of `payoutDate` from the rows valid on it (as rates-queries.ts selects them, or the salary job's
+ * statement that reads them with its locks); NoRatesError when a general rate or a parameter is missing.
+ */
+export function payrollRatesFrom(
+  payoutDate: CalendarDate,
+  rows: readonly ContributionRateRow[],
+  parameters: ReadonlyMap<string, number>,
+): PayrollRates {
   if (!rows.some((row) => row.minAge === null && row.maxAge === null))
     throw new NoRatesError(payoutDate, 'general employer contribution rate');
   const parameter = (name: string): number => {

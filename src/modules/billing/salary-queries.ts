@@ -3,6 +3,7 @@ import type { DbOrTrx } from '../../platform/db.js';
 import { oreFromDatabase, type Ore } from '../../platform/money.js';
 import type { SalaryCalculation } from './calculation.js';
 import type { TaxMode } from './account-queries.js';
+import type { ContributionRateRow } from './rates-queries.js';
 
 // Salaries (one per fully paid invoice) and their payout. The migrations 202612061400 and 202612061601 explain
 // the columns; a salary row is never changed except to forget its worker and to be marked paid once.
@@ -20,8 +21,36 @@ export interface SalaryInvoice {
   feeBp: number;
 }
 
-/** Locks the invoice (not a credit note) for the transaction: one salary run per invoice at a time. */
-export async function lockSalaryInvoice(trx: DbOrTrx, invoiceId: number): Promise<SalaryInvoice | undefined> {
+/** What the salary needs of the worker's enterprise account. */
+export interface SalaryAccount {
+  birthDate: CalendarDate;
+  taxMode: TaxMode;
+  ownTaxBp: number | null;
+}
+
+/** What a salary run reads under its locks, in one statement. */
+export interface SalaryRunStart {
+  invoice: SalaryInvoice;
+  /** Undefined when the invoice has no worker or the worker has no enterprise account. */
+  account: SalaryAccount | undefined;
+  salaryExists: boolean;
+  /** The contribution rows valid on the payout date (as selectContributionRatesOn reads them). */
+  contributionRates: ContributionRateRow[];
+  /** Each payroll parameter's value on the payout date (as selectPayrollParametersOn reads them). */
+  payrollParameters: Map<string, number>;
+}
+
+/**
+ * Locks the invoice (not a credit note) and then its worker's enterprise account for the transaction: one salary
+ * run per invoice and one per worker at a time, so each sees the month's and year's earlier pay (read by a later
+ * statement: this one's snapshot is older than the locks it may wait for). Reads in the same round trip whether the
+ * invoice has its salary and the rates of the payout date. Undefined when there is no such invoice.
+ */
+export async function lockSalaryRun(
+  trx: DbOrTrx,
+  invoiceId: number,
+  payoutDate: CalendarDate,
+): Promise<SalaryRunStart | undefined> {
   const { rows } = await trx.raw<{
     rows: Array<{
       id: number;
@@ -31,21 +60,46 @@ export async function lockSalaryInvoice(trx: DbOrTrx, invoiceId: number): Promis
       amount_excl_vat_ore: string;
       expenses_ore: string;
       fee_bp: number;
+      account_user_id: number | null;
+      birth_date: CalendarDate | null;
+      tax_mode: TaxMode | null;
+      own_tax_bp: number | null;
+      salary_exists: boolean;
+      contribution_rates: ContributionRateRow[] | null;
+      payroll_parameters: Record<string, number> | null;
     }>;
   }>(
-    `SELECT i.id, i.series, i.number, i.worker_user_id, s.fee_bp,
-       i.amount_excl_vat_ore + COALESCE((SELECT sum(c.amount_excl_vat_ore) FROM invoices c WHERE c.credits_invoice_id = i.id), 0)
-         AS amount_excl_vat_ore,
-       i.expenses_ore + COALESCE((SELECT sum(c.expenses_ore) FROM invoices c WHERE c.credits_invoice_id = i.id), 0)
-         AS expenses_ore
-     FROM invoices i JOIN operator_settings s ON s.id = i.operator_settings_id
-     WHERE i.id = ? AND i.kind = 'invoice'
-     FOR UPDATE OF i`,
-    [invoiceId],
+    `WITH invoice AS (
+       SELECT i.id, i.series, i.number, i.worker_user_id, s.fee_bp,
+         i.amount_excl_vat_ore + COALESCE((SELECT sum(c.amount_excl_vat_ore) FROM invoices c WHERE c.credits_invoice_id = i.id), 0)
+           AS amount_excl_vat_ore,
+         i.expenses_ore + COALESCE((SELECT sum(c.expenses_ore) FROM invoices c WHERE c.credits_invoice_id = i.id), 0)
+           AS expenses_ore
+       FROM invoices i JOIN operator_settings s ON s.id = i.operator_settings_id
+       WHERE i.id = :invoiceId AND i.kind = 'invoice'
+       FOR UPDATE OF i
+     ), account AS (
+       SELECT user_id, birth_date, tax_mode, own_tax_bp FROM enterprise_accounts
+       WHERE user_id = (SELECT worker_user_id FROM invoice)
+       FOR UPDATE
+     )
+     SELECT invoice.*, account.user_id AS account_user_id, account.birth_date, account.tax_mode, account.own_tax_bp,
+       EXISTS (SELECT 1 FROM salaries WHERE invoice_id = :invoiceId) AS salary_exists,
+       -- The rows selectContributionRatesOn and selectPayrollParametersOn (rates-queries.ts) read, valid on the date.
+       (SELECT json_agg(json_build_object('validFrom', valid_from, 'validTo', valid_to, 'minAge', min_age, 'maxAge', max_age,
+                                          'rateBp', rate_bp, 'monthlyCapOre', monthly_cap_ore) ORDER BY id)
+        FROM employer_contribution_rates
+        WHERE valid_from <= :payoutDate AND (valid_to IS NULL OR valid_to >= :payoutDate)) AS contribution_rates,
+       (SELECT json_object_agg(name, value)
+        FROM (SELECT DISTINCT ON (name) name, value FROM payroll_parameters
+              WHERE valid_from <= :payoutDate ORDER BY name, valid_from DESC) latest) AS payroll_parameters
+     FROM invoice LEFT JOIN account ON true`,
+    { invoiceId, payoutDate },
   );
   const row = rows[0];
-  return (
-    row && {
+  if (!row) return undefined;
+  return {
+    invoice: {
       id: row.id,
       series: row.series,
       number: row.number,
@@ -53,30 +107,13 @@ export async function lockSalaryInvoice(trx: DbOrTrx, invoiceId: number): Promis
       amountExclVatOre: oreFromDatabase(row.amount_excl_vat_ore),
       expensesOre: oreFromDatabase(row.expenses_ore),
       feeBp: row.fee_bp,
-    }
-  );
-}
-
-/** What the salary needs of the worker's enterprise account. */
-export interface SalaryAccount {
-  birthDate: CalendarDate;
-  taxMode: TaxMode;
-  ownTaxBp: number | null;
-}
-
-/**
- * Locks the worker's enterprise account for the transaction: salaries of one worker are computed one at a time,
- * so each sees the month's and year's earlier pay. Undefined when the worker has no account.
- */
-export async function lockSalaryAccount(trx: DbOrTrx, userId: number): Promise<SalaryAccount | undefined> {
-  return trx('enterprise_accounts')
-    .where('user_id', userId)
-    .forUpdate()
-    .first<SalaryAccount | undefined>('birth_date as birthDate', 'tax_mode as taxMode', 'own_tax_bp as ownTaxBp');
-}
-
-export async function salaryExistsFor(db: DbOrTrx, invoiceId: number): Promise<boolean> {
-  return (await db('salaries').where('invoice_id', invoiceId).first('id')) !== undefined;
+    },
+    account:
+      row.account_user_id === null ? undefined : { birthDate: row.birth_date!, taxMode: row.tax_mode!, ownTaxBp: row.own_tax_bp },
+    salaryExists: row.salary_exists,
+    contributionRates: row.contribution_rates ?? [],
+    payrollParameters: new Map(Object.entries(row.payroll_parameters ?? {})),
+  };
 }
 
 /** The worker's gross pay with a payout date in the month and in the year of `payoutDate`. */

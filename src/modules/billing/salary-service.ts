@@ -12,13 +12,11 @@ import { notify } from '../notifications/index.js';
 import { recordAudit } from './audit.js';
 import { calculateSalary, SalaryInputError, taxRateFor } from './calculation.js';
 import { invoiceLabel, invoicePaidJob, requirePayroll } from './payments-service.js';
-import { loadPayrollRates } from './rates.js';
+import { payrollRatesFrom } from './rates.js';
 import {
   insertSalary,
-  lockSalaryAccount,
-  lockSalaryInvoice,
+  lockSalaryRun,
   markSalariesPaid,
-  salaryExistsFor,
   selectGrossPaidEarlier,
   selectUnpaidSalaries,
   type UnpaidSalary,
@@ -45,22 +43,22 @@ export async function runSalary(db: Db, log: Logger, invoiceId: number, payoutDa
   return inTransaction(
     db,
     async (trx): Promise<SalaryRun> => {
-      const invoice = await lockSalaryInvoice(trx, invoiceId);
-      if (!invoice) {
+      const run = await lockSalaryRun(trx, invoiceId, payoutDate);
+      if (!run) {
         log.warn({ invoiceId }, 'Salary not computed: no such invoice');
         return { skipped: 'noInvoice' };
       }
+      const { invoice, account } = run;
       if (invoice.workerUserId === null) {
         log.warn({ invoiceId }, 'Salary not computed: the worker’s account is deleted');
         return { skipped: 'noWorker' };
       }
-      const account = await lockSalaryAccount(trx, invoice.workerUserId);
       if (!account) {
         log.warn({ invoiceId }, 'Salary not computed: the worker has no enterprise account');
         return { skipped: 'noAccount' };
       }
-      if (await salaryExistsFor(trx, invoiceId)) return { skipped: 'exists' };
-      const rates = await loadPayrollRates(trx, payoutDate);
+      if (run.salaryExists) return { skipped: 'exists' };
+      const rates = payrollRatesFrom(payoutDate, run.contributionRates, run.payrollParameters);
       const earlier = await selectGrossPaidEarlier(trx, invoice.workerUserId, payoutDate);
       const taxBp = taxRateFor(account, rates);
       let calculation;

@@ -37,7 +37,8 @@ export const pdfContentType = 'application/pdf';
 // documents built side by side never use a font at the same moment.
 let parsedFonts: { regular: fontkit.Font; bold: fontkit.Font } | undefined;
 function fonts() {
-  const parse = (file: string) => withoutCharacterlessGlyphs(fontkit.create(fs.readFileSync(file)) as fontkit.Font);
+  const parse = (file: string) =>
+    withGlyphsEncodedOnce(withoutCharacterlessGlyphs(fontkit.create(fs.readFileSync(file)) as fontkit.Font));
   parsedFonts ??= { regular: parse(pdfFonts.regular), bold: parse(pdfFonts.bold) };
   return parsedFonts;
 }
@@ -59,6 +60,87 @@ function withoutCharacterlessGlyphs(font: fontkit.Font): fontkit.Font {
     const glyph = getGlyph(id, codePoints);
     delete shared._glyphs[id];
     return glyph;
+  };
+  return font;
+}
+
+/** A glyph as every subset embeds it: its outline's bytes, the glyphs it is composed of, its metrics. */
+interface EmbeddedGlyph {
+  bytes: Uint8Array;
+  /** A composed glyph's parts: their glyph ids and where in `bytes` each id is written. */
+  components: Array<{ glyphID: number; pos: number }> | undefined;
+  advance: number;
+  bearing: number;
+}
+
+interface TrueTypeSubset {
+  glyf: Uint8Array[];
+  loca: { offsets: number[] };
+  hmtx: { metrics: Array<{ advance: number; bearing: number }> };
+  offset: number;
+  includeGlyph(glyphId: number): number;
+  _addGlyph(glyphId: number): number;
+}
+
+/**
+ * Each document embeds the subset of the glyphs it uses, and fontkit's subsetter decoded every one of those glyphs'
+ * outlines again for each document (most of a payslip's font embedding). A glyph's bytes, parts and metrics never
+ * change, so they are taken from the font once per process (at most the font's few thousand glyphs, a few hundred
+ * kilobytes); each subset still numbers its glyphs in the order the document uses them and writes its composed
+ * glyphs' part ids anew, as fontkit's own `_addGlyph` does. Fonts with variations or CFF outlines (not ours) keep
+ * fontkit's own path.
+ */
+function withGlyphsEncodedOnce(font: fontkit.Font): fontkit.Font {
+  const shared = font as unknown as {
+    _variationProcessor?: unknown;
+    directory: { tables: Record<string, unknown> };
+    loca: { offsets: number[] };
+    _getTableStream(tag: string): { pos: number; readBuffer(length: number): Uint8Array };
+    getGlyph(id: number): fontkit.Glyph;
+    createSubset(): TrueTypeSubset;
+  };
+  if (shared._variationProcessor || shared.directory.tables['CFF ']) return font;
+  const embedded = new Map<number, EmbeddedGlyph>();
+  const embeddedGlyph = (glyphId: number): EmbeddedGlyph => {
+    let known = embedded.get(glyphId);
+    if (known) return known;
+    const glyph = shared.getGlyph(glyphId) as unknown as {
+      _decode(): { numberOfContours: number; components?: Array<{ glyphID: number; pos: number }> } | null;
+      _getMetrics(): { leftBearing: number };
+      advanceWidth: number;
+    };
+    const outline = glyph._decode();
+    const start = shared.loca.offsets[glyphId]!;
+    const stream = shared._getTableStream('glyf');
+    stream.pos += start;
+    known = {
+      bytes: new Uint8Array(stream.readBuffer(shared.loca.offsets[glyphId + 1]! - start)),
+      components:
+        outline && outline.numberOfContours < 0 ? outline.components!.map(({ glyphID, pos }) => ({ glyphID, pos })) : undefined,
+      advance: glyph.advanceWidth,
+      bearing: glyph._getMetrics().leftBearing,
+    };
+    embedded.set(glyphId, known);
+    return known;
+  };
+  const createSubset = shared.createSubset.bind(shared);
+  shared.createSubset = () => {
+    const subset = createSubset();
+    subset._addGlyph = (glyphId) => {
+      const glyph = embeddedGlyph(glyphId);
+      let bytes = glyph.bytes;
+      if (glyph.components) {
+        bytes = new Uint8Array(glyph.bytes);
+        const view = new DataView(bytes.buffer);
+        for (const component of glyph.components) view.setUint16(component.pos, subset.includeGlyph(component.glyphID));
+      }
+      subset.glyf.push(bytes);
+      subset.loca.offsets.push(subset.offset);
+      subset.hmtx.metrics.push({ advance: glyph.advance, bearing: glyph.bearing });
+      subset.offset += bytes.length;
+      return subset.glyf.length - 1;
+    };
+    return subset;
   };
   return font;
 }
@@ -152,6 +234,35 @@ const rule = '#c9d2cd';
 
 const swedishPageLabel = (page: number, pageCount: number) => `Sida ${page} av ${pageCount}`;
 
+interface PdfkitWriter {
+  write(chunk: unknown): void;
+}
+
+let referencesWriteLatin1 = false;
+
+/**
+ * pdfkit turns every line it writes (the file's own lines and each line of a page's drawing operators, thousands a
+ * document) into bytes one character at a time in JavaScript, and hands the stream plain Uint8Arrays that it then
+ * copies into Buffers. Node's latin1 encoding makes the same bytes (each character's low byte) natively, as Buffers.
+ * The document's own writer is replaced per document; the objects' writer (a class pdfkit does not export, reached
+ * through the document's root object) once per process.
+ */
+function writeTextAsLatin1(doc: PDFKit.PDFDocument): void {
+  const internals = doc as unknown as { _write(data: unknown): void; _offset: number; _root: PdfkitWriter };
+  internals._write = (data) => {
+    const bytes = data instanceof Uint8Array ? data : Buffer.from(`${String(data)}\n`, 'latin1');
+    doc.push(bytes);
+    internals._offset += bytes.length;
+  };
+  if (referencesWriteLatin1) return;
+  const reference = Object.getPrototypeOf(internals._root) as PdfkitWriter;
+  const write = reference.write;
+  reference.write = function (this: PdfkitWriter, chunk) {
+    write.call(this, chunk instanceof Uint8Array ? chunk : Buffer.from(`${String(chunk)}\n`, 'latin1'));
+  };
+  referencesWriteLatin1 = true;
+}
+
 export function createPdf(options: PdfOptions): PdfBuilder {
   const doc = new PDFDocument({
     size: 'A4',
@@ -183,6 +294,7 @@ export function createPdf(options: PdfOptions): PdfBuilder {
   (doc as unknown as { _font: { layoutCache: LayoutCache } })._font.layoutCache = caches.regular;
   doc.fontSize(fontSizes.body).fillColor(ink);
 
+  writeTextAsLatin1(doc);
   const chunks: Buffer[] = [];
   const finished = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import * as fontkit from 'fontkit';
+import fs from 'node:fs';
+import { inflateSync } from 'node:zlib';
 import { getDocumentProxy, extractText } from 'unpdf';
 import { createPdf, pdfFonts } from '../../../src/platform/documents/pdf.js';
 
@@ -58,6 +61,26 @@ describe('platform/documents/pdf', () => {
       const bytes = await (weight === 'bold' ? later.heading('Faktura A-5') : later.paragraph('Faktura A-5')).toBuffer();
       expect((await readPdf(bytes)).pages.join('\n'), weight).to.include('Faktura A-5');
     }
+  });
+
+  it('when later documents embed glyphs the process has embedded before, then the font file is fontkit’s own subset', async () => {
+    // pdf.ts decodes each glyph once per process; a document must still embed exactly what fontkit's subsetter makes
+    // from a freshly opened font (composed letters included: Á is A and an accent, renumbered in each subset).
+    const text = 'Áilu Ŋuolla i Čeavččageađge betalar 1 234,50 kr';
+    const render = () => createPdf({ title: 'T', author: 'X' }).paragraph(text).toBuffer();
+    await render();
+    const raw = (await render()).toString('latin1');
+    const embedded = [...raw.matchAll(/\/FontFile2 (\d+) 0 R/g)].map(([, id]) => {
+      const stream = new RegExp(`\n${id} 0 obj\n[\\s\\S]*?\nstream\n([\\s\\S]*?)\nendstream`).exec(raw)!;
+      return inflateSync(Buffer.from(stream[1]!, 'latin1'));
+    });
+    const fresh = fontkit.create(fs.readFileSync(pdfFonts.regular)) as fontkit.Font;
+    const subset = fresh.createSubset();
+    // pdfkit lays text out word by word, each with the space after it, and numbers glyphs as it meets them.
+    for (const words of [text, 'Sida 1 av 1'])
+      for (const word of words.match(/[^ ]* |[^ ]+$/g)!)
+        for (const glyph of fresh.layout(word).glyphs) subset.includeGlyph(glyph);
+    expect(embedded.some((font) => font.equals(Buffer.from(subset.encode())))).to.equal(true);
   });
 
   it('when the PDF is written, then Noto Sans regular and bold are embedded and no built-in font is used', async () => {
