@@ -69,6 +69,7 @@ const ACCESS: Record<string, Rule> = {
   // Only ever the asker's own CV, and nobody here has one: 404 for every user.
   'GET /konto/profil/cv': { visitor: 'login', others: '404' },
   'POST /konto/profil/cv': { visitor: '401', others: 'ok' }, // 400: no file
+  'GET /konto/profil/cv/ta-bort': { visitor: 'login', others: 'ok' }, // 303 to the profile without a CV
   'POST /konto/profil/cv/ta-bort': { visitor: '401', others: 'ok' },
   'GET /konto/mina-uppgifter.json': loggedIn,
   'POST /konto/ta-bort': { visitor: '401', others: 'ok' }, // 400: the empty form has no password
@@ -97,6 +98,12 @@ const ACCESS: Record<string, Rule> = {
   'POST /organisationer/:slug/medlemmar/bjud-in': { visitor: '401', memberA: 'ok', admin: 'ok', others: '403' },
   // :inviteId and :userId below name organisation B's invite and member under organisation A's path
   // (see params): another organisation's object is a 404 for the allowed roles; others are refused first.
+  'GET /organisationer/:slug/medlemmar/inbjudningar/:inviteId/aterkalla': {
+    visitor: 'login',
+    memberA: '404',
+    admin: '404',
+    others: '403',
+  },
   'POST /organisationer/:slug/medlemmar/inbjudningar/:inviteId/aterkalla': {
     visitor: '401',
     memberA: '404',
@@ -146,6 +153,7 @@ const ACCESS: Record<string, Rule> = {
   'POST /konto/bevakningar/ny': { visitor: '401', others: 'ok' }, // 400: the empty form
   'GET /konto/bevakningar/:savedSearchId/redigera': { visitor: 'login', resident: 'ok', others: '404' },
   'POST /konto/bevakningar/:savedSearchId/redigera': { visitor: '401', resident: 'ok', others: '404' },
+  'GET /konto/bevakningar/:savedSearchId/ta-bort': { visitor: 'login', resident: 'ok', others: '404' },
   'POST /konto/bevakningar/:savedSearchId/ta-bort': { visitor: '401', resident: 'ok', others: '404' },
   'GET /bevakningar/avsluta': everyone,
   'POST /bevakningar/avsluta': everyone,
@@ -199,6 +207,7 @@ const ACCESS: Record<string, Rule> = {
   },
   'GET /organisationer/:slug/fakturaunderlag': { visitor: 'login', memberA: 'ok', others: '403' },
   'GET /organisationer/:slug/fakturaunderlag/:basisId': { visitor: 'login', memberA: 'ok', others: '403' },
+  'GET /organisationer/:slug/fakturaunderlag/:basisId/godkann': { visitor: 'login', memberA: 'ok', others: '403' },
   'POST /organisationer/:slug/fakturaunderlag/:basisId/godkann': { visitor: '401', memberA: 'ok', others: '403' },
   'POST /organisationer/:slug/fakturaunderlag/:basisId/bestrid': { visitor: '401', memberA: 'ok', others: '403' },
   // Payroll's queue: payroll staff only, no such place for anyone else. Payroll's empty forms are 400s;

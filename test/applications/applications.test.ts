@@ -670,7 +670,10 @@ describe('Applications', function () {
       await createApplication(ctx.db, { assignmentId: id, applicantId: otherResident.id, status: 'shortlisted' });
       await createApplication(ctx.db, { assignmentId: id, applicantId: memberB.id, status: 'withdrawn' });
       const page = await memberA.agent.get(`/organisationer/${orgA.slug}/uppdrag`).expect(200);
-      expect(page.text).to.include(`href="${listPath(id)}">Intresseanmälningar: 2 (varav 1 nya)</a>`);
+      const card = page.text.slice(page.text.indexOf('>Räknat uppdrag</a>')).split('</article>')[0]!;
+      expect(card).to.include('<span class="badge badge-info">1 ny intresseanmälan</span>');
+      expect(card).to.include(`href="${listPath(id)}">Läs den nya intresseanmälan<`);
+      expect(card).to.include(`href="${listPath(id)}">Intresseanmälningar: 2<`);
     });
   });
 });

@@ -514,13 +514,27 @@ describe('Billing bases', function () {
       expect(page.text).to.contain(escaped(formatMoney(ore(75_000)))); // VAT
       expect(page.text).not.to.contain('Skatteavdrag');
       expect(page.text).not.to.contain('Utbetalning till dig');
-      expect(page.text).to.contain(`action="${orgPath(basisId)}/godkann"`);
+      expect(page.text).to.contain(`href="${orgPath(basisId)}/godkann"`);
       expect(page.text).to.contain(`action="${orgPath(basisId)}/bestrid"`);
+    });
+
+    it('when a member opens the approval, then a confirmation step names the invoice it sends and posts to the approval; once approved, it leads back to the basis', async () => {
+      const { basisId } = await submittedBasis();
+      const confirm = await member.agent.get(`${orgPath(basisId)}/godkann`).expect(200);
+      expect(confirm.text).to.contain(`action="${orgPath(basisId)}/godkann"`);
+      expect(confirm.text).to.contain(escaped(formatMoney(ore(375_000))));
+      expect(confirm.text).to.contain('kan bara rättas med en kreditfaktura');
+      expect(confirm.text).to.contain(`href="${orgPath(basisId)}"`);
+      expect((await ctx.db('billing_bases').where('id', basisId).first()).status).to.equal('submitted');
+      await postForm(member, `${orgPath(basisId)}/godkann`).expect(303);
+      const after = await member.agent.get(`${orgPath(basisId)}/godkann`).expect(303);
+      expect(after.headers.location).to.equal(orgPath(basisId));
     });
 
     it('when a draft is asked for by the organisation, then it does not exist for them', async () => {
       const { basisId } = await savedBasis();
       await member.agent.get(orgPath(basisId)).expect(404);
+      await member.agent.get(`${orgPath(basisId)}/godkann`).expect(404);
       await postForm(member, `${orgPath(basisId)}/godkann`).expect(404);
       const list = await member.agent.get(`/organisationer/${organisation.slug}/fakturaunderlag`).expect(200);
       expect(list.text).not.to.contain(`href="${orgPath(basisId)}"`);
@@ -651,7 +665,7 @@ describe('Billing bases', function () {
 
     it('when anyone but the organisation’s members asks its pages, approval or dispute, then 403 (visitors the login), and nothing changes', async () => {
       const { applicationId, basisId } = await submittedBasis();
-      const paths = [`/organisationer/${organisation.slug}/fakturaunderlag`, orgPath(basisId)];
+      const paths = [`/organisationer/${organisation.slug}/fakturaunderlag`, orgPath(basisId), `${orgPath(basisId)}/godkann`];
       for (const [name, client] of Object.entries({ worker, ...others() })) {
         for (const path of paths) expect((await client.agent.get(path)).status, `${name} GET ${path}`).to.equal(403);
         expect((await postForm(client, `${orgPath(basisId)}/godkann`)).status, `${name} approve`).to.equal(403);

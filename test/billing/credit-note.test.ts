@@ -105,7 +105,7 @@ describe('Credit notes issued by payroll', function () {
       expect(res.text).to.include('<input type="hidden" name="reason" value="Fel timpris på fakturan">');
       expect(res.text).to.include('<input type="hidden" name="step" value="confirm">');
       expect(res.text).to.include('<button type="submit" class="danger">Kreditera fakturan</button>');
-      expect(res.text).to.include(`<a href="${invoicePath(invoiceId)}">Avbryt, kreditera inte</a>`);
+      expect(res.text).to.include(`<a class="confirm-back" href="${invoicePath(invoiceId)}">Avbryt, kreditera inte</a>`);
       expect(await creditNotesOf(invoiceId)).to.have.length(0);
       expect(await statusOf(invoiceId)).to.equal('unpaid');
     });

@@ -106,7 +106,7 @@ describe('Operator settings: dated versions kept by platform admins', () => {
 
     const page = await admin.agent.get('/admin/operator?done=added').expect(200);
     expect(page.text).to.include('Den nya versionen är sparad.');
-    expect(page.text).to.include('(gäller i dag)');
+    expect(page.text).to.include('<span class="badge badge-success">Gäller i dag</span>');
     expect(page.text).to.include('6,5 %').and.include('30 dagar');
     expect(page.text).to.include(`${BANKGIRO.slice(0, -4)}-${BANKGIRO.slice(-4)}`);
     // The form starts from the version in force.
@@ -136,8 +136,8 @@ describe('Operator settings: dated versions kept by platform admins', () => {
     expect(await operatorSettingsOn(ctx.db, addDays(today, -1))).to.equal(undefined);
 
     const page = await admin.agent.get('/admin/operator').expect(200);
-    const upcoming = page.text.indexOf('(kommande)');
-    const inForce = page.text.indexOf('(gäller i dag)');
+    const upcoming = page.text.indexOf('<span class="badge badge-info">Kommande</span>');
+    const inForce = page.text.indexOf('<span class="badge badge-success">Gäller i dag</span>');
     expect(upcoming).to.be.greaterThan(-1);
     expect(inForce).to.be.greaterThan(upcoming); // newest first
     expect(page.text).to.include('value="Testoperatören AB"'); // prefilled from today's version, not the upcoming one

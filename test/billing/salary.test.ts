@@ -310,8 +310,19 @@ describe('Salaries', () => {
       expect((await salaryOf(invoice.id)).paid_on).to.equal(null);
     });
 
-    it('when payroll marks the salary paid, then it leaves the list, the day is kept and the worker is told', async () => {
-      const res = await markPaid(payroll, { salary: [String(salaryId)], paidOn: todayInStockholm() }).expect(303);
+    it('when payroll marks the salary paid, then a confirmation step comes first, and then it leaves the list, the day is kept and the worker is told', async () => {
+      const confirmation = await markPaid(payroll, { salary: [String(salaryId)], paidOn: todayInStockholm() }).expect(200);
+      expect(confirmation.text)
+        .to.include('Markera 1 lön som utbetald?')
+        .and.include(`Åsa Ŋuolla: ${formatMoney(ore(2_002_800))} (faktura P1-${invoice.number})`)
+        .and.include('name="confirmed" value="ja"')
+        .and.include(`name="salary" value="${salaryId}"`)
+        .and.include('Ja, markera lönen som utbetald');
+      expect((await salaryOf(invoice.id)).paid_on, 'asking pays nothing').to.equal(null);
+      expect(await noticesOf(worker.id, 'salary_paid')).to.have.length(0);
+      const res = await markPaid(payroll, { salary: [String(salaryId)], paidOn: todayInStockholm(), confirmed: 'ja' }).expect(
+        303,
+      );
       expect(res.headers.location).to.equal('/lon/loner?done=paid&count=1');
       expect((await salaryOf(invoice.id)).paid_on).to.equal(todayInStockholm());
       const page = await payroll.agent.get('/lon/loner?done=paid&count=1').expect(200);
@@ -331,6 +342,13 @@ describe('Salaries', () => {
         400,
       );
       expect(res.text).to.include('En av de valda lönerna finns inte längre i listan.');
+      // Confirmed all the same (a second tab): the change itself refuses, all or nothing.
+      const confirmed = await markPaid(payroll, {
+        salary: [String(salaryId), String(otherId)],
+        paidOn: todayInStockholm(),
+        confirmed: 'ja',
+      }).expect(400);
+      expect(confirmed.text).to.include('En av de valda lönerna finns inte längre i listan.');
       expect((await salaryOf(other.id)).paid_on).to.equal(null);
       expect(await noticesOf(worker.id, 'salary_paid')).to.have.length(1);
     });

@@ -45,11 +45,13 @@ describe('Browser: the associations’ way in', function () {
     await page.keyboard.press('Enter');
     await page.waitForURL(browser.baseUrl + '/lagg-ut-uppdrag');
     await page.getByRole('heading', { name: 'Lägg ut uppdrag', level: 1 }).waitFor();
-    const steps = await page.locator('ol.way-in-steps h3').allTextContents();
+    const steps = await page.locator('ol.timeline .timeline-label').allTextContents();
     expect(steps).to.deep.equal(['Skapa ett konto', 'Registrera organisationen', 'Lägg ut det första uppdraget']);
     await page.getByRole('heading', { name: 'Så går granskningen till' }).waitFor();
     expect(await page.getByText('Granskningen görs oftast inom en arbetsdag.').count()).to.equal(1);
-    expect(await page.getByRole('main').getByRole('link', { name: 'Skapa konto' }).getAttribute('href')).to.equal('/registrera');
+    expect(await page.getByRole('main').getByRole('link', { name: 'Skapa konto' }).getAttribute('href')).to.equal(
+      '/registrera?next=%2Flagg-ut-uppdrag',
+    );
     expect(await accessibilityViolations(page), 'the guide for a visitor').to.deep.equal([]);
     await screenshots(page, 'associations-way-in-visitor');
 
@@ -60,7 +62,7 @@ describe('Browser: the associations’ way in', function () {
     await page.getByRole('button', { name: 'Logga in' }).press('Enter');
     await page.waitForURL(browser.baseUrl + '/lagg-ut-uppdrag');
     await page.getByRole('button', { name: 'Logga ut' }).waitFor();
-    expect(await page.locator('li[aria-current="step"] h3').textContent()).to.equal('Registrera organisationen');
+    expect(await page.locator('li[aria-current="step"] .timeline-label').textContent()).to.equal('Registrera organisationen');
     expect(await accessibilityViolations(page), 'the guide, logged in').to.deep.equal([]);
     await screenshots(page, 'associations-way-in-no-organisation');
 

@@ -68,7 +68,7 @@ describe('Browser: activate → billing basis with a receipt → approve → inv
     // --- … writes the billing basis, adds a receipt and sends it ------------------------------
     await workerPage.goto(`${base}/konto/fakturaunderlag`);
     await accessible(workerPage);
-    await clickAndLoad(workerPage.getByRole('link', { name: 'Röja sly längs skoterleden' }));
+    await clickAndLoad(workerPage.getByRole('link', { name: 'Röja sly längs skoterleden', exact: true }));
     expect(workerPage.url()).to.equal(`${base}/konto/fakturaunderlag/${applicationId}`);
     await accessible(workerPage);
     await workerPage.getByLabel('Första dagen').fill('2026-03-02');
@@ -78,7 +78,7 @@ describe('Browser: activate → billing basis with a receipt → approve → inv
     expect(await workerPage.locator('#line1Rate').inputValue()).to.equal('250,00'); // from the assignment
     await workerPage.getByRole('button', { name: 'Spara och visa beräkningen' }).click();
     await workerPage.waitForURL(/done=saved/);
-    await workerPage.getByRole('heading', { name: 'Beräkning' }).waitFor();
+    await workerPage.getByRole('heading', { name: 'Beräkning', exact: true }).waitFor();
     await accessible(workerPage);
 
     await workerPage.getByLabel('Vad utlägget gäller').fill('Kedjeolja');
@@ -102,6 +102,10 @@ describe('Browser: activate → billing basis with a receipt → approve → inv
     await clickAndLoad(memberPage.getByRole('link', { name: /^Vera Arbetare/ }));
     expect(await memberPage.textContent('main')).to.contain('Kedjeolja');
     await accessible(memberPage);
+    // Approving sends an invoice: the header's primary action leads to a confirmation step first.
+    await clickAndLoad(memberPage.getByRole('link', { name: 'Godkänn och fakturera' }).first());
+    expect(memberPage.url()).to.match(/\/godkann$/);
+    await accessible(memberPage);
     await memberPage.getByRole('button', { name: 'Godkänn och fakturera' }).click();
     await memberPage.waitForURL(/done=approved/);
     await accessible(memberPage);
@@ -115,7 +119,7 @@ describe('Browser: activate → billing basis with a receipt → approve → inv
     await accessible(memberPage);
     const [download] = await Promise.all([
       memberPage.waitForEvent('download'),
-      memberPage.getByRole('link', { name: /^Ladda ner/ }).click(),
+      memberPage.getByRole('link', { name: /^Ladda ner faktura .* att betala$/ }).click(),
     ]);
     const pdf = await fs.readFile((await download.path())!);
     expect(pdf.subarray(0, 5).toString('latin1')).to.equal('%PDF-');

@@ -152,8 +152,16 @@ describe('Browser: payment → salary → payout → payslip → employer declar
     await payrollPage.keyboard.press('ControlOrMeta+A');
     await payrollPage.keyboard.type(today);
     await payrollPage.keyboard.press('Enter');
+    // Marking paid cannot be undone: a confirmation step names the salary and the total first.
+    await payrollPage.getByRole('heading', { name: 'Markera 1 lön som utbetald?' }).waitFor();
+    expect(folded(await payrollPage.textContent('main'))).to.contain(`Vera Arbetare: ${kr(salary.net_ore)}`);
+    await accessible(payrollPage);
+    await payrollPage.getByRole('button', { name: 'Ja, markera lönen som utbetald' }).focus();
+    await payrollPage.keyboard.press('Enter');
     await payrollPage.waitForURL(/\/lon\/loner\?done=paid&count=1$/);
-    expect(folded(await payrollPage.getByRole('status').textContent())).to.equal('1 lön är markerad som utbetald.');
+    expect(folded(await payrollPage.getByRole('status').locator('.notice-heading').textContent())).to.equal(
+      '1 lön är markerad som utbetald.',
+    );
     expect(await payrollPage.textContent('main')).to.contain('Det finns inga löner att betala ut.');
     await accessible(payrollPage);
     expect((await ctx.db('salaries').where('id', salary.id).first('paid_on')).paid_on).to.equal(today);

@@ -68,7 +68,7 @@ describe('Browser: trust signals, plain excerpts and privacy by default', functi
     await clickAndLoad(card.getByRole('link', { name: 'Kusfors byaförening' }));
     expect(new URL(page.url()).pathname).to.equal(`/organisationer/${verifiedSlug}`);
     await page.getByRole('heading', { name: 'Kusfors byaförening', level: 1 }).waitFor();
-    expect(await page.locator('.assignment-org .tag-verified').innerText()).to.equal('Verifierad');
+    expect(await page.locator('.page-header .badge-success').innerText()).to.equal('Verifierad');
     expect(await page.getByText('Ej verifierad').count()).to.equal(0);
     await noViolations(page, 'the organisation page');
 
@@ -163,8 +163,8 @@ describe('Browser: trust signals, plain excerpts and privacy by default', functi
     const adminPage = await browser.newPage();
     await logInWithForm(adminPage, browser.baseUrl, admin.email);
     await adminPage.goto(`${browser.baseUrl}/admin`);
-    const entry = adminPage.locator('li', { hasText: 'kusfors  byaförening' });
-    expect(await entry.innerText()).to.contain(`Lycksele, org.nr ${number}`);
+    const entry = adminPage.locator('tr', { hasText: 'kusfors  byaförening' });
+    expect(await entry.locator('td').allInnerTexts()).to.include.members(['Lycksele', `org.nr ${number}`]);
     await noViolations(adminPage, 'the admin overview');
   });
 });

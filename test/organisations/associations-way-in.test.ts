@@ -50,14 +50,21 @@ describe('Associations: the way in, and the notices after review', () => {
       const res = await request(ctx.app).get('/lagg-ut-uppdrag').expect(200);
       expect(res.headers['cache-control']).to.equal('no-store');
       expect(res.text).to.contain('<a href="/lagg-ut-uppdrag" aria-current="page">Lägg ut uppdrag</a>');
-      const steps = [...res.text.matchAll(/<h3>([^<]+)<\/h3>/g)].map((match) => match[1]);
+      const steps = [...res.text.matchAll(/<span class="timeline-label">([^<]+)<\/span>/g)].map((match) => match[1]);
       expect(steps).to.deep.equal(['Skapa ett konto', 'Registrera organisationen', 'Lägg ut det första uppdraget']);
       expect(res.text).to.contain('Så går granskningen till');
       expect(res.text).to.contain('väntar varje uppdrag ni publicerar på att en administratör hos oss godkänner det');
       expect(res.text).to.contain('Granskningen görs oftast inom en arbetsdag');
-      expect(res.text).to.contain('<a class="button-link" href="/registrera">Skapa konto</a>');
+      // Both come back here: sign-up after the e-mail is confirmed and the first login (see accounts' sign-up tests).
+      expect(res.text).to.contain(
+        '<a class="button-link page-header-primary" href="/registrera?next=%2Flagg-ut-uppdrag">Skapa konto</a>',
+      );
       expect(res.text).to.contain('href="/logga-in?next=%2Flagg-ut-uppdrag">Logga in</a>');
-      expect(res.text).to.not.contain('aria-current="step"'); // a visitor has done nothing yet
+      // A visitor has done nothing yet: the account is the step at hand.
+      expect(res.text).to.not.contain('timeline-done');
+      expect(res.text).to.match(
+        /<li class="timeline-step timeline-current" aria-current="step">\s*<span class="timeline-label">Skapa ett konto<\/span>/,
+      );
     });
 
     it('when a visitor logs in from it, then the login returns to it', async () => {
@@ -78,10 +85,14 @@ describe('Associations: the way in, and the notices after review', () => {
       const client = await logInAs(ctx.app, user.email);
       const res = await client.agent.get('/lagg-ut-uppdrag').expect(200);
       expect(res.text).to.match(
-        /<li aria-current="step">\s*<h3>Registrera organisationen<\/h3>\s*<p class="tag tag-warning">Nästa steg<\/p>/,
+        /<li class="timeline-step timeline-current" aria-current="step">\s*<span class="timeline-label">Registrera organisationen<\/span>\s*<span class="timeline-state">Nu<\/span>/,
       );
-      expect(res.text).to.match(/<h3>Skapa ett konto<\/h3>\s*<p class="tag">Klart<\/p>/);
-      expect(res.text).to.contain('<a class="button-link" href="/organisationer/ny">Registrera organisationen</a>');
+      expect(res.text).to.match(
+        /<li class="timeline-step timeline-done">\s*<span class="timeline-label">Skapa ett konto<\/span>\s*<span class="timeline-state">Klart<\/span>/,
+      );
+      expect(res.text).to.contain(
+        '<a class="button-link page-header-primary" href="/organisationer/ny">Registrera organisationen</a>',
+      );
       expect(res.text).to.contain('Be en av dess administratörer bjuda in dig');
       expect(res.text).to.not.contain('href="/registrera">Skapa konto</a>');
       // The button leads to a form this person may use.
@@ -118,13 +129,14 @@ describe('Associations: the way in, and the notices after review', () => {
       expect(res.text).to.contain('Vilken organisation lägger ut uppdraget?');
       const verifiedSlug = await slugOf(verified.id);
       const unverifiedSlug = await slugOf(unverified.id);
-      expect(res.text).to.contain(`<a href="/organisationer/${verifiedSlug}/uppdrag/nytt">Verifierade byalaget</a>`);
-      expect(res.text).to.match(
-        new RegExp(
-          `<a href="/organisationer/${unverifiedSlug}/uppdrag/nytt">Nya idrottsföreningen</a>\\s*<span class="hint">\\(ej verifierad`,
-        ),
-      );
-      expect(res.text).to.not.match(new RegExp(`${verifiedSlug}/uppdrag/nytt">Verifierade byalaget</a>\\s*<span`));
+      const card = (slug: string) =>
+        res.text.slice(res.text.indexOf(`<a href="/organisationer/${slug}/uppdrag/nytt">`)).split('</article>')[0]!;
+      expect(card(verifiedSlug)).to.contain('>Verifierade byalaget</a>').and.contain('Verifierad: uppdraget publiceras direkt.');
+      expect(card(unverifiedSlug))
+        .to.contain('>Nya idrottsföreningen</a>')
+        .and.contain('<span class="badge badge-warning">Ej verifierad</span>')
+        .and.contain('ej verifierad: uppdraget granskas innan det publiceras');
+      expect(card(verifiedSlug)).to.not.contain('ej verifierad');
     });
 
     it('when a name carries markup, then the choice shows it escaped', async () => {

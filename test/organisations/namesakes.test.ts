@@ -144,7 +144,8 @@ describe('Organisations with the same name', () => {
       form({ name: 'Tvillingbyns förening', organisationNumber: other, municipality: '2481' }),
     ).expect(303);
     const page = await admin.agent.get('/admin').expect(200);
-    expect(page.text).to.contain(`Malå, org.nr ${formatOrganisationNumber(digits)}`);
-    expect(page.text).to.contain(`Lycksele, org.nr ${formatOrganisationNumber(other)}`);
+    // A row per organisation: its municipality and number in cells of their own.
+    expect(page.text).to.match(new RegExp(`<td>Malå</td>\\s*<td>org.nr ${formatOrganisationNumber(digits)}</td>`));
+    expect(page.text).to.match(new RegExp(`<td>Lycksele</td>\\s*<td>org.nr ${formatOrganisationNumber(other)}</td>`));
   });
 });

@@ -1105,9 +1105,15 @@ describe('Organisations', () => {
       expect(res.headers['cache-control']).to.equal('no-store');
       expect(res.text).to.contain(`<a href="/organisationer/${one.slug}">${one.name}</a>`);
       expect(res.text).to.contain(`<a href="/organisationer/${two.slug}">${two.name}</a>`);
-      expect(res.text).to.contain('(Administratör)');
-      expect(res.text).to.contain('(Medlem, ej verifierad)');
-      expect(res.text.match(/href="\/organisationer\/testforeningen-/g)).to.have.length(2);
+      const card = (slug: string) =>
+        res.text.slice(res.text.indexOf(`<a href="/organisationer/${slug}">`)).split('</article>')[0]!;
+      expect(card(one.slug))
+        .to.contain('<span class="badge badge-neutral">Administratör</span>')
+        .and.contain('<span class="badge badge-success">Verifierad</span>');
+      expect(card(two.slug))
+        .to.contain('<span class="badge badge-neutral">Medlem</span>')
+        .and.contain('<span class="badge badge-warning">Ej verifierad</span>');
+      expect(res.text.match(/<h2 class="card-title"><a href="\/organisationer\/testforeningen-/g)).to.have.length(2);
     });
 
     it('when a user has none, then the page says so and offers to create one', async () => {

@@ -223,6 +223,7 @@ describe('Saved searches', function () {
       expect(list.text).to.not.include('Min egen');
       await other.agent.get(`/konto/bevakningar/${id}/redigera`).expect(404);
       await post(other, `/konto/bevakningar/${id}/redigera`, { name: 'Kapad', frequency: 'off' }).expect(404);
+      await other.agent.get(`/konto/bevakningar/${id}/ta-bort`).expect(404);
       await post(other, `/konto/bevakningar/${id}/ta-bort`).expect(404);
       await member.agent.get(`/konto/bevakningar/${id}/redigera`).expect(404);
       expect(await ctx.db('saved_searches').where('id', id).first('name', 'frequency')).to.deep.equal({
@@ -245,8 +246,17 @@ describe('Saved searches', function () {
       expect(rows.map((row) => [row.name, row.query, row.frequency])).to.deep.equal([['Min export', 'q=ved', 'daily']]);
     });
 
-    it('when the owner deletes a saved search, then it is gone', async () => {
-      const id = await createSavedSearch(ctx.db, { userId: residentId });
+    it('when the owner deletes a saved search, then a confirmation step names it first, and then it is gone', async () => {
+      const id = await createSavedSearch(ctx.db, { userId: residentId, name: 'Ved <b>och</b> skog' });
+      const list = await resident.agent.get('/konto/bevakningar').expect(200);
+      expect(list.text)
+        .to.include(`href="/konto/bevakningar/${id}/ta-bort"`)
+        .and.not.include(`action="/konto/bevakningar/${id}/ta-bort"`);
+      const confirmation = await resident.agent.get(`/konto/bevakningar/${id}/ta-bort`).expect(200);
+      expect(confirmation.text)
+        .to.include('Vill du ta bort bevakningen Ved &lt;b&gt;och&lt;/b&gt; skog?')
+        .and.include(`action="/konto/bevakningar/${id}/ta-bort"`);
+      expect(await savedOf(residentId)).to.have.length(1); // asking deletes nothing
       const res = await post(resident, `/konto/bevakningar/${id}/ta-bort`).expect(303);
       expect(res.headers.location).to.equal('/konto/bevakningar?done=deleted');
       expect(await savedOf(residentId)).to.have.length(0);

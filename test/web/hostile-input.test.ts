@@ -384,10 +384,12 @@ const GETS: Record<string, { as: Role; query: string[] }> = {
   'GET /uppdrag': { as: 'visitor', query: ['page', 'perPage'] }, // and the search form's fields
   'GET /': { as: 'visitor', query: ['lang'] }, // lang is read on every page
   'GET /uppdrag/:ref': { as: 'resident', query: [] },
-  'GET /registrera': { as: 'visitor', query: [] },
+  'GET /registrera': { as: 'visitor', query: ['next'] },
   'GET /logga-in': { as: 'visitor', query: ['next'] },
   'GET /verifiera-epost': { as: 'visitor', query: ['token'] },
   'GET /konto': { as: 'resident', query: [] },
+  'GET /konto/profil/cv/ta-bort': { as: 'resident', query: [] },
+  'GET /konto/bevakningar/:savedSearchId/ta-bort': { as: 'resident', query: [] },
   'GET /glomt-losenord': { as: 'visitor', query: [] },
   'GET /aterstall-losenord': { as: 'visitor', query: ['token'] },
   'GET /bekrafta-ny-epost': { as: 'visitor', query: ['token'] },
@@ -406,12 +408,14 @@ const GETS: Record<string, { as: Role; query: string[] }> = {
   'GET /organisationer/:slug/redigera': { as: 'member', query: ['done'] },
   'GET /organisationer/:slug/logo': { as: 'visitor', query: ['v'] },
   'GET /organisationer/:slug/medlemmar': { as: 'member', query: ['done'] },
+  'GET /organisationer/:slug/medlemmar/inbjudningar/:inviteId/aterkalla': { as: 'member', query: [] },
   'GET /organisationer/:slug/uppdrag': { as: 'member', query: ['done'] },
   'GET /organisationer/:slug/uppdrag/nytt': { as: 'member', query: [] },
   'GET /organisationer/:slug/uppdrag/:assignmentId/redigera': { as: 'member', query: ['done'] },
   'GET /organisationer/:slug/uppdrag/:assignmentId/forhandsgranska': { as: 'member', query: [] },
   'GET /organisationer/:slug/uppdrag/:assignmentId/avbryt': { as: 'member', query: [] },
   'GET /organisationer/:slug/uppdrag/:assignmentId/ta-bort': { as: 'member', query: [] },
+  'GET /organisationer/:slug/fakturaunderlag/:basisId/godkann': { as: 'member', query: [] },
   'GET /organisationer/:slug/uppdrag/:assignmentId/klar': { as: 'member', query: [] },
   'GET /organisationer/:slug/medlemmar/:userId/ta-bort': { as: 'member', query: [] },
   'GET /ansokningar/:applicationId/omdome': { as: 'resident', query: ['done'] },
@@ -550,9 +554,9 @@ describe('Hostile input: every field of every form and query', function () {
     const open = await createTestAssignment(ctx.db, { organisationId: orgA.id });
     const draft = await createTestAssignment(ctx.db, { organisationId: orgA.id, status: 'draft' });
     const done = await createTestAssignment(ctx.db, { organisationId: orgA.id });
-    await createTestAssignment(ctx.db, { organisationId: unverified.id, status: 'draft' }).then((id) =>
-      ctx.db('assignments').where('id', id).update({ status: 'pending_review' }),
-    );
+    // Waiting for review: the admin's review page (approve, send back) shows only for such an assignment.
+    const pending = await createTestAssignment(ctx.db, { organisationId: unverified.id, status: 'draft' });
+    await ctx.db('assignments').where('id', pending).update({ status: 'pending_review' });
     const reportedAssignment = await createTestAssignment(ctx.db, { organisationId: reported.id });
     await createReport(ctx.db, { assignmentId: reportedAssignment, details: 'Ser ut som bluff.' });
     const hidden = await createTestAssignment(ctx.db, { organisationId: reported.id });
@@ -643,7 +647,7 @@ describe('Hostile input: every field of every form and query', function () {
     Object.assign(params, {
       ':ref': [String(applied), String(open)],
       ':slug': [slugA],
-      ':assignmentId': [String(draft), String(applied)],
+      ':assignmentId': [String(draft), String(applied), String(pending)],
       ':applicationId': [String(application), String(completed), String(draftBasis.applicationId)],
       ':savedSearchId': [String(savedSearch)],
       ':notificationId': [String(notification.id)],

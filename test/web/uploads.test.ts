@@ -408,8 +408,15 @@ describe('Uploads: organisation logo and resident CV', function () {
       expect(await filesOnDisk()).to.deep.equal([second]);
     });
 
-    it('when the CV is removed, then the file and its metadata are gone', async () => {
+    it('when the CV is removed, then a confirmation step comes first, and then the file and its metadata are gone', async () => {
+      const noCv = await resident.agent.get('/konto/profil/cv/ta-bort').expect(303);
+      expect(noCv.headers.location).to.equal('/konto/profil');
       await uploadCv(resident, minimalPdf()).expect(303);
+      const profile = await resident.agent.get('/konto/profil').expect(200);
+      expect(profile.text).to.include('href="/konto/profil/cv/ta-bort"').and.not.include('action="/konto/profil/cv/ta-bort"');
+      const confirmation = await resident.agent.get('/konto/profil/cv/ta-bort').expect(200);
+      expect(confirmation.text).to.include('Vill du ta bort ditt CV?').and.include('action="/konto/profil/cv/ta-bort"');
+      expect((await cvRow(resident.id)).cv_key).to.not.equal(null); // asking removes nothing
       const res = await removeCv(resident);
       expect(res.headers.location).to.equal('/konto/profil?done=cvRemoved');
       expect(await cvRow(resident.id)).to.deep.equal({ cv_key: null, cv_size: null, cv_uploaded_at: null });

@@ -7,6 +7,7 @@ import { noStore } from '../../web/cache.js';
 import { formBody, orFormAgain, refusedWith } from '../../web/forms.js';
 import { authorize } from '../access/index.js';
 import { recommendedAssignments } from '../saved-searches/index.js';
+import { getDashboard } from './dashboard.js';
 import { authenticateLocal, logIn, logOut } from '../../web/auth.js';
 import { renewCsrfToken } from '../../web/csrf.js';
 import { sessionCookieName } from '../../web/session.js';
@@ -41,6 +42,22 @@ export function safeReturnPath(value: unknown): string {
   return typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) && value.length <= 500 && !hasForbiddenCharacters(value)
     ? value
     : '/';
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    /** Where a person who signed up from a guide (/lagg-ut-uppdrag) continues after the first login. */
+    signUpReturnPath?: string;
+  }
+}
+
+/**
+ * Sign-up → the mail's link → login is one journey in one browser: a same-site `next` given to sign-up is kept in
+ * the session and used by the login that follows (only a same-site path: safeReturnPath; never an open redirect).
+ */
+function rememberSignUpReturn(req: Request, value: unknown): void {
+  const path = safeReturnPath(value);
+  if (path !== '/') req.session.signUpReturnPath = path;
 }
 
 /** The service refuses the input of these forms with a 400 and its field messages. */
@@ -96,12 +113,14 @@ export function accountRoutes(deps: AppDeps): Router {
     },
   });
 
-  router.get('/registrera', noStore, (_req, res) => {
+  router.get('/registrera', noStore, (req, res) => {
+    rememberSignUpReturn(req, req.query.next);
     res.render('accounts/sign-up', signUpView(deps, {}, {}));
   });
 
   router.post('/registrera', noStore, signUpLimit, async (req, res) => {
     const body = formBody(req);
+    rememberSignUpReturn(req, body.next);
     const again = (error: AppError) => ({ view: 'accounts/sign-up', locals: signUpView(deps, body, error.fields) });
     await orFormAgain(res, refusedInput, again, async () => {
       await signUp(
@@ -125,7 +144,9 @@ export function accountRoutes(deps: AppDeps): Router {
   });
 
   router.post('/logga-in', noStore, loginPerAddress, loginPerAccount, async (req, res) => {
-    const next = safeReturnPath(req.body?.next);
+    const asked = safeReturnPath(req.body?.next);
+    // Read before logIn regenerates the session; a return path the form names wins.
+    const next = asked === '/' ? (req.session.signUpReturnPath ?? '/') : asked;
     const user = await authenticateLocal(deps.auth, req);
     if (!user) {
       req.log.info({ event: 'login_failed' }, 'Login failed');
@@ -168,8 +189,11 @@ export function accountRoutes(deps: AppDeps): Router {
   });
 
   router.get('/konto', noStore, async (req, res) => {
-    authorize(req.actor, 'account.view');
-    res.render('accounts/account', { recommended: await recommendedAssignments(deps.db, req.actor) });
+    const [dashboard, recommended] = await Promise.all([
+      getDashboard(deps.db, req.actor),
+      recommendedAssignments(deps.db, req.actor),
+    ]);
+    res.render('accounts/account', { dashboard, recommended });
   });
 
   router.use(securityRoutes(deps));

@@ -410,3 +410,71 @@ export async function unreadMessageTotal(db: DbOrTrx, userId: number): Promise<n
   };
   return rows[0]?.unread ?? 0;
 }
+
+export interface ApplicationsDashboard {
+  /** Accepted work whose assignment is not completed, cancelled or expired yet, the soonest start first. */
+  upcomingWork: Array<{ applicationId: number; assignmentTitle: string; organisationName: string; startsOn: string | null }>;
+  /** The person's own applications still waiting for the organisation's answer (sent or shortlisted). */
+  awaitingAnswer: number;
+  /** Threads (as applicant or as a member) with messages by others the person has not read. */
+  unreadThreads: Array<{ applicationId: number; assignmentTitle: string; unread: number }>;
+  /** Applications sent to assignments of the person's organisations that nobody has shortlisted or answered yet. */
+  newApplications: Array<{
+    organisationSlug: string;
+    organisationName: string;
+    assignmentId: number;
+    assignmentTitle: string;
+    count: number;
+  }>;
+}
+
+/** What waits for the person in applications and their threads, for "Mitt konto" (only their own and their organisations'). */
+export async function selectApplicationsDashboard(db: DbOrTrx, userId: number): Promise<ApplicationsDashboard> {
+  const [upcomingWork, awaiting, unreadThreads, newApplications] = await Promise.all([
+    db('applications as ap')
+      .join('assignments as a', 'a.id', 'ap.assignment_id')
+      .join('organisations as o', 'o.id', 'a.organisation_id')
+      .where({ 'ap.applicant_id': userId, 'ap.status': 'accepted' })
+      .whereIn('a.status', ['published', 'closed', 'assigned'])
+      .orderBy([
+        { column: 'a.starts_on', order: 'asc', nulls: 'last' },
+        { column: 'ap.id', order: 'asc' },
+      ])
+      .limit(20)
+      .select({ applicationId: 'ap.id', assignmentTitle: 'a.title', organisationName: 'o.name', startsOn: 'a.starts_on' }),
+    db('applications as ap')
+      .join('assignments as a', 'a.id', 'ap.assignment_id')
+      .where('ap.applicant_id', userId)
+      .whereIn('ap.status', ['submitted', 'shortlisted'])
+      .whereIn('a.status', ['published', 'closed'])
+      .count<{ count: string }[]>({ count: '*' }),
+    db.raw(
+      `SELECT m.application_id AS "applicationId", a.title AS "assignmentTitle", count(*)::int AS unread ${UNREAD_FROM}
+       GROUP BY m.application_id, a.title ORDER BY max(m.id) DESC LIMIT 20`,
+      { userId },
+    ),
+    db('applications as ap')
+      .join('assignments as a', 'a.id', 'ap.assignment_id')
+      .join('organisations as o', 'o.id', 'a.organisation_id')
+      .join('organisation_members as om', 'om.organisation_id', 'a.organisation_id')
+      .where({ 'om.user_id': userId, 'ap.status': 'submitted' })
+      .whereIn('a.status', ['published', 'closed'])
+      .groupBy('o.slug', 'o.name', 'a.id', 'a.title')
+      .orderByRaw('min(ap.created_at) ASC')
+      .limit(20)
+      .select({ organisationSlug: 'o.slug', organisationName: 'o.name', assignmentId: 'a.id', assignmentTitle: 'a.title' })
+      .select(db.raw('count(*)::int AS count')),
+  ]);
+  return {
+    upcomingWork: upcomingWork as ApplicationsDashboard['upcomingWork'],
+    awaitingAnswer: Number(awaiting[0]?.count ?? 0),
+    unreadThreads: (unreadThreads as { rows: ApplicationsDashboard['unreadThreads'] }).rows.map((row) => ({
+      ...row,
+      applicationId: Number(row.applicationId),
+    })),
+    newApplications: (newApplications as ApplicationsDashboard['newApplications']).map((row) => ({
+      ...row,
+      assignmentId: Number(row.assignmentId),
+    })),
+  };
+}

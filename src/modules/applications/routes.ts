@@ -5,6 +5,7 @@ import { noStore } from '../../web/cache.js';
 import { formBody, formErrorOr, orFormAgain } from '../../web/forms.js';
 import { doneParam, idParam } from '../../web/params.js';
 import { assignmentPath, excerpt, getPublicAssignment, assignmentRefParam, PUBLIC_STATUSES } from '../assignments/index.js';
+import { selectApplicationBilling, type ApplicationBilling } from '../billing/index.js';
 import { feedbackAboutResident, feedbackPath } from '../feedback/index.js';
 import { unreadMessageCounts } from './messages.js';
 import { emptyApplyForm, type DeclineForm } from './schemas.js';
@@ -35,6 +36,51 @@ const DONE = new Set(['sent', 'withdrawn', 'shortlisted', 'submitted', 'accepted
 /** A refusal with a message of its own for the reader (see service.ts). */
 const readableRefusal = (error: unknown): error is AppError =>
   error instanceof AppError && error.message.startsWith('applications.errors.');
+
+type TimelineStepKey = 'sent' | 'shortlisted' | 'accepted' | 'declined' | 'withdrawn' | 'completed' | 'billed' | 'paid';
+interface TimelineStep {
+  key: TimelineStepKey;
+  state: 'done' | 'current' | 'upcoming' | 'skipped';
+  date?: Date | string;
+}
+
+/**
+ * Where the application stands: sent → shortlisted → accepted → completed → billed (the basis approved, the invoice
+ * issued) → paid (the salary paid out). The latest step reached is the current one (the view says what happens
+ * next there). The applicant is not told about the shortlist (applicantStatus in the locale files), so their
+ * timeline leaves that step out; volunteer work is never billed or paid.
+ */
+function applicationTimeline(
+  { application, assignment, isMember }: Awaited<ReturnType<typeof getApplicationPage>>,
+  billing: ApplicationBilling | undefined,
+): TimelineStep[] {
+  const ended = application.status === 'declined' || application.status === 'withdrawn';
+  const accepted = application.status === 'accepted';
+  const completed = accepted && assignment.status === 'completed';
+  const billed = completed && billing?.basisStatus === 'approved';
+  const paid = billed && Boolean(billing?.salaryPaidOn);
+  const reached: Array<[TimelineStepKey, boolean, (Date | string | null | undefined)?]> = [
+    ['sent', true, application.createdAt],
+    ...(isMember ? [['shortlisted', application.status === 'shortlisted' || accepted] as [TimelineStepKey, boolean]] : []),
+    ...(ended
+      ? [[application.status, true, application.decidedAt ?? application.updatedAt] as [TimelineStepKey, boolean, Date]]
+      : []),
+    ['accepted', accepted, application.decidedAt],
+    ['completed', completed, billing?.completedAt],
+    ...(billing?.volunteer
+      ? []
+      : ([
+          ['billed', billed, billing?.invoiceDate ?? billing?.basisApprovedAt],
+          ['paid', paid, billing?.salaryPaidOn],
+        ] as Array<[TimelineStepKey, boolean, string | Date | null | undefined]>)),
+  ];
+  const current = reached.map(([, done]) => done).lastIndexOf(true);
+  return reached.map(([key, done, date], index) => ({
+    key,
+    state: index === current ? 'current' : done ? 'done' : ended ? 'skipped' : 'upcoming',
+    ...(done && date ? { date } : {}),
+  }));
+}
 
 /** Where a decision was taken: the applicant list, or the application's own page. */
 const fromList = (req: Request) => formBody(req).from === 'list';
@@ -86,8 +132,12 @@ export function applicationRoutes(deps: AppDeps): Router {
     const page = await getApplicationPage(deps.db, req.actor, idParam(req, 'applicationId'));
     const publicAssignment = !page.assignment.hidden && (PUBLIC_STATUSES as readonly string[]).includes(page.assignment.status);
     const unread = await unreadMessageCounts(deps.db, req.actor.userId!, [page.application.id]);
+    const billing =
+      page.application.status === 'accepted' ? await selectApplicationBilling(deps.db, page.application.id) : undefined;
     return {
       ...page,
+      timeline: applicationTimeline(page, billing),
+      billing,
       unreadMessages: unread.get(page.application.id) ?? 0,
       // What other organisations said about the applicant belongs to the profile: shown only with it.
       residentFeedback: page.profile ? await feedbackAboutResident(deps.db, page.application.applicantId) : undefined,
@@ -212,7 +262,16 @@ export function applicationRoutes(deps: AppDeps): Router {
       req.actor.userId!,
       list.applications.map((application) => application.id),
     );
-    return { ...list, done: doneParam(req, DONE), problem, excerpt, unread };
+    // ApplicantList does not say whether moderators hid the assignment; then this link answers 404.
+    const publicAssignment = (PUBLIC_STATUSES as readonly string[]).includes(list.assignment.status);
+    return {
+      ...list,
+      done: doneParam(req, DONE),
+      problem,
+      excerpt,
+      unread,
+      assignmentUrl: publicAssignment ? assignmentPath(list.assignment) : undefined,
+    };
   };
 
   router.get('/organisationer/:slug/uppdrag/:assignmentId/ansokningar', noStore, async (req, res) => {

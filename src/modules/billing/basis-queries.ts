@@ -1,4 +1,4 @@
-import type { CalendarDate } from '../../platform/calendar.js';
+import { SQL_TODAY_IN_STOCKHOLM, type CalendarDate } from '../../platform/calendar.js';
 import type { DbOrTrx } from '../../platform/db.js';
 import { oreFromDatabase, type Ore } from '../../platform/money.js';
 
@@ -415,5 +415,101 @@ export async function selectReceipt(
       status: 'b.status',
       storageKey: 'x.receipt_storage_key',
       contentType: 'x.receipt_content_type',
+    });
+}
+
+export interface BillingDashboard {
+  /** The worker's completed paid work whose basis is not written, not sent or was disputed. */
+  basesToFill: Array<{ applicationId: number; assignmentTitle: string; status: BasisStatus | null }>;
+  /** The worker's salaries paid out in the last 30 days. */
+  newPayslips: number;
+  /** Per organisation of the member: bases sent to it and waiting for approval, and its unpaid invoices. */
+  organisations: Array<{ organisationSlug: string; organisationName: string; basesToApprove: number; unpaidInvoices: number }>;
+  /** Payroll only (zero for others): payments that found no invoice, invoices not paid yet, salaries not paid out. */
+  unmatchedPayments: number;
+  invoicesAwaitingPayment: number;
+  salariesToPay: number;
+}
+
+/** What waits for the person in billing and payroll, for "Mitt konto": only their own work and organisations'. */
+export async function selectBillingDashboard(
+  db: DbOrTrx,
+  userId: number,
+  { payroll }: { payroll: boolean },
+): Promise<BillingDashboard> {
+  const count = async (query: ReturnType<DbOrTrx['table']>) =>
+    Number((await query.count<{ count: string }[]>({ count: '*' }))[0]?.count ?? 0);
+  const [basesToFill, newPayslips, organisations, unmatchedPayments, invoicesAwaitingPayment, salariesToPay] = await Promise.all([
+    db('applications as ap')
+      .join('assignments as a', 'a.id', 'ap.assignment_id')
+      .leftJoin('billing_bases as b', 'b.application_id', 'ap.id')
+      .where({ 'ap.applicant_id': userId, 'ap.status': 'accepted', 'a.status': 'completed' })
+      .whereNot('a.compensation_type', 'volunteer')
+      .where((query) => query.whereNull('b.id').orWhereIn('b.status', ['draft', 'disputed']))
+      .orderBy([
+        { column: 'a.completed_at', order: 'asc', nulls: 'last' },
+        { column: 'ap.id', order: 'asc' },
+      ])
+      .limit(20)
+      .select({ applicationId: 'ap.id', assignmentTitle: 'a.title', status: 'b.status' }),
+    count(
+      db('salaries').where('worker_user_id', userId).whereNotNull('paid_on').whereRaw(`paid_on > ${SQL_TODAY_IN_STOCKHOLM} - 30`),
+    ),
+    db('organisation_members as om')
+      .join('organisations as o', 'o.id', 'om.organisation_id')
+      .where('om.user_id', userId)
+      .orderBy('o.name')
+      .select({
+        organisationSlug: 'o.slug',
+        organisationName: 'o.name',
+        basesToApprove: db.raw(
+          `(SELECT count(*)::int FROM billing_bases b WHERE b.organisation_id = o.id AND b.status = 'submitted')`,
+        ),
+        unpaidInvoices: db.raw(
+          `(SELECT count(*)::int FROM invoices i WHERE i.organisation_id = o.id AND i.kind = 'invoice' AND i.status IN ('unpaid', 'collection'))`,
+        ),
+      }),
+    payroll ? count(db('payments').whereNull('invoice_id')) : 0,
+    payroll ? count(db('invoices').where('kind', 'invoice').whereIn('status', ['unpaid', 'collection'])) : 0,
+    payroll ? count(db('salaries').whereNull('paid_on')) : 0,
+  ]);
+  return {
+    basesToFill: basesToFill as BillingDashboard['basesToFill'],
+    newPayslips,
+    organisations: (organisations as BillingDashboard['organisations']).filter(
+      (row) => row.basesToApprove > 0 || row.unpaidInvoices > 0,
+    ),
+    unmatchedPayments,
+    invoicesAwaitingPayment,
+    salariesToPay,
+  };
+}
+
+/** How far billing has come for one application: for its timeline (billed = basis approved, paid = salary paid out). */
+export interface ApplicationBilling {
+  completedAt: Date | null;
+  basisStatus: BasisStatus | null;
+  basisSubmittedAt: Date | null;
+  basisApprovedAt: Date | null;
+  invoiceDate: CalendarDate | null;
+  salaryPaidOn: CalendarDate | null;
+  volunteer: boolean;
+}
+
+export async function selectApplicationBilling(db: DbOrTrx, applicationId: number): Promise<ApplicationBilling | undefined> {
+  return db('applications as ap')
+    .join('assignments as a', 'a.id', 'ap.assignment_id')
+    .leftJoin('billing_bases as b', 'b.application_id', 'ap.id')
+    .where('ap.id', applicationId)
+    .first({
+      completedAt: 'a.completed_at',
+      basisStatus: 'b.status',
+      basisSubmittedAt: 'b.submitted_at',
+      basisApprovedAt: 'b.approved_at',
+      invoiceDate: db.raw(`(SELECT min(i.invoice_date) FROM invoices i WHERE i.basis_id = b.id AND i.kind = 'invoice')`),
+      salaryPaidOn: db.raw(
+        `(SELECT max(s.paid_on) FROM salaries s JOIN invoices i ON i.id = s.invoice_id WHERE i.basis_id = b.id)`,
+      ),
+      volunteer: db.raw(`a.compensation_type = 'volunteer'`),
     });
 }

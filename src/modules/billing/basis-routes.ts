@@ -119,6 +119,7 @@ function organisationView(
     errors: extras.errors ?? {},
     done: extras.done,
     problem: extras.problem,
+    basisPath: path,
     approveAction: `${path}/godkann`,
     disputeAction: `${path}/bestrid`,
     receiptPath,
@@ -229,6 +230,16 @@ export function billingBasisRoutes(deps: AppDeps): Router {
   router.get('/organisationer/:slug/fakturaunderlag/:basisId', noStore, async (req, res) => {
     const page = await getOrganisationBasisPage(deps.db, req.actor, req.params.slug, idParam(req, 'basisId'));
     res.render('billing/basis-organisation', organisationView(res, page, { done: doneParam(req, ORGANISATION_DONE) }));
+  });
+
+  // Approving issues and mails an invoice that only a credit note can undo: a confirmation step comes first.
+  router.get('/organisationer/:slug/fakturaunderlag/:basisId/godkann', noStore, async (req, res) => {
+    const page = await getOrganisationBasisPage(deps.db, req.actor, req.params.slug, idParam(req, 'basisId'));
+    if (page.basis.status !== 'submitted') {
+      res.redirect(303, organisationBasisPath(page.organisation.slug, page.basis.id));
+      return;
+    }
+    res.render('billing/basis-confirm-approve', organisationView(res, page));
   });
 
   router.post('/organisationer/:slug/fakturaunderlag/:basisId/godkann', noStore, async (req, res) => {

@@ -21,6 +21,12 @@ import { salaryTasks } from './salary-service.js';
 export { activateEnterpriseAccount, rotatePersonalNumberKeys } from './account-service.js';
 export { issueInvoice } from './invoices.js';
 export { recordAudit } from './audit.js';
+export {
+  selectApplicationBilling,
+  selectBillingDashboard,
+  type ApplicationBilling,
+  type BillingDashboard,
+} from './basis-queries.js';
 export { closePdfRendering, configurePdfRendering } from './pdf-rendering.js';
 // For npm run bench:billing (src/cli/bench-billing.ts):
 export { defaultPeriod, sieExport } from './ledger-service.js';

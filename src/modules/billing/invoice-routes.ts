@@ -1,6 +1,6 @@
 import { Router, type Response } from 'express';
 import { pdfContentType } from '../../platform/documents/pdf.js';
-import { formatMoney } from '../../platform/money.js';
+import { formatMoney, type Ore } from '../../platform/money.js';
 import { noStore } from '../../web/cache.js';
 import type { AppDeps } from '../../web/deps.js';
 import { sendDownload } from '../../web/downloads.js';
@@ -21,6 +21,7 @@ import {
 function listView(res: Response, invoices: InvoiceListRow[], extra: Record<string, unknown>) {
   res.render('billing/invoice-list', {
     ...extra,
+    money: (amount: Ore) => formatMoney(amount, res.locals.lang as string),
     invoices: invoices.map((invoice) => ({
       ...invoice,
       numberText: invoiceNumberText(invoice),

@@ -185,12 +185,16 @@ export interface UnpaidSalary {
   payoutDate: CalendarDate;
 }
 
-export async function selectUnpaidSalaries(db: DbOrTrx, limit: number): Promise<UnpaidSalary[]> {
+/** The unpaid salaries, the oldest salary day first; with `ids`, only those of them. */
+export async function selectUnpaidSalaries(db: DbOrTrx, limit: number, ids?: readonly number[]): Promise<UnpaidSalary[]> {
   const rows = await db('salaries as s')
     .join('invoices as i', 'i.id', 's.invoice_id')
     .leftJoin('users as u', 'u.id', 's.worker_user_id')
     .leftJoin('enterprise_accounts as e', 'e.user_id', 's.worker_user_id')
     .whereNull('s.paid_on')
+    .modify((query) => {
+      if (ids) query.whereIn('s.id', ids);
+    })
     .orderBy([{ column: 's.payout_date' }, { column: 's.id' }])
     .limit(limit)
     .select<

@@ -7,7 +7,14 @@ import { sendDownload } from '../../web/downloads.js';
 import { formBody, orFormAgain } from '../../web/forms.js';
 import { doneParam } from '../../web/params.js';
 import { invoiceLabel } from './payments-service.js';
-import { emptyPayoutForm, getPayoutList, markSalariesPaidByPayroll, payoutListCsv, type PayoutForm } from './salary-service.js';
+import {
+  emptyPayoutForm,
+  getPayoutList,
+  getPayoutToConfirm,
+  markSalariesPaidByPayroll,
+  payoutListCsv,
+  type PayoutForm,
+} from './salary-service.js';
 
 // Payroll's payout list (/lon/loner): the salaries not yet paid, with the bank account each goes to, a CSV of the
 // list, and the form that marks the chosen ones paid on a day. Only payroll staff: 404 for everyone else.
@@ -48,6 +55,17 @@ export function salaryRoutes(deps: AppDeps): Router {
     const body = formBody(req);
     const again = (error: FormError<PayoutForm>) => page(req, res, { form: error.form, errors: error.fields });
     await orFormAgain(res, again, async () => {
+      // The form's button asks first; the confirmation page's button posts the same choice with confirmed=ja.
+      if (body.confirmed !== 'ja') {
+        const lang = res.locals.lang as string;
+        const confirmation = await getPayoutToConfirm(deps.db, req.actor, body);
+        res.render('billing/salary-payout-confirm', {
+          ...confirmation,
+          money: (amount: Ore) => formatMoney(amount, lang),
+          invoiceLabel,
+        });
+        return;
+      }
       const count = await markSalariesPaidByPayroll(deps.db, req.actor, body);
       res.redirect(303, `/lon/loner?done=paid&count=${count}`);
     });

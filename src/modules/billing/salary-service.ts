@@ -1,6 +1,7 @@
 import { todayInStockholm, type CalendarDate } from '../../platform/calendar.js';
 import { inTransaction, type Db } from '../../platform/db.js';
 import { FormError } from '../../platform/errors.js';
+import { sumMoney, type Ore } from '../../platform/money.js';
 import { jobTask, type TaskList } from '../../platform/jobs.js';
 import type { Logger } from '../../platform/logger.js';
 import { csvContentType, toCsv } from '../../platform/documents/csv.js';
@@ -175,9 +176,8 @@ function payoutFormFrom(body: Record<string, unknown>): PayoutForm {
   };
 }
 
-/** Marks the chosen salaries paid on the day given and tells their workers. Returns how many. */
-export async function markSalariesPaidByPayroll(db: Db, actor: Actor, body: Record<string, unknown>): Promise<number> {
-  requirePayroll(actor);
+/** The chosen salaries and day, checked as far as the form alone allows; refused with the form's messages. */
+function validPayout(body: Record<string, unknown>): { form: PayoutForm; ids: number[]; paidOn: CalendarDate } {
   const form = payoutFormFrom(body);
   const errors: Record<string, string> = {};
   const paidOn = form.paidOn.trim();
@@ -187,7 +187,30 @@ export async function markSalariesPaidByPayroll(db: Db, actor: Actor, body: Reco
   if (form.salaryIds.length === 0) errors.salary = `${E}.noneChosen`;
   else if (!form.salaryIds.every((id) => ID.test(id))) errors.salary = `${E}.gone`;
   if (Object.keys(errors).length > 0) throw new FormError(errors, form);
-  const ids = [...new Set(form.salaryIds.map(Number))];
+  return { form, ids: [...new Set(form.salaryIds.map(Number))], paidOn };
+}
+
+/**
+ * The confirmation step of marking salaries paid (it cannot be undone: the day is written once, the workers are
+ * told): the chosen salaries with their net pay and the total, refused as the change itself would be.
+ */
+export async function getPayoutToConfirm(
+  db: Db,
+  actor: Actor,
+  body: Record<string, unknown>,
+): Promise<{ form: PayoutForm; paidOn: CalendarDate; salaries: UnpaidSalary[]; totalNetOre: Ore }> {
+  requirePayroll(actor);
+  const { form, ids, paidOn } = validPayout(body);
+  const salaries = await selectUnpaidSalaries(db, ids.length, ids);
+  if (salaries.length !== ids.length) throw new FormError({ salary: `${E}.gone` }, form);
+  if (salaries.some((salary) => salary.payoutDate > paidOn)) throw new FormError({ paidOn: `${E}.paidOnBeforePayout` }, form);
+  return { form, paidOn, salaries, totalNetOre: sumMoney(salaries.map((salary) => salary.netOre)) };
+}
+
+/** Marks the chosen salaries paid on the day given and tells their workers. Returns how many. */
+export async function markSalariesPaidByPayroll(db: Db, actor: Actor, body: Record<string, unknown>): Promise<number> {
+  requirePayroll(actor);
+  const { form, ids, paidOn } = validPayout(body);
   return inTransaction(db, async (trx) => {
     const paid = await markSalariesPaid(trx, ids, paidOn);
     // All or nothing: a salary paid meanwhile by someone else (or no such id) sends the form back unchanged.

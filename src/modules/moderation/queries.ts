@@ -1,4 +1,5 @@
 import type { DbOrTrx } from '../../platform/db.js';
+import { formatOrganisationsnummer } from '../../platform/identifiers.js';
 
 export const REPORT_REASONS = ['spam', 'fraud', 'offensive', 'discriminatory', 'illegal', 'wrong_information', 'other'] as const;
 export type ReportReason = (typeof REPORT_REASONS)[number];
@@ -20,6 +21,9 @@ export interface ReportedAssignment {
   organisationName: string;
   organisationSlug: string;
   organisationSuspended: boolean;
+  /** Number and municipality tell two organisations of the same name apart (as on the admin overview). */
+  organisationNumber: string | null;
+  municipalityName: string;
   reports: QueuedReport[];
   /** reason → number of open reports giving it */
   reasons: Partial<Record<ReportReason, number>>;
@@ -30,6 +34,8 @@ export interface HiddenAssignment {
   title: string;
   organisationName: string;
   organisationSlug: string;
+  organisationNumber: string | null;
+  municipalityName: string;
   hiddenAt: Date;
   hiddenReason: string | null;
 }
@@ -37,9 +43,17 @@ export interface HiddenAssignment {
 export interface SuspendedOrganisation {
   name: string;
   slug: string;
+  organisationNumber: string | null;
+  municipalityName: string;
   suspendedAt: Date;
   suspendedReason: string | null;
 }
+
+/** As written ("802451-3765"), or null (organisations from before the number was asked for). */
+const withFormattedNumber = <T extends { organisationNumber: string | null }>(row: T): T => ({
+  ...row,
+  organisationNumber: row.organisationNumber ? formatOrganisationsnummer(row.organisationNumber) : null,
+});
 
 /** How many open reports the queue shows at most (the oldest first). */
 const QUEUE_LIMIT = 500;
@@ -49,6 +63,7 @@ export async function selectOpenReports(db: DbOrTrx): Promise<ReportedAssignment
   const rows = (await db('assignment_reports as r')
     .join('assignments as a', 'a.id', 'r.assignment_id')
     .join('organisations as o', 'o.id', 'a.organisation_id')
+    .join('municipalities as m', 'm.code', 'o.municipality_code')
     .where('r.status', 'open')
     .orderBy([{ column: 'r.created_at' }, { column: 'r.id' }])
     .limit(QUEUE_LIMIT)
@@ -65,12 +80,14 @@ export async function selectOpenReports(db: DbOrTrx): Promise<ReportedAssignment
       organisationName: 'o.name',
       organisationSlug: 'o.slug',
       organisationSuspended: db.raw('o.suspended_at IS NOT NULL'),
+      organisationNumber: 'o.organisation_number',
+      municipalityName: 'm.short_name',
     })) as Array<QueuedReport & Omit<ReportedAssignment, 'id' | 'reports' | 'reasons'> & { assignmentId: number }>;
   const byAssignment = new Map<number, ReportedAssignment>();
   for (const { id, reason, details, createdAt, fromVisitor, assignmentId, ...assignment } of rows) {
     let group = byAssignment.get(assignmentId);
     if (!group) {
-      group = { id: assignmentId, ...assignment, reports: [], reasons: {} };
+      group = { id: assignmentId, ...withFormattedNumber(assignment), reports: [], reasons: {} };
       byAssignment.set(assignmentId, group);
     }
     group.reports.push({ id, reason, details, createdAt, fromVisitor });
@@ -84,24 +101,39 @@ export async function selectHiddenAssignments(
   db: DbOrTrx,
   filter: { organisationId?: number } = {},
 ): Promise<HiddenAssignment[]> {
-  const query = db('assignments as a').join('organisations as o', 'o.id', 'a.organisation_id').whereNotNull('a.hidden_at');
+  const query = db('assignments as a')
+    .join('organisations as o', 'o.id', 'a.organisation_id')
+    .join('municipalities as m', 'm.code', 'o.municipality_code')
+    .whereNotNull('a.hidden_at');
   if (filter.organisationId !== undefined) query.where('a.organisation_id', filter.organisationId);
-  return query.orderBy('a.hidden_at', 'desc').limit(QUEUE_LIMIT).select({
+  const rows: HiddenAssignment[] = await query.orderBy('a.hidden_at', 'desc').limit(QUEUE_LIMIT).select({
     id: 'a.id',
     title: 'a.title',
     organisationName: 'o.name',
     organisationSlug: 'o.slug',
+    organisationNumber: 'o.organisation_number',
+    municipalityName: 'm.short_name',
     hiddenAt: 'a.hidden_at',
     hiddenReason: 'a.hidden_reason',
   });
+  return rows.map(withFormattedNumber);
 }
 
 export async function selectSuspendedOrganisations(db: DbOrTrx): Promise<SuspendedOrganisation[]> {
-  return db('organisations')
-    .whereNotNull('suspended_at')
-    .orderBy('suspended_at', 'desc')
+  const rows: SuspendedOrganisation[] = await db('organisations as o')
+    .join('municipalities as m', 'm.code', 'o.municipality_code')
+    .whereNotNull('o.suspended_at')
+    .orderBy('o.suspended_at', 'desc')
     .limit(QUEUE_LIMIT)
-    .select({ name: 'name', slug: 'slug', suspendedAt: 'suspended_at', suspendedReason: 'suspended_reason' });
+    .select({
+      name: 'o.name',
+      slug: 'o.slug',
+      organisationNumber: 'o.organisation_number',
+      municipalityName: 'm.short_name',
+      suspendedAt: 'o.suspended_at',
+      suspendedReason: 'o.suspended_reason',
+    });
+  return rows.map(withFormattedNumber);
 }
 
 export async function countOpenReports(db: DbOrTrx): Promise<number> {

@@ -1,6 +1,7 @@
 import type { ModuleDescription } from '../../web/module.js';
 import { organisationRoutes } from './routes.js';
 import { wayInRoutes } from './way-in-routes.js';
+export { countUnverifiedOrganisations } from './queries.js';
 
 export const organisationsModule: ModuleDescription = {
   name: 'organisations',

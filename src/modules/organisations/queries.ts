@@ -165,6 +165,25 @@ export async function selectPublicAssignmentIds(db: DbOrTrx, organisationId: num
   return db('assignments').where('organisation_id', organisationId).whereIn('status', PUBLIC_STATUSES).pluck('id');
 }
 
+/** What waits for the organisation's members: new applications and drafts that review sent back (hidden ones left out). */
+export interface MembersToDo {
+  newApplications: number;
+  returnedDrafts: number;
+}
+
+export async function selectMembersToDo(db: DbOrTrx, organisationId: number): Promise<MembersToDo> {
+  const row = await db('assignments as a')
+    .where('a.organisation_id', organisationId)
+    .whereNull('a.hidden_at')
+    .first({
+      newApplications: db.raw(
+        `COALESCE(SUM((SELECT count(*) FROM applications ap WHERE ap.assignment_id = a.id AND ap.status = 'submitted')), 0)::int`,
+      ),
+      returnedDrafts: db.raw(`count(*) FILTER (WHERE a.status = 'draft' AND a.review_note IS NOT NULL)::int`),
+    });
+  return { newApplications: Number(row?.newApplications ?? 0), returnedDrafts: Number(row?.returnedDrafts ?? 0) };
+}
+
 // ---------------------------------------------------------------------------
 // Members
 
@@ -301,6 +320,18 @@ export async function countInvitesSince(db: DbOrTrx, organisationId: number, sin
   return Number(row?.count ?? 0);
 }
 
+/** One of the organisation's pending invites, or undefined. */
+export async function selectPendingInvite(
+  db: DbOrTrx,
+  organisationId: number,
+  inviteId: number,
+): Promise<PendingInvite | undefined> {
+  return pending(db)
+    .leftJoin('users as u', 'u.id', 'i.invited_by')
+    .where({ 'i.organisation_id': organisationId, 'i.id': inviteId })
+    .first({ id: 'i.id', email: 'i.email', role: 'i.role', expiresAt: 'i.expires_at', invitedByName: 'u.name' });
+}
+
 /** Whether the invite (in any state) belongs to the organisation. */
 export async function isInviteOf(db: DbOrTrx, organisationId: number, inviteId: number): Promise<boolean> {
   const row = await db('organisation_invites').where({ id: inviteId, organisation_id: organisationId }).first('id');
@@ -351,4 +382,10 @@ export async function consumeInvite(
     .update({ accepted_at: db.fn.now(), accepted_by: userId })
     .returning<Array<{ organisationId: number; role: MemberRole }>>(['organisation_id as organisationId', 'role']);
   return row;
+}
+
+/** Organisations no platform admin has verified yet (the admin's "to verify" on "Mitt konto"). */
+export async function countUnverifiedOrganisations(db: DbOrTrx): Promise<number> {
+  const [row] = await db('organisations').whereNull('verified_at').count<{ count: string }[]>({ count: '*' });
+  return Number(row?.count ?? 0);
 }

@@ -16,6 +16,7 @@ import {
   changeMemberRole,
   createOrganisation,
   getInvite,
+  getInviteRevocationToConfirm,
   getMemberRemovalToConfirm,
   getMembersPage,
   getOrganisationForEdit,
@@ -288,6 +289,16 @@ export function organisationRoutes(deps: AppDeps): Router {
         inviterName: req.user?.name,
       });
       res.redirect(303, `${membersPath(req.params.slug)}?done=invited`);
+    });
+  });
+
+  router.get('/organisationer/:slug/medlemmar/inbjudningar/:inviteId/aterkalla', noStore, async (req, res) => {
+    const revocation = await getInviteRevocationToConfirm(deps.db, req.actor, req.params.slug, idParam(req, 'inviteId'));
+    const backUrl = membersPath(revocation.organisation.slug);
+    res.render('organisations/confirm-revoke-invite', {
+      ...revocation,
+      backUrl,
+      action: `${backUrl}/inbjudningar/${revocation.invite.id}/aterkalla`,
     });
   });
 

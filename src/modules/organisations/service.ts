@@ -26,10 +26,12 @@ import {
   replaceLogoKey,
   revokeInvites,
   selectMembers,
+  selectMembersToDo,
   selectNamesakes,
   selectOrganisationBySlug,
   selectOrganisationSlug,
   selectOrganisationsOfUser,
+  selectPendingInvite,
   selectPendingInvites,
   selectPublicAssignmentIds,
   selectUsableInvite,
@@ -40,6 +42,7 @@ import {
   type NamesakeOrganisation,
   type Organisation,
   type OrganisationValues,
+  type MembersToDo,
   type PendingInvite,
   type UsableInvite,
 } from './queries.js';
@@ -135,6 +138,8 @@ export interface OrganisationPage {
   canViewMembers: boolean;
   canPost: boolean;
   canVerify: boolean;
+  /** For those who may post: what waits for them; undefined for anyone else. */
+  membersToDo: MembersToDo | undefined;
 }
 
 /** The public page: anyone may read it. */
@@ -146,14 +151,16 @@ export async function getOrganisationPage(db: DbOrTrx, actor: Actor, slug: strin
     organisationId: organisation.id,
   });
   const resource = { organisationId: organisation.id };
+  const canPost = can(actor, 'assignment.create', resource);
   return {
     organisation,
     assignments,
     totalAssignments: total,
     canEdit: can(actor, 'organisation.edit', resource),
     canViewMembers: can(actor, 'organisation.members.view', resource),
-    canPost: can(actor, 'assignment.create', resource),
+    canPost,
     canVerify: can(actor, 'organisation.verify', resource),
+    membersToDo: canPost ? await selectMembersToDo(db, organisation.id) : undefined,
   };
 }
 
@@ -389,6 +396,24 @@ export async function revokeInvite(db: DbOrTrx, actor: Actor, slug: string, invi
   authorize(actor, 'organisation.members.manage', { organisationId: organisation.id });
   if (!isId(inviteId) || !(await isInviteOf(db, organisation.id, inviteId))) throw notFound();
   await revokeInvites(db, organisation.id, { inviteId });
+}
+
+/**
+ * What the confirmation step of revoking an invite shows; refused as the revocation itself would be. An invite that
+ * was used, revoked or has expired meanwhile has nothing left to revoke.
+ */
+export async function getInviteRevocationToConfirm(
+  db: DbOrTrx,
+  actor: Actor,
+  slug: string,
+  inviteId: number,
+): Promise<{ organisation: Organisation; invite: PendingInvite }> {
+  const organisation = await organisationBySlug(db, slug);
+  authorize(actor, 'organisation.members.manage', { organisationId: organisation.id });
+  if (!isId(inviteId) || !(await isInviteOf(db, organisation.id, inviteId))) throw notFound();
+  const invite = await selectPendingInvite(db, organisation.id, inviteId);
+  if (!invite) throw new AppError('conflict', 'organisationPages.members.revokeInvite.gone');
+  return { organisation, invite };
 }
 
 type MembershipChange = { role: unknown } | 'remove';

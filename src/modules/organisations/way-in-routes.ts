@@ -16,7 +16,9 @@ export function wayInRoutes(deps: AppDeps): Router {
       res.redirect(`/organisationer/${start.slug}/uppdrag/nytt`);
       return;
     }
-    res.render('organisations/way-in', { start, logInUrl: `/logga-in?next=${encodeURIComponent(WAY_IN_PATH)}` });
+    // Both come back here: log-in at once, sign-up after the e-mail is confirmed and the first log-in (accounts routes).
+    const back = `next=${encodeURIComponent(WAY_IN_PATH)}`;
+    res.render('organisations/way-in', { start, logInUrl: `/logga-in?${back}`, signUpUrl: `/registrera?${back}` });
   });
 
   return router;

@@ -268,3 +268,21 @@ export async function selectApprovalRecipients(
   const memberIds = (await db('organisation_members').where('organisation_id', organisationId).pluck('user_id')) as number[];
   return { title, organisationSlug, memberIds };
 }
+
+/**
+ * Per organisation of the member with any: drafts not yet published, and of them those a platform admin sent back
+ * from review with a note (they need the organisation's change before anything happens). For "Mitt konto".
+ */
+export async function selectDraftsDashboard(
+  db: DbOrTrx,
+  userId: number,
+): Promise<Array<{ organisationSlug: string; organisationName: string; drafts: number; sentBack: number }>> {
+  return db('assignments as a')
+    .join('organisations as o', 'o.id', 'a.organisation_id')
+    .join('organisation_members as om', 'om.organisation_id', 'a.organisation_id')
+    .where({ 'om.user_id': userId, 'a.status': 'draft' })
+    .groupBy('o.slug', 'o.name')
+    .orderBy('o.name')
+    .select({ organisationSlug: 'o.slug', organisationName: 'o.name' })
+    .select(db.raw('count(*)::int AS drafts'), db.raw('count(a.review_note)::int AS "sentBack"'));
+}

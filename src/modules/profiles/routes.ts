@@ -65,6 +65,13 @@ export function profileRoutes(deps: AppDeps): Router {
     });
   });
 
+  router.get('/konto/profil/cv/ta-bort', noStore, async (req, res) => {
+    const profile = await getProfile(deps.db, req.actor);
+    // Nothing to remove: back to the profile, which says there is no CV.
+    if (!profile.cv) return res.redirect(303, '/konto/profil');
+    res.render('profiles/confirm-remove-cv', { action: '/konto/profil/cv/ta-bort', backUrl: '/konto/profil#cv-heading' });
+  });
+
   router.post('/konto/profil/cv/ta-bort', noStore, async (req, res) => {
     await removeCv(deps.db, deps.storage, req.actor);
     res.redirect(303, '/konto/profil?done=cvRemoved');

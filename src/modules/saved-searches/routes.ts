@@ -87,6 +87,15 @@ export function savedSearchRoutes(deps: AppDeps): Router {
     });
   });
 
+  router.get('/konto/bevakningar/:savedSearchId/ta-bort', noStore, async (req, res) => {
+    const { id, form } = await getSavedSearchForEdit(deps.db, req.actor, idParam(req, 'savedSearchId'));
+    res.render('saved-searches/confirm-delete', {
+      name: form.name,
+      action: `/konto/bevakningar/${id}/ta-bort`,
+      backUrl: '/konto/bevakningar',
+    });
+  });
+
   router.post('/konto/bevakningar/:savedSearchId/ta-bort', noStore, async (req, res) => {
     await deleteSavedSearch(deps.db, req.actor, idParam(req, 'savedSearchId'));
     res.redirect(303, '/konto/bevakningar?done=deleted');
