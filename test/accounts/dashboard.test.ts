@@ -66,6 +66,11 @@ describe('Mitt konto: what needs me now', function () {
       expect(page.text).to.include(`href="${href}"`);
     const busyPage = await (await logInAs(ctx.app, busy.email)).agent.get('/konto').expect(200);
     expect(busyPage.text).to.include('1 intresseanmälan väntar på svar');
+    // The one primary action is the first thing that waits; with nothing waiting, finding work.
+    const primaryOf = (html: string) =>
+      /<a class="button-link page-header-primary" href="([^"]*)">([^<]*)<\/a>/.exec(html)?.slice(1);
+    expect(primaryOf(busyPage.text)).to.deep.equal(['/konto/ansokningar', '1 intresseanmälan väntar på svar']);
+    expect(primaryOf(page.text)).to.deep.equal(['/uppdrag', 'Sök uppdrag']);
     expect(busyPage.text).to.include('1 oläst notis');
     expect(busyPage.text).not.to.include('Inget väntar på dig');
   });
