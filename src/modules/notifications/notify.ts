@@ -1,7 +1,7 @@
 import type { DbOrTrx } from '../../platform/db.js';
 import { z } from 'zod';
 import { defineJob, jobId } from '../../platform/jobs.js';
-import { insertNotifications, selectEmailOptOuts } from './queries.js';
+import { insertNotifications } from './queries.js';
 
 // Telling people what happened: one in-app notification per recipient, and,
 // when the recipient wants e-mail for that type, a place in their next
@@ -58,18 +58,12 @@ export interface Notification {
 export async function notify(trx: DbOrTrx, notification: Notification): Promise<void> {
   const userIds = [...new Set(notification.userIds)];
   if (userIds.length === 0) return;
-  const optedOut = await selectEmailOptOuts(trx, userIds, notification.type);
-  const inserted = await insertNotifications(
-    trx,
-    userIds.map((userId) => ({
-      userId,
-      type: notification.type,
-      params: notification.params ?? {},
-      link: notification.link,
-      dedupeKey: notification.dedupeKey ?? null,
-      emailWanted: !optedOut.has(userId),
-    })),
-  );
+  const inserted = await insertNotifications(trx, userIds, {
+    type: notification.type,
+    params: notification.params ?? {},
+    link: notification.link,
+    dedupeKey: notification.dedupeKey ?? null,
+  });
   const batched = notification.type === 'message_received';
   for (const row of inserted.filter((r) => r.emailWanted)) {
     await notificationMailJob.enqueue(
