@@ -12,7 +12,7 @@ import { useTestApp } from '../support/test-app.js';
 // phone's and a laptop's width into test-results/screens/<role>-<page>-<width>.png for a reviewer, with no axe
 // violation at either width, no text in its background's colour and no console error. The list of pages is checked against the app's routes: a GET
 // route that a visitor cannot open (sent to the login, or refused) must be visited below or excluded with a
-// reason, so a new signed-in page cannot go unphotographed.
+// reason, so a new signed-in page cannot go unphotographed. At the phone's width no page may scroll sideways.
 
 const SCREENS = 'test-results/screens';
 const WIDTHS = [390, 1280] as const;
@@ -366,6 +366,49 @@ function invisibleTexts(page: Page): Promise<string[]> {
   });
 }
 
+/**
+ * Whether the page scrolls sideways (WCAG 2.1 1.4.10 Reflow: a table may scroll inside its own region, the page may
+ * not) and, if it does, what reaches furthest right, as "tag.class "text" reaching N px": an element or a run of
+ * text that no scrolling region clips. Something absolutely placed is clipped only by a region it is placed in, so a
+ * region that is not itself positioned lets a visually hidden label at a table's far end widen the page.
+ */
+async function sidewaysScroll(page: Page): Promise<string | undefined> {
+  // No named function inside: the test runner's compiler (tsx) would wrap it in a helper the page does not have.
+  return page.evaluate(() => {
+    const width = document.documentElement.scrollWidth;
+    if (width <= window.innerWidth) return undefined;
+    let widest = { right: 0, what: '' };
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const isText = node.nodeType === Node.TEXT_NODE;
+      const element = (isText ? node.parentElement : node) as Element | null;
+      if (!element || (isText && !node.textContent?.trim()) || !element.checkVisibility()) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const right = (isText ? range : element).getBoundingClientRect().right;
+      if (right <= widest.right || right <= window.innerWidth) continue;
+      // Text is clipped by its own element, an element by its ancestors: those it is placed in, if it is absolute.
+      let position = isText ? 'static' : getComputedStyle(element).position;
+      let clipped = position === 'fixed';
+      for (
+        let holder = isText ? element : element.parentElement;
+        holder && holder !== document.body && !clipped;
+        holder = holder.parentElement
+      ) {
+        const style = getComputedStyle(holder);
+        if (position === 'absolute' && style.position === 'static' && style.transform === 'none') continue;
+        clipped = style.overflowX !== 'visible' || style.position === 'fixed';
+        position = style.position;
+      }
+      if (clipped) continue;
+      const text = (node.textContent ?? '').trim().replace(/\s+/g, ' ');
+      const name = [element.tagName.toLowerCase(), ...element.classList].join('.');
+      widest = { right, what: `${name} "${text.length > 60 ? text.slice(0, 60) + '…' : text}" reaching ${Math.round(right)} px` };
+    }
+    return `the page is ${width} px wide; widest: ${widest.what || 'not found'}`;
+  });
+}
+
 /** A route's pattern with the world's ids in it, so a visitor can be sent to it. */
 function samplePath(route: string, world: SignedInWorld): string {
   const values: Record<string, string> = {
@@ -451,6 +494,8 @@ describe('Browser: every signed-in page, photographed at 390 and 1280 px, withou
           problems.push(`${current}: ended at ${tab.url()}`);
         for (const width of WIDTHS) {
           await tab.setViewportSize({ width, height: 900 });
+          const sideways = width === WIDTHS[0] ? await sidewaysScroll(tab) : undefined;
+          if (sideways) problems.push(`${current} at ${width} px scrolls sideways: ${sideways}`);
           await tab.screenshot({ path: `${SCREENS}/${role}-${page.name}-${width}.png`, fullPage: true, caret: 'initial' });
           for (const violation of await accessibilityViolations(tab)) problems.push(`${current} at ${width} px: ${violation}`);
           for (const text of await invisibleTexts(tab))
