@@ -155,7 +155,8 @@ describe('Browser: trust signals, plain excerpts and privacy by default', functi
 
     // By keyboard: the first button is the one that goes on.
     await page.getByRole('button', { name: 'Skapa en ny organisation ändå' }).focus();
-    await Promise.all([page.waitForURL(/\/organisationer\/kusfors-byaforening(-\d+)?\?/), page.keyboard.press('Enter')]);
+    await Promise.all([page.waitForURL(/\/organisationer\/kusfors-byaforening(-\d+)?$/), page.keyboard.press('Enter')]);
+    await page.getByText('Organisationen är skapad').waitFor();
     expect(await ctx.db('organisations').whereILike('name', 'kusfors%byaförening').count({ count: '*' })).to.deep.equal([
       { count: 2 },
     ]);

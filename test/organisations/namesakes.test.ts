@@ -77,7 +77,7 @@ describe('Organisations with the same name', () => {
     expect(hidden).to.include({ name: 'Kusfors skoterklubb', municipality: '2418', confirmNamesakes: 'yes' });
     const res = await postForm(creator, '/organisationer/ny', form({ name: 'Kusfors skoterklubb', confirmNamesakes: 'yes' }));
     expect(res.status, res.text).to.equal(303);
-    expect(res.headers.location).to.equal('/organisationer/kusfors-skoterklubb-2?done=created');
+    expect(res.headers.location).to.equal('/organisationer/kusfors-skoterklubb-2');
     expect(await countNamed('Kusfors skoterklubb')).to.equal(2);
   });
 

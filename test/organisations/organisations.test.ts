@@ -65,7 +65,7 @@ describe('Organisations', () => {
   async function createThroughForm(client: LoggedIn, overrides: Record<string, string> = {}) {
     const res = await post(client, '/organisationer/ny', validForm(overrides));
     expect(res.status, res.text).to.equal(303);
-    const slug = /^\/organisationer\/([a-z0-9-]+)\?done=created$/.exec(String(res.headers.location))![1]!;
+    const slug = /^\/organisationer\/([a-z0-9-]+)$/.exec(String(res.headers.location))![1]!;
     const row = await ctx.db('organisations').where({ slug }).first();
     return { slug, id: row.id as number, row };
   }
@@ -216,7 +216,7 @@ describe('Organisations', () => {
       const client = await resident({ name: 'Anna Skapare' });
       const form = validForm({ name: 'Bygdegårdsföreningen Östra Ärtträsk' });
       const res = await post(client, '/organisationer/ny', form).expect(303);
-      expect(res.headers.location).to.equal('/organisationer/bygdegardsforeningen-ostra-arttrask?done=created');
+      expect(res.headers.location).to.equal('/organisationer/bygdegardsforeningen-ostra-arttrask');
       const row = await ctx.db('organisations').where({ slug: 'bygdegardsforeningen-ostra-arttrask' }).first();
       expect(row).to.include({
         name: 'Bygdegårdsföreningen Östra Ärtträsk',
@@ -234,6 +234,18 @@ describe('Organisations', () => {
       expect(page.text).to.contain('Organisationen är skapad');
       expect(page.text).to.contain('Ej verifierad');
       expect(page.text).to.contain('/organisationer/bygdegardsforeningen-ostra-arttrask/redigera');
+      // Said once, to the one who created it: not again on the next visit, and no address carries it to others.
+      const again = await client.agent.get(String(res.headers.location)).expect(200);
+      expect(again.text).not.to.contain('Organisationen är skapad');
+      const visitor = await request(ctx.app).get('/organisationer/bygdegardsforeningen-ostra-arttrask?done=created').expect(200);
+      expect(visitor.text).not.to.contain('Organisationen är skapad');
+      const member = await client.agent.get('/organisationer/bygdegardsforeningen-ostra-arttrask?done=created').expect(200);
+      expect(member.text).not.to.contain('Organisationen är skapad');
+      // The other notices are for its members (and platform admins) only.
+      const saved = await request(ctx.app).get('/organisationer/bygdegardsforeningen-ostra-arttrask?done=saved').expect(200);
+      expect(saved.text).not.to.contain('Ändringarna är sparade.');
+      const savedForMember = await client.agent.get('/organisationer/bygdegardsforeningen-ostra-arttrask?done=saved').expect(200);
+      expect(savedForMember.text).to.contain('Ändringarna är sparade.');
     });
 
     it('when the number is typed without a hyphen and with spaces around, then it is accepted', async () => {
@@ -1151,7 +1163,8 @@ describe('Organisations in the browser (axe, WCAG 2.1 A/AA)', function () {
     await page.getByLabel('Beskrivning', { exact: true }).fill('Vi sköter bygdegården.\n\n- Snöröjning\n- Gräsklippning');
     await page.getByLabel('Webbplats (valfritt)', { exact: true }).fill('www.rusksele.example.se');
     await page.getByRole('button', { name: 'Skapa organisationen' }).click();
-    await page.waitForURL(/\/organisationer\/rusksele-byaforening\?done=created$/);
+    await page.waitForURL(/\/organisationer\/rusksele-byaforening$/);
+    await page.getByText('Organisationen är skapad').waitFor();
     await check('the organisation page');
 
     await page.getByRole('link', { name: 'Redigera organisationen' }).click();

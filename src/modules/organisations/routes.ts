@@ -34,8 +34,19 @@ import {
 } from './service.js';
 import { sendStoredFile } from '../../web/files.js';
 
-// Status messages after a redirect (?done=…): only these values are shown.
-const ORGANISATION_DONE = new Set(['created', 'saved', 'savedUnverified', 'verified', 'joined', 'alreadyMember']);
+declare module 'express-session' {
+  interface SessionData {
+    /**
+     * The organisation this session just created: its page says so once. Not an address parameter: a link with
+     * one would show the notice to anyone who opens it, also long after (issue 14).
+     */
+    organisationCreated?: string;
+  }
+}
+
+// Status messages after a redirect (?done=…): only these values are shown. The organisation page's go to its
+// members (and platform admins) only; the members and edit pages are theirs anyway.
+const ORGANISATION_DONE = new Set(['saved', 'savedUnverified', 'verified', 'joined', 'alreadyMember']);
 const MEMBERS_DONE = new Set(['invited', 'revoked', 'role', 'removed']);
 const EDIT_DONE = new Set(['logoSaved', 'logoRemoved']);
 
@@ -132,7 +143,8 @@ export function organisationRoutes(deps: AppDeps): Router {
         res.render('organisations/confirm-namesake', { form: formFromBody(body), fields: FORM_FIELDS, ...outcome });
         return;
       }
-      res.redirect(303, `${organisationPath(outcome.slug)}?done=created`);
+      req.session.organisationCreated = outcome.slug;
+      res.redirect(303, organisationPath(outcome.slug));
     });
   });
 
@@ -177,6 +189,8 @@ export function organisationRoutes(deps: AppDeps): Router {
   router.get('/organisationer/:slug', async (req, res) => {
     const view = await getOrganisationPage(deps.db, req.actor, req.params.slug);
     const { organisation } = view;
+    const justCreated = req.session.organisationCreated === organisation.slug;
+    if (justCreated) delete req.session.organisationCreated;
     // Personal links (edit, members, verify) appear for some visitors: no shared caches.
     res.set('Cache-Control', 'private, no-cache');
     res.render('organisations/show', {
@@ -184,7 +198,7 @@ export function organisationRoutes(deps: AppDeps): Router {
       cards: view.assignments.map(summaryCard),
       // Checked again on the way out: only http(s) addresses ever become links.
       websiteUrl: organisation.website ? normaliseWebsite(organisation.website) : undefined,
-      done: doneParam(req, ORGANISATION_DONE),
+      done: justCreated ? 'created' : view.canViewMembers ? doneParam(req, ORGANISATION_DONE) : undefined,
       canonicalUrl: deps.config.publicUrl + organisationPath(organisation.slug),
       logoVersion: logoVersion(organisation.logoKey),
       // A suspended organisation's own texts are not shown, not even in the page's head.
