@@ -5,7 +5,7 @@ import { selectBillingDashboard } from '../billing/index.js';
 import { getOpenReportCount } from '../moderation/index.js';
 import { unreadNotificationCount } from '../notifications/index.js';
 import { countUnverifiedOrganisations } from '../organisations/index.js';
-import { selectDraftsDashboard, selectPendingReview } from '../posting/index.js';
+import { countPendingReview, selectDraftsDashboard } from '../posting/index.js';
 
 // "Mitt konto" as a list of what needs the person now (issue 14): each item says what waits, how many, and links to
 // the page where it is handled. Every query is scoped to the actor's own work, organisations or staff role, so the
@@ -74,7 +74,7 @@ export async function getDashboard(db: DbOrTrx, actor: Actor): Promise<Dashboard
     unreadNotificationCount(db, userId),
     actor.memberships.size > 0 ? selectDraftsDashboard(db, userId) : [],
     can(actor, 'admin.view')
-      ? Promise.all([countUnverifiedOrganisations(db), selectPendingReview(db), getOpenReportCount(db, actor)])
+      ? Promise.all([countUnverifiedOrganisations(db), countPendingReview(db), getOpenReportCount(db, actor)])
       : undefined,
   ]);
 
@@ -130,7 +130,7 @@ export async function getDashboard(db: DbOrTrx, actor: Actor): Promise<Dashboard
   if (admin) {
     const [unverified, pendingReview, openReports] = admin;
     if (unverified > 0) adminItems.push(item('organisationsToVerify', '/admin', unverified));
-    if (pendingReview.length > 0) adminItems.push(item('assignmentsToReview', '/admin', pendingReview.length));
+    if (pendingReview > 0) adminItems.push(item('assignmentsToReview', '/admin', pendingReview));
     if (openReports > 0) adminItems.push(item('openReports', '/admin/moderering', openReports));
   }
 

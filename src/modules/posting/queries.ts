@@ -252,6 +252,15 @@ export async function selectPendingReview(db: DbOrTrx): Promise<PendingAssignmen
     .select({ id: 'a.id', title: 'a.title', organisationName: 'o.name', organisationSlug: 'o.slug' });
 }
 
+/** How many assignments wait for review (the admin's count on "Mitt konto"; the list above stops at 100). */
+export async function countPendingReview(db: DbOrTrx): Promise<number> {
+  const [row] = await db('assignments')
+    .where('status', 'pending_review')
+    .whereNull('hidden_at')
+    .count<{ count: string }[]>({ count: '*' });
+  return Number(row?.count ?? 0);
+}
+
 /** Whom review's notice (approved or refused) goes to (the organisation's members) and the title it names. */
 export async function selectApprovalRecipients(
   db: DbOrTrx,
