@@ -44,6 +44,24 @@ export function createDb(connectionString: string, options: { poolMax?: number; 
   });
 }
 
+/**
+ * A raw statement sent as a named prepared statement: PostgreSQL parses and plans it once per connection (from its
+ * sixth run a generic plan, unless that plans worse) instead of on every call. For the few statements run by the
+ * thousand whose planning costs more than their execution: the payslip's read planned in 1.45 ms and ran in 0.34 ms
+ * (pg_stat_statements, npm run bench:billing). Each name must belong to one SQL text (node-postgres refuses a name
+ * reused with another), and the statement must name its columns rather than `table.*`: a prepared `*` fails once a
+ * migration adds a column under a running process ("cached plan must not change result type").
+ * Not for a server behind a transaction-pooling proxy (PgBouncer's transaction mode), which loses prepared statements.
+ */
+export function preparedRaw<TResult>(
+  db: DbOrTrx,
+  name: string,
+  sql: string,
+  bindings: Knex.RawBinding[] | Knex.ValueDict,
+): Knex.Raw<TResult> {
+  return db.raw<TResult>(sql, bindings).options({ name });
+}
+
 // SQLSTATE classes and codes that mean "the server is not there now", not
 // "your request was wrong": connection exceptions (08), operator intervention
 // (57P01 admin shutdown, 57P02 crash shutdown, 57P03 starting up), too many

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { acquireEmbeddedMeilisearch, findMeilisearchBinary } from '../../src/platform/embedded-meilisearch.js';
 import { acquireEmbeddedPostgres } from '../../src/platform/embedded-postgres.js';
 import { createLogger } from '../../src/platform/logger.js';
@@ -55,6 +56,48 @@ describe('Embedded servers', function () {
     } else {
       // As an ordinary user PostgreSQL runs as that user and the private folder is simply its own.
       const postgres = await start;
+      await postgres.stop();
+    }
+  });
+
+  it('when the app connects, then it goes through the Unix socket in the cluster folder; TCP on 127.0.0.1 still answers', async () => {
+    const dataDir = temporaryDataDir('ub-socket-');
+    dirs.push(dataDir);
+    const postgres = await acquireEmbeddedPostgres({ dataDir, password: 'a-test-password' }, log);
+    try {
+      const url = new URL(postgres.urlFor('postgres'));
+      const socketDir = path.join(dataDir, 'postgres');
+      expect(url.searchParams.get('host')).to.equal(socketDir);
+      expect(fs.existsSync(path.join(socketDir, `.s.PGSQL.${postgres.port}`))).to.equal(true);
+      const viaSocket = new pg.Client({ connectionString: url.toString() });
+      await viaSocket.connect();
+      // inet_client_addr() is NULL on a Unix-domain connection.
+      const { rows } = await viaSocket.query<{ address: string | null }>('SELECT inet_client_addr() AS address');
+      await viaSocket.end();
+      expect(rows[0]!.address).to.equal(null);
+      url.searchParams.delete('host');
+      const viaTcp = new pg.Client({ connectionString: url.toString() });
+      await viaTcp.connect();
+      const tcp = await viaTcp.query<{ address: string | null }>('SELECT inet_client_addr() AS address');
+      await viaTcp.end();
+      expect(tcp.rows[0]!.address).to.equal('127.0.0.1');
+    } finally {
+      await postgres.stop();
+    }
+  });
+
+  it('when DATA_DIR is too long a path for a socket, then PostgreSQL starts on TCP alone', async () => {
+    const dataDir = path.join(temporaryDataDir('ub-long-'), 'a'.repeat(90));
+    dirs.push(path.dirname(dataDir));
+    fs.mkdirSync(dataDir, { mode: 0o755 });
+    const postgres = await acquireEmbeddedPostgres({ dataDir, password: 'a-test-password' }, log);
+    try {
+      const url = new URL(postgres.urlFor('postgres'));
+      expect(url.searchParams.has('host')).to.equal(false);
+      const client = new pg.Client({ connectionString: url.toString() });
+      await client.connect();
+      await client.end();
+    } finally {
       await postgres.stop();
     }
   });

@@ -1,5 +1,5 @@
 import type { CalendarDate } from '../../platform/calendar.js';
-import type { DbOrTrx } from '../../platform/db.js';
+import { preparedRaw, type DbOrTrx } from '../../platform/db.js';
 import { oreFromDatabase, type Ore } from '../../platform/money.js';
 import type { ContributionLine } from './calculation.js';
 import { selectSellerOn, type SellerRow } from './invoice-queries.js';
@@ -116,10 +116,30 @@ type PayslipRecordRow = SalaryRecord & {
   year_net: string;
 } & { [column in `employer_${(typeof SELLER_COLUMNS)[number]}`]: SellerRow[keyof SellerRow] | null };
 
-// A download is one statement, not four: payslips are fetched by the thousand when payroll's run is done.
+const SALARY_COLUMNS = [
+  'id',
+  'worker_user_id',
+  'payout_date',
+  'invoice_excl_vat_ore',
+  'fee_ore',
+  'contributions_ore',
+  'contribution_lines',
+  'gross_ore',
+  'vacation_pay_ore',
+  'tax_bp',
+  'tax_ore',
+  'expenses_ore',
+  'net_ore',
+  'rounding_ore',
+  'created_at',
+] as const satisfies ReadonlyArray<keyof SalaryRecord>;
+
+// A download is one prepared statement, not four: payslips are fetched by the thousand when payroll's run is done.
 export async function selectPayslipRecord(db: DbOrTrx, salaryId: number): Promise<PayslipRecord | undefined> {
-  const { rows } = await db.raw<{ rows: PayslipRecordRow[] }>(
-    `SELECT s.*,
+  const { rows } = await preparedRaw<{ rows: PayslipRecordRow[] }>(
+    db,
+    'payslip_record',
+    `SELECT ${SALARY_COLUMNS.map((column) => `s.${column}`).join(', ')},
        coalesce(b.period_start, i.delivery_start) AS period_start,
        coalesce(b.period_end, i.delivery_end) AS period_end,
        -- An invoice issued without a basis still names what it was for.

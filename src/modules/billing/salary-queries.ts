@@ -1,5 +1,5 @@
 import type { CalendarDate } from '../../platform/calendar.js';
-import type { DbOrTrx } from '../../platform/db.js';
+import { preparedRaw, type DbOrTrx } from '../../platform/db.js';
 import { oreFromDatabase, type Ore } from '../../platform/money.js';
 import type { SalaryCalculation } from './calculation.js';
 import type { TaxMode } from './account-queries.js';
@@ -51,7 +51,7 @@ export async function lockSalaryRun(
   invoiceId: number,
   payoutDate: CalendarDate,
 ): Promise<SalaryRunStart | undefined> {
-  const { rows } = await trx.raw<{
+  const { rows } = await preparedRaw<{
     rows: Array<{
       id: number;
       series: string;
@@ -69,6 +69,8 @@ export async function lockSalaryRun(
       payroll_parameters: Record<string, number> | null;
     }>;
   }>(
+    trx,
+    'lock_salary_run',
     `WITH invoice AS (
        SELECT i.id, i.series, i.number, i.worker_user_id, s.fee_bp,
          i.amount_excl_vat_ore + COALESCE((SELECT sum(c.amount_excl_vat_ore) FROM invoices c WHERE c.credits_invoice_id = i.id), 0)

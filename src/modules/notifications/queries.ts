@@ -1,5 +1,5 @@
 import { SQL_TODAY_IN_STOCKHOLM } from '../../platform/calendar.js';
-import type { DbOrTrx } from '../../platform/db.js';
+import { preparedRaw, type DbOrTrx } from '../../platform/db.js';
 
 export interface NotificationRow {
   id: number;
@@ -99,7 +99,9 @@ export async function insertNotifications(
   userIds: readonly number[],
   notification: { type: string; params: Record<string, string | number>; link: string; dedupeKey: string | null },
 ): Promise<Array<{ userId: number; emailWanted: boolean }>> {
-  const { rows } = await db.raw<{ rows: Array<{ user_id: string | number; email_wanted: boolean }> }>(
+  const { rows } = await preparedRaw<{ rows: Array<{ user_id: string | number; email_wanted: boolean }> }>(
+    db,
+    'insert_notifications',
     `INSERT INTO notifications (user_id, type, params, link, dedupe_key, email_wanted)
      SELECT u.id, :type, CAST(:params AS jsonb), :link, :dedupeKey,
             NOT EXISTS (SELECT 1 FROM notification_preferences p WHERE p.user_id = u.id AND p.type = :type AND NOT p.email)
