@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Knex } from 'knex';
 import { inTransaction } from '../src/platform/db.js';
 import { slugify } from '../src/platform/slugify.js';
+import { seedSkillVocabulary } from './skills.js';
 
 // Reference data: counties, municipalities, localities (villages and towns with
 // coordinates) and assignment categories. The CSV files under ./data are the
@@ -270,6 +271,7 @@ export async function seedReference(db: Knex): Promise<void> {
         ['slug'],
         ['name_sv', 'name_en', 'sort_order'],
       );
+      await seedSkillVocabulary(trx);
     },
     { databaseErrors: 'raw' },
   );

@@ -20,6 +20,7 @@ import { postingModule } from './modules/posting/index.js';
 import { profilesModule } from './modules/profiles/index.js';
 import { savedSearchesModule } from './modules/saved-searches/index.js';
 import { searchModule } from './modules/search/index.js';
+import { skillsModule } from './modules/skills/index.js';
 import { statsModule } from './modules/stats/index.js';
 
 // The one list of what the app is made of. app.ts mounts the routes and event handlers, runtime.ts gives the
@@ -51,6 +52,7 @@ export const MODULES: readonly ModuleDescription[] = [
   adminModule,
   myDataModule,
   profilesModule,
+  skillsModule,
   feedbackModule,
   applicationsModule,
   notificationsModule,

@@ -11,3 +11,11 @@ export function slugify(text: string, maxLength = 80): string {
     .slice(0, maxLength)
     .replace(/^-+|-+$/g, '');
 }
+
+/**
+ * What two spellings of one word have in common: "Motorsåg", "motorsag" and "MOTOR-SÅG" all give "motorsag";
+ * "B-körkort" and "B körkort" give "bkorkort". Typed words are matched to a vocabulary on this key.
+ */
+export function foldedKey(text: string): string {
+  return slugify(text, 200).replaceAll('-', '');
+}
