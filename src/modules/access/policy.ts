@@ -66,7 +66,24 @@ export type Action =
   | 'billing.approve' // the organisation's members approve or dispute a basis, and see its invoices
   | 'billing.viewWorker' // the worker sees their own bases, invoices and payslips
   | 'payroll.manage' // payroll staff: payments, the bank file, the queue, salaries
-  | 'personalNumber.view'; // the full personnummer: the person and payroll staff, every view audited
+  | 'personalNumber.view' // the full personnummer: the person and payroll staff, every view audited
+  | 'competence.manage' // one's own competence profile: skills, certificates, languages, offers, wishes, visibility
+  | 'competence.view' // a person's competence profile and card, by the visibility they chose (resource: personId, visibility)
+  | 'competence.confirm' // confirm the skills used in a completed assignment: the organisation's members
+  | 'competence.invite' // invite a person to apply to one of the organisation's open assignments: its members
+  | 'competence.vocabulary'; // the skill vocabulary: merge free tags into skills (platform admins)
+
+/** Who sees a resident's competence profile (issue 15): no one but themselves, organisation members, or everyone. */
+export type CompetenceVisibility = 'hidden' | 'organisations' | 'public';
+
+/**
+ * The visibilities of other people's competence profiles the actor may see (in search, on cards and pages): a member
+ * of any organisation sees those shown to organisations and to everyone; everyone else (visitors, residents,
+ * officers, platform admins as such) only the public ones. A hidden profile is seen by its owner alone.
+ */
+export function competenceVisibilitiesFor(actor: Actor): CompetenceVisibility[] {
+  return actor.memberships.size > 0 ? ['organisations', 'public'] : ['public'];
+}
 
 export interface Resource {
   organisationId?: number;
@@ -75,6 +92,9 @@ export interface Resource {
   applicantId?: number;
   /** The worker a billing basis, invoice, salary or enterprise account belongs to. */
   workerId?: number;
+  /** The resident a competence profile belongs to, and who they chose to show it to. */
+  personId?: number;
+  visibility?: CompetenceVisibility;
 }
 
 export function can(actor: Actor, action: Action, resource: Resource = {}): boolean {
@@ -137,6 +157,16 @@ export function can(actor: Actor, action: Action, resource: Resource = {}): bool
       return actor.isPayroll;
     case 'personalNumber.view':
       return actor.isPayroll || (actor.userId !== undefined && actor.userId === resource.workerId);
+    case 'competence.manage':
+      return actor.userId !== undefined;
+    case 'competence.view':
+      if (actor.userId !== undefined && actor.userId === resource.personId) return true;
+      return resource.visibility !== undefined && competenceVisibilitiesFor(actor).includes(resource.visibility);
+    case 'competence.confirm':
+    case 'competence.invite':
+      return member !== undefined;
+    case 'competence.vocabulary':
+      return actor.isAdmin;
     case 'statistics.view':
       if (actor.isAdmin) return true;
       return resource.municipalityCode === undefined ? actor.officerOf.size > 0 : actor.officerOf.has(resource.municipalityCode);

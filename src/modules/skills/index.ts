@@ -1,4 +1,5 @@
 import type { ModuleDescription } from '../../web/module.js';
+export { enqueuePeopleIndexSync, personChangedJob } from './people-sync.js';
 export { resolveTypedSkills, selectCuratedSkills, SKILL_KINDS, type SkillKind, type SkillRow } from './vocabulary-queries.js';
 
 // Skills and competence (issue 15): the vocabulary, residents' competence profiles, confirmations after completed
