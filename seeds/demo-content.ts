@@ -34,12 +34,29 @@ export interface DemoOrganisation {
 
 export interface DemoResident extends DemoPerson {
   bio: string;
-  skillTags: string[];
   availability: string;
   drivingLicence: boolean;
-  visibleToOrganisations: boolean;
   categories: string[];
   localities: string[];
+  competence: DemoCompetence;
+}
+
+export type DemoLevel = 'beginner' | 'experienced' | 'can_teach';
+
+/**
+ * The resident's competence profile (issue 15), as they would type it on /konto/kompetens: words are matched to the
+ * vocabulary (seeds/skills.ts) on their folded key, and a word that matches nothing becomes a free tag.
+ */
+export interface DemoCompetence {
+  visibility: 'hidden' | 'organisations' | 'public';
+  skills: Array<[word: string, level: DemoLevel]>;
+  /** Days from today to the expiry; negative: expired. */
+  certificates?: Array<[word: string, expiresInDays: number | null]>;
+  languages?: Array<[word: string, level: DemoLevel]>;
+  wishes?: string[];
+  offers?: Array<{ title: string; description: string; priceSek?: number; volunteer?: boolean }>;
+  /** Takes part in learn-from-each-other matches (opt-in). */
+  learningMatches?: boolean;
 }
 
 export type DemoCompensation =
@@ -263,120 +280,405 @@ export const RESIDENTS: DemoResident[] = [
     email: 'erik.nilsson@example.se',
     homeLocality: 'rusksele-lycksele',
     bio: 'Uppvuxen i Rusksele och har kört skogsmaskin i tjugo år. Numera halvtid på sågen, så jag har tid över för snöröjning och skogsjobb i byarna.',
-    skillTags: ['snöröjning', 'motorsåg', 'traktor', 'röjning', 'vedhuggning'],
     availability: 'Vardagar efter klockan 15 och de flesta helger.',
     drivingLicence: true,
-    visibleToOrganisations: true,
     categories: ['snorojning', 'skog-och-mark'],
     localities: ['rusksele-lycksele', 'bjorksele-lycksele', 'lycksele-lycksele'],
+    competence: {
+      visibility: 'public',
+      skills: [
+        ['Trädfällning', 'can_teach'],
+        ['Vedhuggning', 'can_teach'],
+        ['Snöröjning med traktor', 'experienced'],
+        ['Röjning', 'experienced'],
+        ['skogsmaskin', 'experienced'],
+      ],
+      certificates: [
+        ['Motorsågskörkort', 20],
+        ['Röjsågskörkort', 900],
+        ['B-körkort', null],
+        ['Traktorkort', null],
+      ],
+      languages: [
+        ['Svenska', 'can_teach'],
+        ['Finska', 'beginner'],
+      ],
+      wishes: ['Webbsidor'],
+      offers: [
+        {
+          title: 'Vedhuggning och kapning',
+          description: 'Kapar, klyver och staplar ved med egen maskin. Kan ta med vedklyven till er.',
+          priceSek: 250,
+        },
+        {
+          title: 'Fälla riskträd',
+          description: 'Fäller träd nära hus och ledningar säkert, med motorsågskörkort.',
+          priceSek: 300,
+        },
+      ],
+      learningMatches: true,
+    },
   },
   {
     name: 'Amina Hassan',
     email: 'amina.hassan@example.se',
     homeLocality: 'lycksele-lycksele',
     bio: 'Undersköterska i grunden och har arbetat på äldreboende i Lycksele. Jag tycker om att laga mat och umgås, och talar svenska, arabiska och somaliska.',
-    skillTags: ['äldreomsorg', 'matlagning', 'städning', 'arabiska', 'somaliska'],
     availability: 'Dagtid måndag till torsdag.',
     drivingLicence: false,
-    visibleToOrganisations: true,
     categories: ['omsorg-och-sallskap', 'stadning'],
     localities: ['lycksele-lycksele', 'hedlunda-lycksele'],
+    competence: {
+      visibility: 'organisations',
+      skills: [
+        ['Sällskap för äldre', 'can_teach'],
+        ['Matlagning', 'experienced'],
+        ['Städning', 'experienced'],
+        ['Bakning', 'beginner'],
+      ],
+      certificates: [
+        ['Hygienintyg', 300],
+        ['Första hjälpen', 120],
+      ],
+      languages: [
+        ['Svenska', 'experienced'],
+        ['Arabiska', 'can_teach'],
+        ['Somaliska', 'can_teach'],
+      ],
+      wishes: ['B-körkort'],
+      offers: [
+        {
+          title: 'Matlagning till fest',
+          description: 'Lagar mat till föreningens fest eller kalas, gärna från Somalia och Mellanöstern.',
+          priceSek: 200,
+        },
+        {
+          title: 'Sällskap och promenader',
+          description: 'Besöker äldre i Lycksele för en fika och en promenad.',
+          volunteer: true,
+        },
+      ],
+    },
   },
   {
     name: 'Jonas Lundgren',
     email: 'jonas.lundgren@example.se',
     homeLocality: 'norsjo-norsjo',
     bio: 'Webbutvecklare som flyttade hem till Norsjö och jobbar på distans. Har byggt hemsidor åt flera föreningar och hjälper gärna till med bokningssystem och sociala medier.',
-    skillTags: ['webb', 'WordPress', 'bokningssystem', 'sociala medier', 'foto'],
     availability: 'Kvällar och enstaka dagar, helst på distans.',
     drivingLicence: true,
-    visibleToOrganisations: true,
     categories: ['it-och-webb', 'administration'],
     localities: ['norsjo-norsjo', 'bastutrask-norsjo', 'bjurtrask-norsjo'],
+    competence: {
+      visibility: 'public',
+      skills: [
+        ['Webbsidor', 'can_teach'],
+        ['WordPress', 'can_teach'],
+        ['bokningssystem', 'experienced'],
+        ['Sociala medier', 'experienced'],
+        ['Fotografering', 'beginner'],
+      ],
+      certificates: [['B-körkort', null]],
+      languages: [
+        ['Svenska', 'can_teach'],
+        ['Engelska', 'experienced'],
+      ],
+      wishes: ['Snickeri', 'Vedhuggning'],
+      offers: [
+        {
+          title: 'Hemsida åt föreningen',
+          description: 'Bygger en enkel hemsida med kalender och bokning som ni sedan sköter själva.',
+          priceSek: 400,
+        },
+      ],
+      learningMatches: true,
+    },
   },
   {
     name: 'Sofia Berglund',
     email: 'sofia.berglund@example.se',
     homeLocality: 'bastutrask-norsjo',
     bio: 'Trädgårdsmästare med egen odling i Bastuträsk. Jag sköter rabatter, beskär fruktträd och målar gärna om ett plank eller två.',
-    skillTags: ['trädgård', 'beskärning', 'gräsklippning', 'målning'],
     availability: 'Maj till september, flexibla tider.',
     drivingLicence: true,
-    visibleToOrganisations: false,
     categories: ['tradgard', 'bygg-och-reparation'],
     localities: ['bastutrask-norsjo', 'norsjo-norsjo', 'talliden-norsjo'],
+    competence: {
+      visibility: 'hidden',
+      skills: [
+        ['Trädgårdsskötsel', 'can_teach'],
+        ['beskärning', 'can_teach'],
+        ['Gräsklippning', 'experienced'],
+        ['Målning', 'beginner'],
+      ],
+      certificates: [['B-körkort', null]],
+      languages: [['Svenska', 'can_teach']],
+      wishes: ['Bokföring'],
+    },
   },
   {
     name: 'Olle Johansson',
     email: 'olle.johansson@example.se',
     homeLocality: 'bjurtrask-norsjo',
     bio: 'Pensionerad byggnadssnickare. Har renoverat flera bygdegårdar och tycker om att lära ut gamla hantverkstekniker.',
-    skillTags: ['snickeri', 'fönsterrenovering', 'takarbete', 'reparationer'],
     availability: 'Dagtid, men inte under älgjakten.',
     drivingLicence: true,
-    visibleToOrganisations: true,
     categories: ['bygg-och-reparation', 'snorojning'],
     localities: ['bjurtrask-norsjo', 'bjursele-norsjo', 'norsjo-norsjo', 'svansele-norsjo'],
+    competence: {
+      visibility: 'public',
+      skills: [
+        ['Snickeri', 'can_teach'],
+        ['fönsterrenovering', 'can_teach'],
+        ['Takarbete', 'experienced'],
+        ['Reparationer', 'experienced'],
+      ],
+      certificates: [
+        ['Fallskyddsutbildning', 200],
+        ['Ställningsbehörighet', 45],
+      ],
+      languages: [
+        ['Svenska', 'can_teach'],
+        ['Meänkieli', 'experienced'],
+        ['Finska', 'experienced'],
+      ],
+      offers: [
+        {
+          title: 'Lär dig renovera fönster',
+          description: 'Visar hur man kittar, målar och byter glas i gamla fönster. En kväll i bygdegården.',
+          volunteer: true,
+        },
+      ],
+      learningMatches: true,
+    },
   },
   {
     name: 'Ahmad Rahimi',
     email: 'ahmad.rahimi@example.se',
     homeLocality: 'norrtalje-norrtalje',
     bio: 'Har kört lastbil och budbil i Stockholmsområdet. Nu bor jag i Norrtälje och tar gärna transporter, flytthjälp och skjutsuppdrag.',
-    skillTags: ['transport', 'flytthjälp', 'C-körkort', 'dari', 'engelska'],
     availability: 'Heltid just nu.',
     drivingLicence: true,
-    visibleToOrganisations: true,
     categories: ['transport', 'ovrigt'],
     localities: ['norrtalje-norrtalje', 'rimbo-norrtalje', 'finsta-norrtalje'],
+    competence: {
+      visibility: 'organisations',
+      skills: [
+        ['Flytthjälp', 'experienced'],
+        ['Budkörning', 'experienced'],
+        ['Körning med släp', 'experienced'],
+      ],
+      certificates: [
+        ['C-körkort', 45],
+        ['BE-körkort', null],
+        ['Truckkort', 700],
+      ],
+      languages: [
+        ['Persiska', 'can_teach'],
+        ['Svenska', 'experienced'],
+        ['Engelska', 'experienced'],
+      ],
+      offers: [
+        { title: 'Flytthjälp med lastbil', description: 'Flyttar möbler och bohag i Norrtälje med omnejd.', priceSek: 350 },
+      ],
+    },
   },
   {
     name: 'Linnea Karlsson',
     email: 'linnea.karlsson@example.se',
     homeLocality: 'almsta-norrtalje',
     bio: 'Studerar kulturvetenskap på distans och har jobbat som guide på Väddö. Fotograferar evenemang och hjälper gärna till när byn ska fira.',
-    skillTags: ['evenemang', 'fotografering', 'guidning', 'servering'],
     availability: 'Helger och hela sommaren.',
     drivingLicence: false,
-    visibleToOrganisations: true,
     categories: ['evenemang', 'kultur'],
     localities: ['almsta-norrtalje', 'grisslehamn-norrtalje', 'herrang-norrtalje'],
+    competence: {
+      visibility: 'organisations',
+      skills: [
+        ['Evenemangsplanering', 'experienced'],
+        ['Fotografering', 'experienced'],
+        ['Guidning', 'can_teach'],
+        ['Servering', 'beginner'],
+      ],
+      languages: [
+        ['Svenska', 'can_teach'],
+        ['Engelska', 'experienced'],
+        ['Tyska', 'beginner'],
+      ],
+      wishes: ['Bokföring', 'Sociala medier'],
+      offers: [{ title: 'Guidade turer på Väddö', description: 'Guidar grupper i Grisslehamn och längs kusten.', priceSek: 300 }],
+      learningMatches: true,
+    },
   },
   {
     name: 'Marko Petrović',
     email: 'marko.petrovic@example.se',
     homeLocality: 'hallstavik-norrtalje',
     bio: 'Svetsare på bruket i Hallstavik i många år. Tar mindre reparationer, staket och smide, och har egen släpvagn.',
-    skillTags: ['svetsning', 'smide', 'staket', 'reparationer'],
     availability: 'Kvällar och helger.',
     drivingLicence: true,
-    visibleToOrganisations: false,
     categories: ['bygg-och-reparation'],
     localities: ['hallstavik-norrtalje', 'herrang-norrtalje', 'skebobruk-norrtalje'],
+    competence: {
+      visibility: 'hidden',
+      skills: [
+        ['svetsning', 'can_teach'],
+        ['smide', 'experienced'],
+        ['Stängsling', 'experienced'],
+        ['Reparationer', 'experienced'],
+      ],
+      certificates: [
+        ['Heta arbeten', -30],
+        ['BE-körkort', null],
+      ],
+      languages: [
+        ['Svenska', 'experienced'],
+        ['serbiska', 'can_teach'],
+      ],
+    },
   },
   {
     name: 'Greta Holmström',
     email: 'greta.holmstrom@example.se',
     homeLocality: 'edsbro-norrtalje',
     bio: 'Redovisningsekonom som gått ner i tid. Jag har varit kassör i tre föreningar och hjälper gärna andra med bokföring, bokslut och medlemsregister.',
-    skillTags: ['bokföring', 'bokslut', 'Excel', 'medlemsregister'],
     availability: 'Två dagar i veckan, går bra på distans.',
     drivingLicence: true,
-    visibleToOrganisations: true,
     categories: ['administration', 'kultur'],
     localities: ['edsbro-norrtalje', 'norrtalje-norrtalje', 'rimbo-norrtalje'],
+    competence: {
+      visibility: 'public',
+      skills: [
+        ['Bokföring', 'can_teach'],
+        ['bokslut', 'experienced'],
+        ['Föreningsadministration', 'experienced'],
+        ['Bidragsansökningar', 'beginner'],
+      ],
+      certificates: [['B-körkort', null]],
+      languages: [
+        ['Svenska', 'can_teach'],
+        ['Engelska', 'experienced'],
+      ],
+      wishes: ['Fotografering'],
+      offers: [
+        {
+          title: 'Hjälp med föreningens bokslut',
+          description: 'Går igenom verifikationerna och gör bokslutet tillsammans med kassören.',
+          volunteer: true,
+        },
+      ],
+      learningMatches: true,
+    },
   },
   {
     name: 'Tove Sandberg',
     email: 'tove.sandberg@example.se',
     homeLocality: 'kristineberg-lycksele',
     bio: 'Fiskeguide på somrarna längs Vindelälven och aktiv i fiskevårdsområdet. Vintertid kör jag skoter och hjälper till med ledröjning.',
-    skillTags: ['fiskevård', 'elfiske', 'skoter', 'guidning'],
     availability: 'Säsongsvis; mest ledig vår och höst.',
     drivingLicence: true,
-    visibleToOrganisations: true,
     categories: ['vatten-och-fiske', 'skog-och-mark'],
     localities: ['kristineberg-lycksele', 'bjorksele-lycksele', 'vindelgransele-lycksele'],
+    competence: {
+      visibility: 'organisations',
+      skills: [
+        ['Fiske', 'can_teach'],
+        ['fiskevård', 'experienced'],
+        ['Guidning', 'experienced'],
+        ['Båtvård', 'beginner'],
+      ],
+      certificates: [
+        ['Förarbevis för båt', null],
+        ['Första hjälpen', 25],
+      ],
+      languages: [
+        ['Svenska', 'can_teach'],
+        ['Samiska', 'experienced'],
+        ['Engelska', 'experienced'],
+      ],
+      wishes: ['Trädfällning', 'Motorsågskörkort'],
+      offers: [{ title: 'Fiskeguidning på Vindelälven', description: 'Dagsturer med flugfiske för nybörjare.', priceSek: 450 }],
+      learningMatches: true,
+    },
+  },
+];
+
+/**
+ * Finished work that organisations confirmed skills for (issue 15, item 3): each a completed assignment with the
+ * resident's accepted application and, per skill, a confirmation by the organisation's first member. Without pay
+ * (volunteer or by agreement), so it loads without the billing demo; times count from the start of today.
+ */
+export interface DemoConfirmedWork {
+  org: string;
+  worker: string;
+  title: string;
+  description: string;
+  category: string;
+  locality: string;
+  compensation: { type: 'volunteer' } | { type: 'by_agreement' };
+  endedDaysAgo: number;
+  /** Skill words as the organisation picked them (matched to the vocabulary). */
+  confirmed: string[];
+  /** The resident chose to hide these confirmations. */
+  hidden?: string[];
+}
+
+export const CONFIRMED_WORK: DemoConfirmedWork[] = [
+  {
+    org: 'rusksele',
+    worker: 'erik.nilsson@example.se',
+    title: 'Fälla riskträd vid badplatsen i Rusksele',
+    description: 'Tre torra granar lutar mot badplatsens omklädningsstuga och behöver fällas säkert och kapas till ved.',
+    category: 'skog-och-mark',
+    locality: 'rusksele-lycksele',
+    compensation: { type: 'by_agreement' },
+    endedDaysAgo: 75,
+    confirmed: ['Trädfällning', 'Motorsågskörkort', 'Vedhuggning'],
+  },
+  {
+    org: 'lycksele',
+    worker: 'amina.hassan@example.se',
+    title: 'Laga soppa till öppna förskolans höstfest',
+    description: 'Öppna förskolan bjuder föräldrar och barn på soppa och bröd. Vi behöver någon som lagar mat för femtio.',
+    category: 'evenemang',
+    locality: 'lycksele-lycksele',
+    compensation: { type: 'volunteer' },
+    endedDaysAgo: 50,
+    confirmed: ['Matlagning', 'Hygienintyg'],
+  },
+  {
+    org: 'bastutrask',
+    worker: 'olle.johansson@example.se',
+    title: 'Renovera fönstren i Bastuträsk bygdegård',
+    description: 'Sex spröjsade fönster i bygdegården ska skrapas, kittas och målas med linoljefärg.',
+    category: 'bygg-och-reparation',
+    locality: 'bastutrask-norsjo',
+    compensation: { type: 'by_agreement' },
+    endedDaysAgo: 120,
+    confirmed: ['Snickeri', 'Målning'],
+    hidden: ['Målning'],
+  },
+  {
+    org: 'almsta',
+    worker: 'linnea.karlsson@example.se',
+    title: 'Fotografera midsommarfirandet i Älmsta',
+    description: 'Vi vill ha bilder från dansen kring stången och kaffeserveringen till föreningens hemsida.',
+    category: 'kultur',
+    locality: 'almsta-norrtalje',
+    compensation: { type: 'volunteer' },
+    endedDaysAgo: 160,
+    confirmed: ['Fotografering', 'Servering'],
+  },
+  {
+    org: 'edsbro',
+    worker: 'greta.holmstrom@example.se',
+    title: 'Gå igenom föreningens bokföring inför årsmötet',
+    description: 'Kassören behöver hjälp att stämma av kontona och ställa upp resultat- och balansräkning.',
+    category: 'administration',
+    locality: 'edsbro-norrtalje',
+    compensation: { type: 'volunteer' },
+    endedDaysAgo: 200,
+    confirmed: ['Bokföring'],
   },
 ];
 

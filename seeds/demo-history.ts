@@ -15,6 +15,7 @@ import { multiplyByBasisPoints, ore, type Ore } from '../src/platform/money.js';
 import { ocrReference } from '../src/platform/ocr.js';
 import { demoPersonalNumber } from './demo-billing.js';
 import { ENTERPRISE_ACCOUNTS } from './demo-content.js';
+import { seedHistoryCompetence, seedHistoryConfirmations } from './demo-skills.js';
 import { PILOT_MUNICIPALITIES } from './demo-logins.js';
 
 // 18 months of history in the pilot municipalities (issue 13, item 7), so the statistics dashboard shows a real
@@ -463,6 +464,11 @@ export async function seedDemoHistory(
 
   const planned = planAssignments(random, { today, start, end, organisations, villages, residents });
   await insertAssignments(trx, planned, categoryId);
+  // The skills the assignments asked for, and those organisations confirmed after the work (seeds/demo-skills.ts).
+  await seedHistoryConfirmations(
+    trx,
+    planned.map((a) => Number((a.row as { id?: number }).id)),
+  );
 
   const billingStart = await firstBillingDay(trx);
   const salaries =
@@ -539,10 +545,8 @@ async function insertResidents(
     specs.map((spec, i) => ({
       user_id: ids[i],
       bio: spec.bio,
-      skill_tags: spec.tags,
       availability: spec.availability,
       driving_licence: spec.drivingLicence,
-      visible_to_organisations: spec.visible,
       created_at: spec.joined,
       updated_at: spec.joined,
     })),
@@ -552,6 +556,11 @@ async function insertResidents(
   );
   await trx('resident_localities').insert(
     specs.flatMap((spec, i) => spec.named.map((localityId) => ({ user_id: ids[i], locality_id: localityId }))),
+  );
+  // The profile's words as skills, and who sees them (seeds/demo-skills.ts).
+  await seedHistoryCompetence(
+    trx,
+    specs.map((spec, i) => ({ userId: ids[i]!, tags: spec.tags, visible: spec.visible })),
   );
   return specs.map((spec, i) => ({
     id: ids[i]!,

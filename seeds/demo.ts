@@ -15,6 +15,7 @@ import {
 } from './demo-content.js';
 import { seedDemoBilling, type DemoBillingSummary } from './demo-billing.js';
 import { seedDemoHistory } from './demo-history.js';
+import { seedDemoCompetence } from './demo-skills.js';
 import { parseOrganisationsnummer } from '../src/platform/identifiers.js';
 import { luhnCheckDigit } from '../src/platform/luhn.js';
 import { slugify } from '../src/platform/slugify.js';
@@ -237,10 +238,8 @@ export async function seedDemo(
         await trx('resident_profiles').insert({
           user_id: id,
           bio: r.bio,
-          skill_tags: r.skillTags,
           availability: r.availability,
           driving_licence: r.drivingLicence,
-          visible_to_organisations: r.visibleToOrganisations,
         });
         await trx('resident_categories').insert(
           r.categories.map((slug) => {
@@ -289,6 +288,22 @@ export async function seedDemo(
         else drafts += 1;
       }
 
+      // Skills, certificates, languages, offers and confirmed work (issue 15).
+      const competence = await seedDemoCompetence({
+        trx,
+        today: todayInStockholm(now),
+        userOf,
+        organisationOf: (key) => {
+          const organisation = organisationByKey.get(key);
+          if (!organisation) throw new Error(`Demo competence: unknown organisation ${key}`);
+          return {
+            id: organisationId.get(key) as number,
+            adminId: userOf((organisation.members[0] as DemoPerson).email),
+            municipalityCode: organisation.municipalityCode,
+          };
+        },
+      });
+
       // Settings are never changed once written: an operator already there (added by hand) is kept as it is.
       if (!(await trx('operator_settings').first('id'))) await trx('operator_settings').insert(demoOperator());
 
@@ -327,6 +342,7 @@ export async function seedDemo(
       log(
         `Demo data loaded: ${ORGANISATIONS.length} organisations, ${users} users ` +
           `(${RESIDENTS.length} residents), ${published + drafts} assignments (${published} published, ${drafts} drafts)` +
+          `, ${competence.confirmations} confirmed skills` +
           (billing
             ? `, ${billing.accounts} enterprise accounts, ${billing.bases} billing bases, ${billing.invoices} invoices`
             : '') +

@@ -7,6 +7,7 @@ import { migrateToLatest } from './platform/migrate.js';
 import { makeJobsDue, startWorker, type Worker } from './platform/jobs.js';
 import { closePdfRendering, configurePdfRendering } from './modules/billing/index.js';
 import { syncAssignmentIndex, watchSearchRecovery } from './modules/search/index.js';
+import { syncPeopleIndex } from './modules/skills/index.js';
 import { allTasks, CRONTAB, TASKS_NEEDING_SEARCH } from './modules.js';
 
 // What the web server and every CLI command share: configuration, the servers
@@ -52,6 +53,12 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
         await syncAssignmentIndex({ db, search, indexPrefix: config.meili.indexPrefix, log }, options);
       } catch (error) {
         log.warn({ err: error }, 'Search index could not be synchronised now; jobs and the next start will catch up');
+      }
+      try {
+        // The people index (/kompetens) the same way: rebuilt when missing or its settings changed, else repaired.
+        await syncPeopleIndex({ db, search, indexPrefix: config.meili.indexPrefix, log });
+      } catch (error) {
+        log.warn({ err: error }, 'People index could not be synchronised now; jobs and the next start will catch up');
       }
     },
     async startWorker() {

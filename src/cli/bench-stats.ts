@@ -144,10 +144,18 @@ async function loadHistory(db: Db, options: Options, log: Logger): Promise<Count
       UPDATE users u SET home_locality_id = m.villages[1 + floor(random() * cardinality(m.villages))::int]
       FROM bench_m m WHERE m.code = u.home_municipality_code AND u.email LIKE 'bench-stats-%' AND cardinality(m.villages) > 0`);
     await trx.raw(`
-      INSERT INTO resident_profiles (user_id, skill_tags, visible_to_organisations)
-      SELECT id, ARRAY[(ARRAY['snöröjning','trädgård','motorsåg','städning','snickeri','körkort'])[1 + floor(random() * 6)::int]],
-             random() < 0.7
+      INSERT INTO resident_profiles (user_id, visibility)
+      SELECT id, CASE WHEN random() < 0.7 THEN 'organisations' ELSE 'hidden' END
       FROM users WHERE email LIKE 'bench-stats-%'`);
+    // One skill of six from the curated vocabulary (seeded with the reference data) per resident.
+    await trx.raw(`
+      INSERT INTO resident_skills (user_id, skill_id, level)
+      SELECT u.id, k.ids[1 + floor(random() * cardinality(k.ids))::int],
+             (ARRAY['beginner', 'experienced', 'can_teach'])[1 + floor(random() * 3)::int]
+      FROM users u
+      CROSS JOIN (SELECT array_agg(id) AS ids FROM skills WHERE slug IN
+        ('snorojning-med-traktor', 'tradgardsskotsel', 'motorsagskorkort', 'stadning', 'snickeri', 'b-korkort')) k
+      WHERE u.email LIKE 'bench-stats-%' AND cardinality(k.ids) > 0`);
     await trx.raw(`
       INSERT INTO resident_categories (user_id, category_id)
       SELECT DISTINCT u.id, c.id FROM users u

@@ -43,6 +43,8 @@ const ACCESS: Record<string, Rule> = {
   'GET /statistik/kommun/:code/export.xlsx': { officerX: 'ok', admin: 'ok', others: '404' },
   'GET /uppdrag.atom': everyone,
   'GET /uppdrag': everyone,
+  // Find people (issue 15): for everyone; what each sees is scoped in the service (test/skills/people-search.test.ts).
+  'GET /kompetens': everyone,
   'GET /': everyone,
   'GET /uppdrag/:ref': everyone,
   'GET /registrera': everyone,
@@ -71,6 +73,27 @@ const ACCESS: Record<string, Rule> = {
   'POST /konto/profil/cv': { visitor: '401', others: 'ok' }, // 400: no file
   'GET /konto/profil/cv/ta-bort': { visitor: 'login', others: 'ok' }, // 303 to the profile without a CV
   'POST /konto/profil/cv/ta-bort': { visitor: '401', others: 'ok' },
+  // The competence profile (issue 15): one's own. :offerId and :confirmationId are the resident's (the offer is
+  // removed last); anyone else's is a 404. The resident's card (:publicId) is shown to organisations: their members
+  // and the owner see it, everyone else gets the 404 of a card that does not exist.
+  'GET /konto/kompetens': loggedIn,
+  'POST /konto/kompetens': { visitor: '401', others: 'ok' }, // 400: the empty form
+  'GET /konto/kompetens/erbjudanden/ny': loggedIn,
+  'POST /konto/kompetens/erbjudanden/ny': { visitor: '401', others: 'ok' }, // 400: the empty form
+  'GET /konto/kompetens/erbjudanden/:offerId': { visitor: 'login', resident: 'ok', others: '404' },
+  'POST /konto/kompetens/erbjudanden/:offerId': { visitor: '401', resident: 'ok', others: '404' },
+  'GET /konto/kompetens/erbjudanden/:offerId/ta-bort': { visitor: 'login', resident: 'ok', others: '404' },
+  'POST /konto/kompetens/erbjudanden/:offerId/ta-bort': { visitor: '401', resident: 'ok', others: '404' },
+  'POST /konto/kompetens/bekraftelser/:confirmationId': { visitor: '401', resident: 'ok', others: '404' },
+  'GET /kompetens/person/:publicId': { resident: 'ok', memberA: 'ok', memberB: 'ok', others: '404' },
+  // Invitations to apply (issue 15): organisation members invite from the card (the resident's, shown to
+  // organisations); the empty form is a 400 ("ok"); anyone without an organisation is refused. The resident's own
+  // invitations and learn-from-each-other page are their own (the empty contact form: 400).
+  'GET /kompetens/person/:publicId/bjud-in': { visitor: 'login', memberA: 'ok', memberB: 'ok', others: '403' },
+  'POST /kompetens/person/:publicId/bjud-in': { visitor: '401', memberA: 'ok', memberB: 'ok', others: '403' },
+  'GET /konto/kompetens/inbjudningar': loggedIn,
+  'GET /konto/lara-av-varandra': loggedIn,
+  'POST /konto/lara-av-varandra/kontakt': { visitor: '401', others: 'ok' },
   'GET /konto/mina-uppgifter.json': loggedIn,
   'POST /konto/ta-bort': { visitor: '401', others: 'ok' }, // 400: the empty form has no password
   // The simplified-enterprise account: one's own. The empty activation form is a 400; nobody here has an
@@ -136,6 +159,10 @@ const ACCESS: Record<string, Rule> = {
   // everyone else, platform admins too, 404.
   'GET /ansokningar/:applicationId/omdome': { visitor: 'login', resident: 'ok', memberA: 'ok', others: '404' },
   'POST /ansokningar/:applicationId/omdome': { visitor: '401', resident: 'ok', memberA: 'ok', others: '404' },
+  // Confirming skills after completed work (issue 15): the organisation's members only (:assignmentId is A's draft:
+  // 409 "not completed" for them, "ok"); everyone else is refused.
+  'GET /kompetens/bekrafta/:assignmentId': { visitor: 'login', memberA: 'ok', others: '403' },
+  'POST /kompetens/bekrafta/:assignmentId': { visitor: '401', memberA: 'ok', others: '403' },
   // Messages: the two sides of the application only; everyone else, platform admins too, 404.
   // The empty form is a 400 (or 409 once the application is no longer open): "ok".
   'GET /ansokningar/:applicationId/meddelanden': { visitor: 'login', resident: 'ok', memberA: 'ok', others: '404' },
@@ -268,6 +295,9 @@ const ACCESS: Record<string, Rule> = {
   'POST /admin/operator': adminOnly, // 400: the empty form
   'GET /admin/lon': adminOnly,
   'POST /admin/lon': adminOnly, // 400: the empty form
+  'GET /admin/kompetens': adminOnly,
+  'GET /admin/kompetens/sammanfoga': adminOnly,
+  'POST /admin/kompetens/sammanfoga': adminOnly, // 400: the empty form
   'POST /admin/lon/ta-bort': adminOnly, // 400: no user named
   // Development only (absent in production, see test/app/production.test.ts).
   'GET /dev/mail': everyone,
@@ -400,6 +430,29 @@ describe('Access: every route × every role', function () {
       .returning('id');
     params[':notificationId'] = String(notification.id);
     params[':savedSearchId'] = String(await createSavedSearch(ctx.db, { userId: users.resident.id }));
+    // The resident's competence (issue 15): a card shown to organisations, an offer, a confirmation.
+    const [card] = await ctx
+      .db('resident_profiles')
+      .insert({ user_id: users.resident.id, visibility: 'organisations' })
+      .onConflict('user_id')
+      .merge(['visibility'])
+      .returning('public_id');
+    params[':publicId'] = String(card.public_id);
+    const [offer] = await ctx
+      .db('resident_offers')
+      .insert({ user_id: users.resident.id, title: 'Vedhuggning', volunteer: true })
+      .returning('id');
+    params[':offerId'] = String(offer.id);
+    const [confirmation] = await ctx
+      .db('skill_confirmations')
+      .insert({
+        user_id: users.resident.id,
+        skill_id: ctx.db('skills').where('slug', 'vedhuggning').select('id'),
+        assignment_id: assignment,
+        organisation_id: orgA.id,
+      })
+      .returning('id');
+    params[':confirmationId'] = String(confirmation.id);
     const [report] = await ctx.db('assignment_reports').insert({ assignment_id: assignment, reason: 'spam' }).returning('id');
     params[':reportId'] = String(report.id);
     const [payment] = await ctx

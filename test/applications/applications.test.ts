@@ -290,10 +290,18 @@ describe('Applications', function () {
       await ctx.db('resident_profiles').insert({
         user_id: otherResident.id,
         bio: `Snickare ${XSS}`,
-        skill_tags: ['motorsåg', 'snickeri'],
         availability: 'Helger',
         driving_licence: true,
+        visibility: 'organisations',
       });
+      const skill = async (slug: string, row: Record<string, unknown> = {}) =>
+        ctx.db('resident_skills').insert({
+          user_id: otherResident.id,
+          skill_id: (await ctx.db('skills').where('slug', slug).first('id')).id,
+          ...row,
+        });
+      await skill('snickeri', { level: 'can_teach' });
+      await skill('motorsagskorkort', { expires_on: '2020-01-31' });
       await ctx.db('resident_categories').insert({
         user_id: otherResident.id,
         category_id: (await ctx.db('categories').where('slug', 'ovrigt').first('id')).id,
@@ -325,7 +333,8 @@ describe('Applications', function () {
 
     it('when the profile is shared, then members see it (escaped) with the CV, and the applicant does not see the member view', async () => {
       const page = await memberA.agent.get(`/ansokningar/${applicationId}`).expect(200);
-      expect(page.text).to.include(`Snickare ${XSS_ESCAPED}`).and.include('motorsåg, snickeri').and.include('Helger');
+      expect(page.text).to.include(`Snickare ${XSS_ESCAPED}`).and.include('Snickeri: kan lära ut').and.include('Helger');
+      expect(page.text).to.include('Motorsågskörkort: utgånget');
       expect(page.text).to.include('Övrigt').and.include(`href="/ansokningar/${applicationId}/cv"`);
       const own = await otherResident.agent.get(`/ansokningar/${applicationId}`).expect(200);
       expect(own.text).not.to.include('Snickare').and.not.include('/acceptera');

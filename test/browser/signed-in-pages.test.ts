@@ -73,6 +73,20 @@ const PAGES: SignedInPage[] = [
     path: () => '/konto/notiser/installningar',
   },
   { role: 'resident', name: 'profil', route: 'GET /konto/profil', path: () => '/konto/profil' },
+  { role: 'resident', name: 'min-kompetens', route: 'GET /konto/kompetens', path: () => '/konto/kompetens' },
+  {
+    role: 'resident',
+    name: 'kompetens-nytt-erbjudande',
+    route: 'GET /konto/kompetens/erbjudanden/ny',
+    path: () => '/konto/kompetens/erbjudanden/ny',
+  },
+  {
+    role: 'resident',
+    name: 'kompetens-inbjudningar',
+    route: 'GET /konto/kompetens/inbjudningar',
+    path: () => '/konto/kompetens/inbjudningar',
+  },
+  { role: 'resident', name: 'lara-av-varandra', route: 'GET /konto/lara-av-varandra', path: () => '/konto/lara-av-varandra' },
   { role: 'resident', name: 'losenord', route: 'GET /konto/losenord', path: () => '/konto/losenord' },
   { role: 'resident', name: 'epost', route: 'GET /konto/epost', path: () => '/konto/epost' },
   { role: 'resident', name: 'mina-uppgifter', route: 'GET /konto/mina-uppgifter', path: () => '/konto/mina-uppgifter' },
@@ -173,6 +187,12 @@ const PAGES: SignedInPage[] = [
   },
   {
     role: 'orgAdmin',
+    name: 'bekrafta-kompetens',
+    route: 'GET /kompetens/bekrafta/:assignmentId',
+    path: (world) => `/kompetens/bekrafta/${world.assignments.completed}`,
+  },
+  {
+    role: 'orgAdmin',
     name: 'markera-utfort',
     route: 'GET /organisationer/:slug/uppdrag/:assignmentId/klar',
     path: (world) => `${org(world)}/uppdrag/${world.assignments.assigned}/klar`,
@@ -238,6 +258,8 @@ const PAGES: SignedInPage[] = [
     path: (world) => `${org(world)}/uppdrag/${world.assignments.published}/ansokningar`,
   },
   { role: 'orgMember', name: 'organisation', route: 'GET /organisationer/:slug', path: org },
+  // Find people (issue 15): a member sees organisations-only profiles too.
+  { role: 'orgMember', name: 'kompetens', route: 'GET /kompetens', path: () => '/kompetens?q=mot&kind=certificate' },
 
   // The platform admin
   { role: 'admin', name: 'oversikt', route: 'GET /admin', path: () => '/admin' },
@@ -249,6 +271,13 @@ const PAGES: SignedInPage[] = [
   },
   { role: 'admin', name: 'handlaggare', route: 'GET /admin/handlaggare', path: () => '/admin/handlaggare' },
   { role: 'admin', name: 'lonepersonal', route: 'GET /admin/lon', path: () => '/admin/lon' },
+  { role: 'admin', name: 'kompetensord', route: 'GET /admin/kompetens', path: () => '/admin/kompetens' },
+  {
+    role: 'admin',
+    name: 'kompetensord-sammanfoga',
+    route: 'GET /admin/kompetens/sammanfoga',
+    path: () => '/admin/kompetens/sammanfoga',
+  },
   { role: 'admin', name: 'moderering', route: 'GET /admin/moderering', path: () => '/admin/moderering' },
   { role: 'admin', name: 'logg', route: 'GET /admin/logg', path: () => '/admin/logg' },
   { role: 'admin', name: 'operator', route: 'GET /admin/operator', path: () => '/admin/operator' },
@@ -299,6 +328,14 @@ const PAGES: SignedInPage[] = [
 const NOT_PAGES: Record<string, string> = {
   'GET /konto/mina-uppgifter.json': 'a JSON download',
   'GET /konto/profil/cv': 'a file download (the own CV)',
+  'GET /konto/kompetens/erbjudanden/:offerId':
+    'an offer of the resident: the world’s resident has none; test/skills/profile-competence.test.ts opens it with one',
+  'GET /konto/kompetens/erbjudanden/:offerId/ta-bort':
+    'the confirmation step of removing an offer: the world’s resident has none; test/skills/profile-competence.test.ts opens it',
+  'GET /kompetens/person/:publicId/bjud-in':
+    'the invitation form on a person card: the world has no public id to name it by; test/skills/invite-person.test.ts opens it',
+  'GET /kompetens/person/:publicId':
+    'a person card: the world has no public id to name it by; test/skills/profile-person.test.ts opens it for every viewer',
   'GET /konto/profil/cv/ta-bort':
     'the confirmation step of removing a CV: the world’s resident has none (303 to the profile); test/web/uploads.test.ts opens it with one',
   'GET /ansokningar/:applicationId/cv': 'a file download (the applicant’s CV)',

@@ -18,7 +18,7 @@ describe('Resident profile (/konto/profil)', () => {
     me.agent
       .post('/konto/profil')
       .type('form')
-      .send({ _csrf: me.csrf, visibleToOrganisations: 'no', ...fields });
+      .send({ _csrf: me.csrf, ...fields });
 
   it('when a visitor opens the profile, then they are sent to log in', async () => {
     const res = await request(ctx.app).get('/konto/profil').expect(303);
@@ -35,11 +35,9 @@ describe('Resident profile (/konto/profil)', () => {
     const res = await save({
       bio: 'Snickare i pension.\nGillar att hjälpa till.',
       categories: ['snorojning', 'bygg-och-reparation'],
-      skillTags: 'Motorsåg, traktor, motorsåg',
       localities: ['rusksele-lycksele', 'bjorksele-lycksele'],
       availability: 'Vardagar efter 16',
       drivingLicence: 'on',
-      visibleToOrganisations: 'yes',
     }).expect(303);
     expect(res.headers.location).to.equal('/konto/profil?sparad=1');
     const profile = await ctx.db('resident_profiles').where('user_id', userId).first();
@@ -47,19 +45,17 @@ describe('Resident profile (/konto/profil)', () => {
       bio: 'Snickare i pension.\nGillar att hjälpa till.',
       availability: 'Vardagar efter 16',
       driving_licence: true,
-      visible_to_organisations: true,
     });
-    expect(profile.skill_tags).to.deep.equal(['motorsåg', 'traktor']);
     expect(await ctx.db('resident_categories').where('user_id', userId).count({ count: '*' })).to.deep.equal([{ count: 2 }]);
     expect(await ctx.db('resident_localities').where('user_id', userId).count({ count: '*' })).to.deep.equal([{ count: 2 }]);
     const page = await me.agent.get('/konto/profil?sparad=1').expect(200);
     expect(page.text).to.contain('Profilen är sparad.');
     expect(page.text).to.match(/value="snorojning" checked/);
-    expect(page.text).to.match(/value="yes" checked/);
+    expect(page.text).to.match(/value="rusksele-lycksele" checked/);
   });
 
   it('when everything is unticked, then the lists are emptied', async () => {
-    await save({ bio: '', skillTags: '' }).expect(303);
+    await save({ bio: '' }).expect(303);
     expect(await ctx.db('resident_categories').where('user_id', userId)).to.deep.equal([]);
     expect(await ctx.db('resident_localities').where('user_id', userId)).to.deep.equal([]);
   });
@@ -67,10 +63,8 @@ describe('Resident profile (/konto/profil)', () => {
   const bad: Array<[string, Record<string, unknown>, string]> = [
     ['an unknown category', { categories: ['finns-inte'] }, 'categories'],
     ['an unknown village', { localities: ["' OR 1=1 --"] }, 'localities'],
-    ['21 skills', { skillTags: Array.from({ length: 21 }, (_, i) => `färdighet${i}`).join(',') }, 'skillTags'],
-    ['a skill with markup', { skillTags: '<b>fet</b>' }, 'skillTags'],
     ['a bio of 2001 characters', { bio: 'x'.repeat(2001) }, 'bio'],
-    ['no visibility choice', { visibleToOrganisations: 'kanske' }, 'visibleToOrganisations'],
+    ['a bio with a NUL character', { bio: 'a\u0000b' }, 'bio'],
     ['a bio given twice', { bio: ['a', 'b'] }, 'bio'],
   ];
   for (const [what, fields, field] of bad) {
@@ -89,7 +83,7 @@ describe('Resident profile (/konto/profil)', () => {
   });
 
   it('when posted without a CSRF token, then 403 and nothing changes', async () => {
-    await me.agent.post('/konto/profil').type('form').send({ bio: 'Hackad', visibleToOrganisations: 'yes' }).expect(403);
+    await me.agent.post('/konto/profil').type('form').send({ bio: 'Hackad' }).expect(403);
     expect((await ctx.db('resident_profiles').where('user_id', userId).first()).bio).to.not.equal('Hackad');
   });
 });

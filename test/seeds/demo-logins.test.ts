@@ -131,7 +131,8 @@ describe('Demo logins: npm run seed:demo on an empty database', function () {
   it('when the resident logs in with the printed password, then their account and demo profile open', async () => {
     const resident = await logInAs(ctx.app, login('resident').email, login('resident').password);
     const profile = await resident.agent.get('/konto/profil').expect(200);
-    expect(profile.text).to.include('motorsåg'); // Erik Nilsson's skills from the demo content
+    // Erik Nilsson's competence from the demo content, summed up with a link to /konto/kompetens.
+    expect(profile.text).to.include('5 färdigheter, 4 certifikat, 2 språk, synlig för alla.');
   });
 
   it('when the association member logs in, then they admin an association and see its demo assignments', async () => {

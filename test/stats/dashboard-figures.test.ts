@@ -346,9 +346,18 @@ describe('statistics dashboard: figures from a hand-counted history', () => {
       ]);
     });
 
-    it('counts skill tags per resident, lower-cased and trimmed, and leaves out tags of fewer than 5', () => {
-      // motorsåg: R1 (twice in one profile), R2, R3, R4, R9 = 5; snickeri: R1 and R2 only; R10 lives elsewhere
-      expect(board.offeredTags).to.deep.equal([{ tag: 'motorsåg', residents: shown(5) }]);
+    it('sets skills asked for against residents offering them on non-hidden profiles, under 5 suppressed', () => {
+      // The typed tags resolve to the vocabulary: "motorsåg" is Motorsågskörkort. Offered by R1, R3 and R9 (R2 and R4
+      // hide their profiles, R10 lives elsewhere) = 3; Snickeri by R1 only (R2 hidden). No assignment asked for a skill.
+      expect(board.skillDemand).to.deep.equal([
+        {
+          skill: { slug: 'motorsagskorkort', name: 'Motorsågskörkort', kind: 'certificate' },
+          asked: shown(0),
+          offered: small,
+          gap: false,
+        },
+        { skill: { slug: 'snickeri', name: 'Snickeri', kind: 'skill' }, asked: shown(0), offered: small, gap: false },
+      ]);
     });
 
     it('compares with the county’s municipalities and the national median', () => {
@@ -386,8 +395,8 @@ describe('statistics dashboard: figures from a hand-counted history', () => {
       expect(board.headline.posted.previous).to.deep.equal(shown(5));
       expect(board.postedByMonthAndCategory.rows.map((row) => row.slug)).to.deep.equal(['snorojning']);
       expect(board.skills.map((row) => [row.category.slug, row.offered])).to.deep.equal([['snorojning', shown(7)]]);
-      // R1–R4 and R9 offer snow clearing and have the tag
-      expect(board.offeredTags).to.deep.equal([{ tag: 'motorsåg', residents: shown(5) }]);
+      // Neither skill belongs to snow clearing
+      expect(board.skillDemand).to.deep.equal([]);
       expect(board.income.total.workers).to.deep.equal(small);
     });
 
@@ -400,7 +409,8 @@ describe('statistics dashboard: figures from a hand-counted history', () => {
       expect(board.byVillage.map((row) => row.village?.id)).to.deep.equal([v1.id]);
       // only R9 names v1 (the others' home village is not set)
       expect(board.skills.find((row) => row.category.slug === 'snorojning')?.offered).to.deep.equal(small);
-      expect(board.offeredTags).to.deep.equal([]);
+      // only R9 names v1
+      expect(board.skillDemand.map((row) => [row.skill.slug, row.offered])).to.deep.equal([['motorsagskorkort', small]]);
       // salaries through v1's assignments: W1 W2 W3 W5 W6 and a deleted account
       expect(board.headline.workersPaid.current).to.deep.equal(shown(6));
       expect(board.headline.paidGrossOre.current).to.deep.equal(shown(2_100_000));

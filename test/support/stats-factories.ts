@@ -1,4 +1,5 @@
 import type { Db } from '../../src/platform/db.js';
+import { resolveTypedSkills } from '../../src/modules/skills/index.js';
 import { ensureOperatorSettings } from './billing-factories.js';
 import { createUser } from './users.js';
 
@@ -164,8 +165,8 @@ export async function insertPaidSalary(
 }
 
 /**
- * A resident: an account at home in `homeMunicipalityCode` (Lycksele unless told), with a profile of
- * `skillTags`, offering `categorySlugs` and naming `localityIds` as villages they can work in.
+ * A resident: an account at home in `homeMunicipalityCode` (Lycksele unless told), with the skills typed as
+ * `skillTags` (resident_skills, resolved on the vocabulary), seen by organisations unless `visible` is false, offering `categorySlugs` and naming `localityIds` as villages they can work in.
  */
 export async function insertResident(
   db: Db,
@@ -183,9 +184,12 @@ export async function insertResident(
     .update({ home_municipality_code: resident.homeMunicipalityCode ?? '2481' });
   await db('resident_profiles').insert({
     user_id: user.id,
-    skill_tags: resident.skillTags ?? [],
-    visible_to_organisations: resident.visible ?? true,
+    visibility: (resident.visible ?? true) ? 'organisations' : 'hidden',
   });
+  // The typed words as the competence profile keeps them: matched to the vocabulary, free tags for the rest.
+  const skills = await resolveTypedSkills(db, resident.skillTags ?? [], 'skill');
+  const skillIds = [...new Set([...skills.values()].map((skill) => skill.id))];
+  if (skillIds.length) await db('resident_skills').insert(skillIds.map((skillId) => ({ user_id: user.id, skill_id: skillId })));
   for (const slug of resident.categorySlugs ?? [])
     await db('resident_categories').insert({ user_id: user.id, category_id: await categoryId(db, slug) });
   for (const localityId of resident.localityIds ?? [])

@@ -189,7 +189,7 @@ const FILL: Record<string, string> = {
   reason: 'other',
   details: 'Något är fel med annonsen.',
   bio: 'Jag tycker om att hjälpa till.',
-  skillTags: 'snöskottning, gräsklippning',
+  skills: 'motorsåg, vedhuggning',
   availability: 'Kvällar och helger',
   frequency: 'daily',
   role: 'member',
@@ -295,6 +295,16 @@ const POSTS: Record<string, PostUse> = {
   'POST /konto/profil': { as: 'resident' },
   'POST /konto/profil/cv': { as: 'resident' },
   'POST /konto/profil/cv/ta-bort': { as: 'resident', fields: [] }, // shown only with a CV
+  // The competence profile (issue 15): the resident has an offer and a confirmation to hide.
+  'POST /konto/kompetens': { as: 'resident' },
+  'POST /konto/kompetens/erbjudanden/ny': { as: 'resident' },
+  'POST /konto/kompetens/erbjudanden/:offerId': { as: 'resident' },
+  'POST /konto/kompetens/erbjudanden/:offerId/ta-bort': { as: 'resident' },
+  'POST /konto/kompetens/bekraftelser/:confirmationId': { as: 'resident' },
+  // Invitations (from the resident's public card, by organisation A's member) and learning from each other (the
+  // resident has no matches, so the contact form is not on the page: its fields named here).
+  'POST /kompetens/person/:publicId/bjud-in': { as: 'member' },
+  'POST /konto/lara-av-varandra/kontakt': { as: 'resident', fields: ['to', 'message'] },
   'POST /konto/ta-bort': { as: 'resident' },
   'POST /konto/egenanstallning': { as: 'resident' },
   // Shown once the account is active: the worker's.
@@ -323,6 +333,8 @@ const POSTS: Record<string, PostUse> = {
   'POST /admin/uppdrag/:assignmentId/godkann': { as: 'admin' },
   'POST /admin/uppdrag/:assignmentId/skicka-tillbaka': { as: 'admin' },
   'POST /ansokningar/:applicationId/omdome': { as: 'resident' },
+  // Confirming skills: the form shows only for a completed assignment, which :assignmentId never is (409): named here.
+  'POST /kompetens/bekrafta/:assignmentId': { as: 'member', fields: ['confirm'] },
   'POST /ansokningar/:applicationId/meddelanden': { as: 'resident' },
   'POST /konto/notiser/lasta': { as: 'resident' },
   'POST /konto/notiser/:notificationId/oppna': { as: 'resident' },
@@ -349,6 +361,7 @@ const POSTS: Record<string, PostUse> = {
   'POST /admin/handlaggare': { as: 'admin' },
   'POST /admin/handlaggare/ta-bort': { as: 'admin' },
   'POST /admin/lon': { as: 'admin' },
+  'POST /admin/kompetens/sammanfoga': { as: 'admin', fields: ['from', 'into'] }, // its form is on the confirmation step
   'POST /admin/lon/ta-bort': { as: 'admin' },
   'POST /admin/operator': { as: 'admin' },
   // The worker's draft basis. The expense form is filled in, so that an attack on one field reaches the upload.
@@ -382,6 +395,10 @@ const GETS: Record<string, { as: Role; query: string[] }> = {
   'GET /api/v1/openapi.json': { as: 'visitor', query: [] },
   'GET /uppdrag.atom': { as: 'visitor', query: ['q', 'category', 'municipality', 'near', 'radiusKm', 'sort'] },
   'GET /uppdrag': { as: 'visitor', query: ['page', 'perPage'] }, // and the search form's fields
+  'GET /kompetens': {
+    as: 'visitor',
+    query: ['q', 'kind', 'skill', 'category', 'municipality', 'level', 'confirmed', 'from', 'radiusKm', 'page'],
+  },
   'GET /': { as: 'visitor', query: ['lang'] }, // lang is read on every page
   'GET /uppdrag/:ref': { as: 'resident', query: [] },
   'GET /registrera': { as: 'visitor', query: ['next'] },
@@ -398,6 +415,14 @@ const GETS: Record<string, { as: Role; query: string[] }> = {
   'GET /konto/mina-uppgifter': { as: 'resident', query: [] },
   'GET /konto/profil': { as: 'resident', query: ['done', 'sparad'] },
   'GET /konto/profil/cv': { as: 'resident', query: [] },
+  'GET /konto/kompetens': { as: 'resident', query: ['done'] },
+  'GET /konto/kompetens/erbjudanden/ny': { as: 'resident', query: [] },
+  'GET /konto/kompetens/erbjudanden/:offerId': { as: 'resident', query: [] },
+  'GET /konto/kompetens/erbjudanden/:offerId/ta-bort': { as: 'resident', query: [] },
+  'GET /kompetens/person/:publicId': { as: 'resident', query: [] },
+  'GET /kompetens/person/:publicId/bjud-in': { as: 'member', query: ['done'] },
+  'GET /konto/kompetens/inbjudningar': { as: 'resident', query: [] },
+  'GET /konto/lara-av-varandra': { as: 'resident', query: ['done'] },
   'GET /konto/mina-uppgifter.json': { as: 'resident', query: [] },
   'GET /konto/egenanstallning': { as: 'resident', query: ['done'] },
   'GET /organisationer/ny': { as: 'resident', query: [] },
@@ -419,6 +444,7 @@ const GETS: Record<string, { as: Role; query: string[] }> = {
   'GET /organisationer/:slug/uppdrag/:assignmentId/klar': { as: 'member', query: [] },
   'GET /organisationer/:slug/medlemmar/:userId/ta-bort': { as: 'member', query: [] },
   'GET /ansokningar/:applicationId/omdome': { as: 'resident', query: ['done'] },
+  'GET /kompetens/bekrafta/:assignmentId': { as: 'member', query: ['done'] },
   'GET /ansokningar/:applicationId/meddelanden': { as: 'resident', query: ['fore', 'done'] },
   'GET /konto/notiser': { as: 'resident', query: ['page', 'done'] },
   'GET /konto/notiser/installningar': { as: 'resident', query: ['done'] },
@@ -451,6 +477,8 @@ const GETS: Record<string, { as: Role; query: string[] }> = {
   'GET /statistik/kommun/:code/export.xlsx': { as: 'admin', query: ['period', 'from', 'to', 'category', 'village'] },
   'GET /admin/handlaggare': { as: 'admin', query: [] },
   'GET /admin/lon': { as: 'admin', query: [] },
+  'GET /admin/kompetens': { as: 'admin', query: ['done'] },
+  'GET /admin/kompetens/sammanfoga': { as: 'admin', query: ['from', 'into'] },
   'GET /admin/operator': { as: 'admin', query: ['done'] },
   'GET /admin/logg': { as: 'admin', query: ['typ'] },
   'GET /api/v1/salary-estimate': { as: 'visitor', query: [...ESTIMATE_PARAMETERS] },
@@ -582,6 +610,26 @@ describe('Hostile input: every field of every form and query', function () {
       .insert({ user_id: users.resident.id, type: 'message_received', link: '/konto', email_wanted: false })
       .returning('id');
     const savedSearch = await createSavedSearch(ctx.db, { userId: users.resident.id, query: 'q=sn%C3%B6' });
+    // The resident's competence (issue 15): a public card, an offer, a confirmation from organisation A.
+    const [card] = await ctx
+      .db('resident_profiles')
+      .insert({ user_id: users.resident.id, visibility: 'public' })
+      .onConflict('user_id')
+      .merge(['visibility'])
+      .returning('public_id');
+    const [offer] = await ctx
+      .db('resident_offers')
+      .insert({ user_id: users.resident.id, title: 'Vedhuggning', price_ore: 35000 })
+      .returning('id');
+    const [confirmation] = await ctx
+      .db('skill_confirmations')
+      .insert({
+        user_id: users.resident.id,
+        skill_id: ctx.db('skills').where('slug', 'vedhuggning').select('id'),
+        assignment_id: done,
+        organisation_id: orgA.id,
+      })
+      .returning('id');
     await ctx.db('organisation_invites').insert({
       organisation_id: orgA.id,
       email: 'inbjuden@example.se',
@@ -650,6 +698,9 @@ describe('Hostile input: every field of every form and query', function () {
       ':assignmentId': [String(draft), String(applied), String(pending)],
       ':applicationId': [String(application), String(completed), String(draftBasis.applicationId)],
       ':savedSearchId': [String(savedSearch)],
+      ':publicId': [String(card.public_id)],
+      ':offerId': [String(offer.id)],
+      ':confirmationId': [String(confirmation.id)],
       ':notificationId': [String(notification.id)],
       ':id': [String(mailId)],
       ':attachmentId': ['1'],

@@ -426,11 +426,7 @@ describe('Uploads: organisation logo and resident CV', function () {
 
     it('when the profile form is saved, then the CV stays', async () => {
       await uploadCv(resident, minimalPdf()).expect(303);
-      await resident.agent
-        .post('/konto/profil')
-        .type('form')
-        .send({ _csrf: resident.csrf, bio: 'Hej', visibleToOrganisations: 'no' })
-        .expect(303);
+      await resident.agent.post('/konto/profil').type('form').send({ _csrf: resident.csrf, bio: 'Hej' }).expect(303);
       expect((await cvRow(resident.id)).cv_key).to.match(/^cvs\//);
     });
 

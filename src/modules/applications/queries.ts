@@ -258,9 +258,23 @@ export async function selectApplicationsBy(db: DbOrTrx, applicantId: number): Pr
     })) as OwnApplication[];
 }
 
+/** One of the applicant's skills, certificates or languages, as the shared profile shows it. */
+export interface SharedSkill {
+  kind: 'skill' | 'certificate' | 'language';
+  nameSv: string;
+  nameEn: string;
+  level: 'beginner' | 'experienced' | 'can_teach' | null;
+  /** YYYY-MM-DD, certificates only. */
+  expiresOn: string | null;
+  expired: boolean;
+  /** Confirmations by organisations after completed work that the resident has not hidden. */
+  confirmations: number;
+}
+
 export interface SharedProfile {
   bio: string;
-  skillTags: string[];
+  /** Empty while the resident keeps their competence profile hidden (it is then seen by no one else). */
+  skills: SharedSkill[];
   availability: string;
   drivingLicence: boolean;
   categorySlugs: string[];
@@ -269,9 +283,9 @@ export interface SharedProfile {
 }
 
 /** What an applicant shares with the organisation along with the application. */
-export async function selectSharedProfile(db: DbOrTrx, userId: number): Promise<SharedProfile> {
-  const [row, categorySlugs, localityNames] = await Promise.all([
-    db('resident_profiles').where('user_id', userId).first('bio', 'skill_tags', 'availability', 'driving_licence', 'cv_key'),
+export async function selectSharedProfile(db: DbOrTrx, userId: number, today: string): Promise<SharedProfile> {
+  const [row, categorySlugs, localityNames, skills] = await Promise.all([
+    db('resident_profiles').where('user_id', userId).first('bio', 'availability', 'driving_licence', 'cv_key'),
     db('resident_categories as rc')
       .join('categories as c', 'c.id', 'rc.category_id')
       .where('rc.user_id', userId)
@@ -282,16 +296,35 @@ export async function selectSharedProfile(db: DbOrTrx, userId: number): Promise<
       .where('rl.user_id', userId)
       .orderBy('l.name')
       .pluck('l.name'),
+    selectSharedSkills(db, userId, today),
   ]);
   return {
     bio: row?.bio ?? '',
-    skillTags: row?.skill_tags ?? [],
+    skills,
     availability: row?.availability ?? '',
     drivingLicence: row?.driving_licence ?? false,
     categorySlugs: categorySlugs as string[],
     localityNames: localityNames as string[],
     hasCv: row?.cv_key != null,
   };
+}
+
+/** The competence the applicant shows organisations: nothing while their visibility is 'hidden'. */
+async function selectSharedSkills(db: DbOrTrx, userId: number, today: string): Promise<SharedSkill[]> {
+  const { rows } = await db.raw<{ rows: SharedSkill[] }>(
+    `SELECT s.kind, s.name_sv AS "nameSv", s.name_en AS "nameEn", rs.level,
+       to_char(rs.expires_on, 'YYYY-MM-DD') AS "expiresOn",
+       coalesce(rs.expires_on < CAST(:today AS date), false) AS expired,
+       (SELECT count(*)::int FROM skill_confirmations sc
+         WHERE sc.user_id = rs.user_id AND sc.skill_id = rs.skill_id AND NOT sc.hidden) AS confirmations
+     FROM resident_skills rs
+     JOIN skills s ON s.id = rs.skill_id
+     JOIN resident_profiles p ON p.user_id = rs.user_id AND p.visibility <> 'hidden'
+     WHERE rs.user_id = :userId
+     ORDER BY s.kind, s.name_sv COLLATE "sv-SE-x-icu"`,
+    { userId, today },
+  );
+  return rows;
 }
 
 export async function selectCvKey(db: DbOrTrx, userId: number): Promise<string | undefined> {

@@ -1,6 +1,7 @@
 import { inTransaction, type DbOrTrx } from '../../platform/db.js';
 import { AppError, FormError, notFound } from '../../platform/errors.js';
 import type { Storage, StoredFile } from '../../platform/storage.js';
+import { todayInStockholm } from '../../platform/calendar.js';
 import { authorize, can, type Actor } from '../access/index.js';
 import {
   assignmentPath,
@@ -333,7 +334,9 @@ export async function getApplicationPage(
   const context = await getApplicationForActor(db, actor, applicationId);
   const sharedWithActor =
     context.application.shareProfile && can(actor, 'application.review', { organisationId: context.organisation.id });
-  return sharedWithActor ? { ...context, profile: await selectSharedProfile(db, context.application.applicantId) } : context;
+  return sharedWithActor
+    ? { ...context, profile: await selectSharedProfile(db, context.application.applicantId, todayInStockholm()) }
+    : context;
 }
 
 /** The applicant's CV, to the organisation's members while the application shares it; 404 otherwise. */

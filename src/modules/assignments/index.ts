@@ -23,6 +23,7 @@ export {
 } from './queries.js';
 export { COMPENSATION_TYPES, type CompensationType, type NewAssignment } from './schemas.js';
 export { getAssignmentPage } from './page.js';
+export { askedSkillsText, selectAskedSkills, type AskedSkill } from './asked-skills.js';
 export { assignmentPath, assignmentRefParam, excerpt, summaryCard, type AssignmentCard } from './view-model.js';
 export {
   addAttachment,

@@ -1,5 +1,6 @@
 import type { DbOrTrx } from '../../platform/db.js';
 import { textBlocks } from '../../web/text-blocks.js';
+import { selectAskedSkills, type AskedSkill } from './asked-skills.js';
 import { listAttachments, type Attachment } from './attachments.js';
 import type { AssignmentDetail } from './queries.js';
 import { getPublicAssignment } from './service.js';
@@ -16,6 +17,8 @@ export interface AssignmentPage {
   canonicalUrl: string;
   jsonLd: string;
   metaDescription: string;
+  /** The skills the assignment asks for (shown as tags). */
+  askedSkills: AskedSkill[];
 }
 
 /** The public assignment with its files and search-engine metadata; 404 when it is not public. */
@@ -27,6 +30,7 @@ export async function getAssignmentPage(db: DbOrTrx, publicUrl: string, id: numb
     assignment,
     canonicalPath,
     attachments: await listAttachments(db, assignment.id),
+    askedSkills: await selectAskedSkills(db, assignment.id),
     attachmentBase: `${canonicalPath}/bilagor`,
     canonicalUrl: publicUrl + canonicalPath,
     jsonLd: jobPostingJsonLd(assignment, publicUrl + canonicalPath),

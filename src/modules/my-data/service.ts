@@ -3,6 +3,7 @@ import { AppError } from '../../platform/errors.js';
 import type { Storage } from '../../platform/storage.js';
 import { authorize, type Actor } from '../access/index.js';
 import { authenticate } from '../accounts/index.js';
+import { enqueuePeopleIndexSync } from '../skills/index.js';
 import { USER_REFERENCES } from './user-data.js';
 import {
   countSessionsOfUser,
@@ -66,6 +67,8 @@ export async function deleteMyAccount(db: Db, storage: Storage, actor: Actor, pa
     await deleteSessionsOfUser(trx, userId);
     for (const reference of USER_REFERENCES) await removeUserReference(trx, reference, userId);
     await deleteUser(trx, userId);
+    // The person's card leaves the people search (the job finds no account and removes the document).
+    await enqueuePeopleIndexSync(trx, [userId]);
     return cvKeys;
   });
   await Promise.all(files.map((key) => storage.delete(key)));

@@ -26,10 +26,12 @@ export const USER_REFERENCES: readonly UserReference[] = [
     onDelete: 'delete',
     exportRows: all('resident_profiles', 'user_id', [
       'bio',
-      'skill_tags',
       'availability',
       'driving_licence',
-      'visible_to_organisations',
+      // Who sees the competence profile, whether organisations may invite them, learn-from-each-other matches.
+      'visibility',
+      'invites_allowed',
+      'learning_matches',
       // The CV's metadata; the file itself is downloaded at /konto/profil/cv, and
       // deleted with the account (service.ts).
       'cv_size',
@@ -58,6 +60,108 @@ export const USER_REFERENCES: readonly UserReference[] = [
         .where('rl.user_id', userId)
         .select({ locality: 'l.name', municipalityCode: 'l.municipality_code' }),
   },
+  // The competence profile (issue 15): skills, certificates and languages with their levels and expiry, what they
+  // want to learn, what they offer; the confirmations organisations gave them and the invites they received.
+  {
+    table: 'resident_skills',
+    column: 'user_id',
+    onDelete: 'delete',
+    exportRows: (db, userId) =>
+      db('resident_skills as rs')
+        .join('skills as s', 's.id', 'rs.skill_id')
+        .where('rs.user_id', userId)
+        .orderBy(['s.kind', 's.name_sv'])
+        .select({
+          kind: 's.kind',
+          skill: 's.name_sv',
+          level: 'rs.level',
+          expiresOn: 'rs.expires_on',
+          createdAt: 'rs.created_at',
+        }),
+  },
+  {
+    table: 'resident_learning_wishes',
+    column: 'user_id',
+    onDelete: 'delete',
+    exportRows: (db, userId) =>
+      db('resident_learning_wishes as w')
+        .join('skills as s', 's.id', 'w.skill_id')
+        .where('w.user_id', userId)
+        .orderBy('s.name_sv')
+        .select({ skill: 's.name_sv', createdAt: 'w.created_at' }),
+  },
+  {
+    table: 'resident_offers',
+    column: 'user_id',
+    onDelete: 'delete',
+    exportRows: all('resident_offers', 'user_id', {
+      title: 'title',
+      description: 'description',
+      priceOre: 'price_ore',
+      volunteer: 'volunteer',
+      createdAt: 'created_at',
+      updatedAt: 'updated_at',
+    }),
+  },
+  {
+    table: 'skill_confirmations',
+    column: 'user_id',
+    onDelete: 'delete',
+    exportRows: (db, userId) =>
+      db('skill_confirmations as sc')
+        .join('skills as s', 's.id', 'sc.skill_id')
+        .join('assignments as a', 'a.id', 'sc.assignment_id')
+        .join('organisations as o', 'o.id', 'sc.organisation_id')
+        .where('sc.user_id', userId)
+        .orderBy('sc.confirmed_at')
+        .select({
+          skill: 's.name_sv',
+          assignment: 'a.title',
+          organisation: 'o.name',
+          confirmedAt: 'sc.confirmed_at',
+          hidden: 'sc.hidden',
+        }),
+  },
+  // A confirmation given as an organisation's member stays the organisation's, without the person.
+  {
+    table: 'skill_confirmations',
+    column: 'confirmed_by_user_id',
+    onDelete: 'keep-without-person',
+    exportRows: (db, userId) =>
+      db('skill_confirmations as sc')
+        .join('skills as s', 's.id', 'sc.skill_id')
+        .join('assignments as a', 'a.id', 'sc.assignment_id')
+        .where('sc.confirmed_by_user_id', userId)
+        .orderBy('sc.confirmed_at')
+        .select({ skill: 's.name_sv', assignment: 'a.title', confirmedAt: 'sc.confirmed_at' }),
+  },
+  {
+    table: 'skill_invites',
+    column: 'user_id',
+    onDelete: 'delete',
+    exportRows: (db, userId) =>
+      db('skill_invites as i')
+        .join('assignments as a', 'a.id', 'i.assignment_id')
+        .join('organisations as o', 'o.id', 'i.organisation_id')
+        .where('i.user_id', userId)
+        .orderBy('i.created_at')
+        .select({ assignment: 'a.title', organisation: 'o.name', createdAt: 'i.created_at' }),
+  },
+  // Learn from each other: the messages a resident sent a match and those they received; gone with either account.
+  {
+    table: 'learning_contacts',
+    column: 'from_user_id',
+    onDelete: 'delete',
+    exportRows: all('learning_contacts', 'from_user_id', { message: 'message', createdAt: 'created_at' }),
+  },
+  {
+    table: 'learning_contacts',
+    column: 'to_user_id',
+    onDelete: 'delete',
+    exportRows: all('learning_contacts', 'to_user_id', { message: 'message', createdAt: 'created_at' }),
+  },
+  // An invite sent as an organisation's member stays the organisation's (its rate limit counts it), without the person.
+  { table: 'skill_invites', column: 'invited_by_user_id', onDelete: 'keep-without-person' },
   {
     table: 'organisation_members',
     column: 'user_id',

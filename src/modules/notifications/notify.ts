@@ -33,6 +33,9 @@ export const NOTIFICATION_TYPES = [
   'organisation_verified', // to the organisation's members: a platform admin verified it (organisations)
   'assignment_approved', // to the organisation's members: a platform admin approved an assignment waiting for review (posting)
   'assignment_refused', // to the organisation's members: review sent an assignment back as a draft, with a note (posting)
+  'skill_confirmed', // to the resident: an organisation confirmed skills they used in a completed assignment (skills)
+  'skill_invite', // to the resident: an organisation invites them to apply to an open assignment (skills)
+  'learning_contact', // to the resident: a learn-from-each-other match sent them a message (skills)
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 

@@ -1,6 +1,7 @@
 import { todayInStockholm } from '../../platform/calendar.js';
 import { dateProblem, formText, textProblem, VALIDATION_MESSAGES } from '../../platform/validation.js';
 import type { ReferenceData } from '../../platform/reference-data.js';
+import { foldedKey } from '../../platform/slugify.js';
 import { COMPENSATION_TYPES, type CompensationType } from '../assignments/index.js';
 
 // The posting form: what the organisation types, read as text, checked field
@@ -22,6 +23,7 @@ export const POSTING_TEXT_FIELDS = [
   'applyBy',
   'peopleNeeded',
   'requirements',
+  'skills',
 ] as const;
 export type PostingTextField = (typeof POSTING_TEXT_FIELDS)[number];
 
@@ -45,7 +47,13 @@ export interface PostingValues {
   requirements: string;
   workTraining: boolean;
   supervisorAvailable: boolean;
+  /** The skills asked for, as typed (distinct by folded key): resolved on the vocabulary when saved. */
+  askedSkills: string[];
 }
+
+/** At most this many skills asked for, each at most this long. */
+export const MAX_ASKED_SKILLS = 10;
+export const MAX_ASKED_SKILL_LENGTH = 60;
 
 const LIMITS: Record<PostingTextField, number> = {
   title: 120,
@@ -62,6 +70,7 @@ const LIMITS: Record<PostingTextField, number> = {
   applyBy: 10,
   peopleNeeded: 10,
   requirements: 2000,
+  skills: MAX_ASKED_SKILLS * (MAX_ASKED_SKILL_LENGTH + 2),
 };
 
 const checked = (value: unknown) => value === 'on' || value === 'true' || value === '1';
@@ -185,6 +194,9 @@ export function validatePostingForm(
   const requirements = form.requirements.trim();
   if (requirements.length > LIMITS.requirements) fail('requirements', 'requirementsLong');
 
+  const askedSkills = parseAskedSkills(form.skills);
+  if (askedSkills.error) errors.skills ??= askedSkills.error;
+
   if (Object.keys(errors).length > 0) return { errors, form };
   return {
     errors,
@@ -207,6 +219,29 @@ export function validatePostingForm(
       requirements,
       workTraining: form.workTraining,
       supervisorAvailable: form.workTraining && form.supervisorAvailable,
+      askedSkills: askedSkills.words,
     },
   };
+}
+
+/**
+ * "motorsåg, Vedhuggning, motorsag" → ['motorsåg', 'Vedhuggning']: comma-separated words, one per folded key (two
+ * spellings of a word ask for one skill), at most ten, each at most 60 characters, without markup characters.
+ * Words that fold to nothing (only punctuation) are dropped. The message is an i18n key for the field.
+ */
+export function parseAskedSkills(text: string): { words: string[]; error?: string } {
+  const words: string[] = [];
+  const keys = new Set<string>();
+  for (const part of text.split(',')) {
+    const word = part.trim().replace(/\s+/g, ' ');
+    const key = foldedKey(word);
+    if (!key || keys.has(key)) continue;
+    keys.add(key);
+    words.push(word);
+  }
+  if (words.some((word) => /[<>]/.test(word))) return { words: [], error: 'competenceData.posting.errors.invalid' };
+  if (words.some((word) => [...word].length > MAX_ASKED_SKILL_LENGTH))
+    return { words: [], error: 'competenceData.posting.errors.tooLong' };
+  if (words.length > MAX_ASKED_SKILLS) return { words: [], error: 'competenceData.posting.errors.tooMany' };
+  return { words };
 }

@@ -78,6 +78,13 @@ export async function updateAssignmentValues(db: DbOrTrx, id: number, values: Po
     .update({ ...rowValues(values), updated_at: db.fn.now() });
 }
 
+/** The skills the assignment asks for (assignment_skills): these and no others. */
+export async function replaceAssignmentSkills(db: DbOrTrx, assignmentId: number, skillIds: readonly number[]): Promise<void> {
+  await db('assignment_skills').where('assignment_id', assignmentId).delete();
+  if (skillIds.length > 0)
+    await db('assignment_skills').insert(skillIds.map((skillId) => ({ assignment_id: assignmentId, skill_id: skillId })));
+}
+
 /** The assignment (not hidden), locked for a change; only the given organisation's when one is given. */
 export async function selectAssignmentForUpdate(
   db: DbOrTrx,

@@ -17,6 +17,7 @@ import {
   MAX_ATTACHMENTS,
   PDF_MAX_BYTES,
   removeAttachment,
+  selectAskedSkills,
 } from '../assignments/index.js';
 import type { Attachment } from '../assignments/index.js';
 import { emptyPostingForm, type PostingForm } from './form.js';
@@ -174,6 +175,7 @@ export function postingRoutes(deps: AppDeps): Router {
       organisation,
       assignment,
       attachments: await listAttachments(deps.db, assignment.id),
+      askedSkills: await selectAskedSkills(deps.db, assignment.id),
       attachmentBase: `${assignmentPath(assignment)}/bilagor`,
       preview: true,
       publicPath: assignmentPath(assignment),
@@ -227,6 +229,7 @@ export function postingRoutes(deps: AppDeps): Router {
     return {
       assignment,
       attachments: await listAttachments(deps.db, assignment.id),
+      askedSkills: await selectAskedSkills(deps.db, assignment.id),
       attachmentBase: `${assignmentPath(assignment)}/bilagor`,
       preview: true,
       metaDescription: excerpt(assignment.description),

@@ -6,11 +6,13 @@ import { formText, textField } from '../../platform/validation.js';
 import { OrganisationSuspendedError, selectHiddenAssignments, type HiddenAssignment } from '../moderation/index.js';
 import { acceptedApplicants, recordCompletion } from '../feedback/index.js';
 import { notify } from '../notifications/index.js';
+import { resolveTypedSkills } from '../skills/index.js';
 import type { ReferenceData } from '../../platform/reference-data.js';
 import { validatePostingForm, type PostingForm, type PostingValues } from './form.js';
 import {
   deleteAssignment,
   insertDraft,
+  replaceAssignmentSkills,
   returnToDraft,
   selectAssignmentForUpdate,
   selectAssignmentToConfirm,
@@ -26,6 +28,7 @@ import {
   type PostingOrganisation,
 } from './queries.js';
 import {
+  askedSkillsText,
   assignmentPath,
   EDITABLE,
   enqueueIndexUpdate,
@@ -92,9 +95,16 @@ export async function createPosting(
   const values = validOrThrow(body, reference);
   return inTransaction(db, async (trx) => {
     const id = await insertDraft(trx, organisation.id, actor.userId ?? null, values);
+    await saveAskedSkills(trx, id, values.askedSkills);
     await enqueueIndexUpdate(trx, id);
     return id;
   });
+}
+
+/** The skills the assignment asks for, as typed: matched to the vocabulary (free tags for the rest), replacing the old. */
+async function saveAskedSkills(trx: DbOrTrx, assignmentId: number, words: readonly string[]): Promise<void> {
+  const resolved = await resolveTypedSkills(trx, words, 'skill');
+  await replaceAssignmentSkills(trx, assignmentId, [...new Set([...resolved.values()].map((skill) => skill.id))]);
 }
 
 const conflict = (status: string) => new AppError('conflict', 'errors.assignmentState', { status });
@@ -122,6 +132,7 @@ export async function updatePosting(
     const row = await lockAssignment(trx, organisation.id, id);
     if (!EDITABLE.includes(row.status)) throw conflict(row.status);
     await updateAssignmentValues(trx, id, values);
+    await saveAskedSkills(trx, id, values.askedSkills);
     await enqueueIndexUpdate(trx, id);
   });
 }
@@ -159,6 +170,7 @@ export async function getPostingForEdit(
       applyBy: text(row.applyBy),
       peopleNeeded: text(row.peopleNeeded),
       requirements: row.requirements,
+      skills: await askedSkillsText(db, id),
       workTraining: row.workTraining,
       supervisorAvailable: row.supervisorAvailable,
     },

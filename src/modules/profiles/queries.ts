@@ -2,10 +2,8 @@ import type { DbOrTrx } from '../../platform/db.js';
 
 export interface ProfileRow {
   bio: string;
-  skillTags: string[];
   availability: string;
   drivingLicence: boolean;
-  visibleToOrganisations: boolean;
   cvKey: string | null;
   cvSize: number | null;
   cvUploadedAt: Date | null;
@@ -14,10 +12,8 @@ export interface ProfileRow {
 export async function selectProfile(db: DbOrTrx, userId: number): Promise<ProfileRow | undefined> {
   return db('resident_profiles').where('user_id', userId).first({
     bio: 'bio',
-    skillTags: 'skill_tags',
     availability: 'availability',
     drivingLicence: 'driving_licence',
-    visibleToOrganisations: 'visible_to_organisations',
     cvKey: 'cv_key',
     cvSize: 'cv_size',
     cvUploadedAt: 'cv_uploaded_at',
@@ -41,19 +37,47 @@ export async function selectProfileLocalitySlugs(db: DbOrTrx, userId: number): P
 export async function upsertProfile(
   db: DbOrTrx,
   userId: number,
-  profile: { bio: string; skillTags: string[]; availability: string; drivingLicence: boolean; visibleToOrganisations: boolean },
+  profile: { bio: string; availability: string; drivingLicence: boolean },
 ): Promise<void> {
   await db('resident_profiles')
     .insert({
       user_id: userId,
       bio: profile.bio,
-      skill_tags: profile.skillTags,
       availability: profile.availability,
       driving_licence: profile.drivingLicence,
-      visible_to_organisations: profile.visibleToOrganisations,
     })
     .onConflict('user_id')
-    .merge(['bio', 'skill_tags', 'availability', 'driving_licence', 'visible_to_organisations', 'updated_at']);
+    .merge(['bio', 'availability', 'driving_licence', 'updated_at']);
+}
+
+export interface CompetenceCounts {
+  skills: number;
+  certificates: number;
+  languages: number;
+  offers: number;
+  wishes: number;
+  visibility: 'hidden' | 'organisations' | 'public';
+}
+
+/** How much the resident's competence profile (/konto/kompetens) holds, and who sees it: a summary for this page. */
+export async function selectCompetenceCounts(db: DbOrTrx, userId: number): Promise<CompetenceCounts> {
+  const { rows } = await db.raw<{
+    rows: Array<Omit<CompetenceCounts, 'visibility'> & { visibility: CompetenceCounts['visibility'] | null }>;
+  }>(
+    `SELECT
+       (SELECT count(*)::int FROM resident_skills rs JOIN skills s ON s.id = rs.skill_id
+         WHERE rs.user_id = :userId AND s.kind = 'skill') AS skills,
+       (SELECT count(*)::int FROM resident_skills rs JOIN skills s ON s.id = rs.skill_id
+         WHERE rs.user_id = :userId AND s.kind = 'certificate') AS certificates,
+       (SELECT count(*)::int FROM resident_skills rs JOIN skills s ON s.id = rs.skill_id
+         WHERE rs.user_id = :userId AND s.kind = 'language') AS languages,
+       (SELECT count(*)::int FROM resident_offers WHERE user_id = :userId) AS offers,
+       (SELECT count(*)::int FROM resident_learning_wishes WHERE user_id = :userId) AS wishes,
+       (SELECT visibility FROM resident_profiles WHERE user_id = :userId) AS visibility`,
+    { userId },
+  );
+  const row = rows[0]!;
+  return { ...row, visibility: row.visibility ?? 'hidden' };
 }
 
 export async function replaceProfileCategories(db: DbOrTrx, userId: number, categoryIds: number[]): Promise<void> {

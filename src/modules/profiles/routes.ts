@@ -7,7 +7,16 @@ import { formBody, orFormAgain, refusedWith } from '../../web/forms.js';
 import { doneParam } from '../../web/params.js';
 import { isUploadError, uploadReceiver } from '../../web/uploads.js';
 import { feedbackAboutResident } from '../feedback/index.js';
-import { getOwnCv, getProfile, localityChoices, removeCv, saveCv, saveProfile, type Profile } from './service.js';
+import {
+  getCompetenceSummary,
+  getOwnCv,
+  getProfile,
+  localityChoices,
+  removeCv,
+  saveCv,
+  saveProfile,
+  type Profile,
+} from './service.js';
 import { sendStoredFile } from '../../web/files.js';
 
 /** A PDF up to 5 MB, decided by the bytes. */
@@ -32,6 +41,7 @@ export function profileRoutes(deps: AppDeps): Router {
     cvDone: doneParam(req, CV_DONE),
     categories: deps.reference.categories,
     localities: await localityChoices(deps.db, req.actor, deps.reference, profile.localities),
+    competence: await getCompetenceSummary(deps.db, req.actor),
     // Shown only after the login was checked (getProfile or saveProfile ran first).
     residentFeedback: await feedbackAboutResident(deps.db, req.actor.userId!),
   });
@@ -92,10 +102,8 @@ function echo(body: Record<string, unknown>): Profile {
     (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string').slice(0, 200);
   return {
     bio: formText(body.bio, 5000),
-    skillTags: [formText(body.skillTags, 2000)],
     availability: formText(body.availability, 500),
     drivingLicence: body.drivingLicence === 'on',
-    visibleToOrganisations: body.visibleToOrganisations === 'yes',
     categories: strings(body.categories),
     localities: strings(body.localities),
     cv: null, // the caller puts the stored CV back

@@ -5,6 +5,7 @@ import { newStorageKey, type Storage, type StoredFile } from '../../platform/sto
 import { textField, VALIDATION_MESSAGES } from '../../platform/validation.js';
 import { authorize, type Actor } from '../access/index.js';
 import type { ReferenceData } from '../../platform/reference-data.js';
+import { enqueuePeopleIndexSync } from '../skills/index.js';
 import {
   clearCv,
   replaceProfileCategories,
@@ -15,21 +16,22 @@ import {
   selectProfile,
   selectProfileCategorySlugs,
   selectProfileLocalitySlugs,
+  selectCompetenceCounts,
   upsertCv,
   upsertProfile,
+  type CompetenceCounts,
 } from './queries.js';
 
-// The resident's profile: what they can do (categories and free tags), where
-// (villages), when, driving licence, a short bio, and whether organisations
-// may see it. And an optional CV (PDF), which only its owner can download for
-// now; organisations get it with an application (assignments issue).
+// The resident's profile: what they can do (categories), where (villages),
+// when, driving licence and a short bio. And an optional CV (PDF), which only
+// its owner can download for now; organisations get it with an application.
+// Skills, certificates, languages and who sees them live in the competence
+// profile (/konto/kompetens, the skills module); this page sums it up.
 
 export interface Profile {
   bio: string;
-  skillTags: string[];
   availability: string;
   drivingLicence: boolean;
-  visibleToOrganisations: boolean;
   categories: string[];
   localities: string[];
   /** Metadata of the uploaded CV; the file's own name is never kept. */
@@ -40,22 +42,8 @@ const list = (value: unknown) => (value === undefined ? [] : Array.isArray(value
 
 const profileSchema = z.object({
   bio: textField({ multiline: true }).trim().max(2000, 'profiles.errors.bioTooLong').default(''),
-  skillTags: textField()
-    .max(1000, 'profiles.errors.tagsTooLong')
-    .default('')
-    .transform((text) => [
-      ...new Set(
-        text
-          .split(',')
-          .map((tag) => tag.trim().toLocaleLowerCase('sv'))
-          .filter(Boolean),
-      ),
-    ])
-    .refine((tags) => tags.length <= 20, 'profiles.errors.tooManyTags')
-    .refine((tags) => tags.every((tag) => [...tag].length <= 40 && !/[<>]/.test(tag)), 'profiles.errors.tagInvalid'),
   availability: textField().trim().max(200, 'profiles.errors.availabilityTooLong').default(''),
   drivingLicence: z.preprocess((value) => value === 'on' || value === 'true', z.boolean()),
-  visibleToOrganisations: z.enum(['yes', 'no'], { message: 'profiles.errors.visibility' }),
   categories: z.preprocess(list, z.array(textField().max(100)).max(50)),
   localities: z.preprocess(list, z.array(textField().max(200)).max(200)),
 });
@@ -70,10 +58,8 @@ export async function getProfile(db: DbOrTrx, actor: Actor): Promise<Profile> {
   ]);
   return {
     bio: row?.bio ?? '',
-    skillTags: row?.skillTags ?? [],
     availability: row?.availability ?? '',
     drivingLicence: row?.drivingLicence ?? false,
-    visibleToOrganisations: row?.visibleToOrganisations ?? false,
     categories,
     localities,
     cv: row?.cvKey ? { size: row.cvSize!, uploadedAt: row.cvUploadedAt! } : null,
@@ -105,14 +91,20 @@ export async function saveProfile(db: Db, actor: Actor, input: Record<string, un
   await inTransaction(db, async (trx) => {
     await upsertProfile(trx, userId, {
       bio: value.bio,
-      skillTags: value.skillTags,
       availability: value.availability,
       drivingLicence: value.drivingLicence,
-      visibleToOrganisations: value.visibleToOrganisations === 'yes',
     });
     await replaceProfileCategories(trx, userId, [...new Set(categoryIds as number[])]);
     await replaceProfileLocalities(trx, userId, [...new Set(localityIds as number[])]);
+    // Villages and availability are on the person's card in the people search.
+    await enqueuePeopleIndexSync(trx, [userId]);
   });
+}
+
+/** What the competence profile holds, for the summary on this page. */
+export async function getCompetenceSummary(db: DbOrTrx, actor: Actor): Promise<CompetenceCounts> {
+  authorize(actor, 'account.view');
+  return selectCompetenceCounts(db, actor.userId!);
 }
 
 /** Villages offered on the form: those of the home municipality, plus any already chosen elsewhere. */

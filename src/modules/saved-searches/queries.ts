@@ -73,8 +73,21 @@ export async function updateFrequency(db: DbOrTrx, id: number, frequency: Freque
 // ---------------------------------------------------------------------------
 // Recommendations
 
+/** The categories the resident named, and those of their skills and certificates (the vocabulary gives each one). */
 export async function selectResidentCategoryIds(db: DbOrTrx, userId: number): Promise<number[]> {
-  return db('resident_categories').where('user_id', userId).pluck('category_id');
+  const { rows } = await db.raw<{ rows: Array<{ id: number }> }>(
+    `SELECT category_id AS id FROM resident_categories WHERE user_id = :userId
+     UNION
+     SELECT s.category_id FROM resident_skills rs JOIN skills s ON s.id = rs.skill_id
+     WHERE rs.user_id = :userId AND s.category_id IS NOT NULL`,
+    { userId },
+  );
+  return rows.map((row) => row.id);
+}
+
+/** The resident's skills, certificates and languages (an assignment that asks for one of them is recommended). */
+export async function selectResidentSkillIds(db: DbOrTrx, userId: number): Promise<number[]> {
+  return db('resident_skills').where('user_id', userId).pluck('skill_id');
 }
 
 export async function selectResidentLocalities(
@@ -94,7 +107,7 @@ export async function selectHomeMunicipalityCode(db: DbOrTrx, userId: number): P
 }
 
 /**
- * Open assignments in the categories, and (when any municipality is given) in
+ * Open assignments in the categories or asking for one of the skills, and (when any municipality is given) in
  * the municipalities or the villages; not of the excluded organisations, not
  * applied to by the person; in the villages first, then the newest.
  */
@@ -103,13 +116,25 @@ export async function selectRecommendedAssignments(
   options: {
     userId: number;
     categoryIds: readonly number[];
+    /** An assignment that asks for one of these skills is recommended in any category. */
+    skillIds: readonly number[];
     municipalityCodes: readonly string[];
     localityIds: readonly number[];
     excludedOrganisationIds: readonly number[];
     limit: number;
   },
 ): Promise<AssignmentSummary[]> {
-  const query = openAssignments(db).whereIn('a.category_id', options.categoryIds);
+  const query = openAssignments(db).where((q) => {
+    q.whereIn('a.category_id', options.categoryIds);
+    if (options.skillIds.length > 0)
+      q.orWhereExists((asked) =>
+        asked
+          .select(db.raw('1'))
+          .from('assignment_skills as ask')
+          .whereRaw('ask.assignment_id = a.id')
+          .whereIn('ask.skill_id', options.skillIds),
+      );
+  });
   if (options.municipalityCodes.length > 0)
     query.where((q) =>
       q.whereIn('a.municipality_code', options.municipalityCodes).orWhereIn('a.locality_id', options.localityIds),

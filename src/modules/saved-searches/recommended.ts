@@ -6,10 +6,12 @@ import {
   selectRecommendedAssignments,
   selectResidentCategoryIds,
   selectResidentLocalities,
+  selectResidentSkillIds,
 } from './queries.js';
 
 // "Rekommenderat för dig" on /konto: open assignments in the categories the
-// resident named as skills and in the places they can work (their villages,
+// resident named, or in those of their skills and certificates (the
+// vocabulary's category), or asking for one of their skills, and in the places they can work (their villages,
 // the municipalities of those villages, their home municipality), the ones in
 // their own villages first, then the newest. A query on openAssignments (the
 // one definition of "open"), not the search engine: this is "category in A and
@@ -28,8 +30,9 @@ export interface Recommendations {
 export async function recommendedAssignments(db: DbOrTrx, actor: Actor): Promise<Recommendations> {
   authorize(actor, 'account.view');
   const userId = actor.userId!;
-  const [categoryIds, localities, homeMunicipalityCode] = await Promise.all([
+  const [categoryIds, skillIds, localities, homeMunicipalityCode] = await Promise.all([
     selectResidentCategoryIds(db, userId),
+    selectResidentSkillIds(db, userId),
     selectResidentLocalities(db, userId),
     selectHomeMunicipalityCode(db, userId),
   ]);
@@ -42,11 +45,12 @@ export async function recommendedAssignments(db: DbOrTrx, actor: Actor): Promise
     ),
   ];
   // Without skills nothing is personal enough to recommend: a home municipality alone is just "the newest near you".
-  if (categoryIds.length === 0) return { hasProfile: false, cards: [] };
+  if (categoryIds.length === 0 && skillIds.length === 0) return { hasProfile: false, cards: [] };
 
   const rows = await selectRecommendedAssignments(db, {
     userId,
     categoryIds,
+    skillIds,
     municipalityCodes,
     localityIds,
     excludedOrganisationIds: [...actor.memberships.keys()],

@@ -222,7 +222,12 @@ function canonical(value: unknown, ordered = false): string {
 
 /** True when the index's settings are the ones this code wants (extra defaults Meilisearch adds are ignored). */
 export function settingsAreCurrent(actual: Settings): boolean {
-  return Object.entries(ASSIGNMENT_INDEX_SETTINGS).every(([key, wanted]) => {
+  return settingsMatch(ASSIGNMENT_INDEX_SETTINGS, actual);
+}
+
+/** True when `actual` has every setting of `wanted` (compared by meaning; extra defaults are ignored). Any index. */
+export function settingsMatch(wantedSettings: Settings, actual: Settings): boolean {
+  return Object.entries(wantedSettings).every(([key, wanted]) => {
     const current = (actual as Record<string, unknown>)[key];
     if (wanted && typeof wanted === 'object' && !Array.isArray(wanted) && key !== 'synonyms') {
       // faceting, pagination: only the fields we set.

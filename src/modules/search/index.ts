@@ -6,7 +6,12 @@ import { searchPageRoutes } from './page-routes.js';
 import { removeFromIndexNow, SEARCH_CRONTAB, searchTasks } from './sync.js';
 export { findVillage } from './villages.js';
 export { checkAssignmentIndex, indexDiffers, reindexAssignments, syncAssignmentIndex, type IndexCheck } from './sync.js';
-export { assignmentIndexName } from './assignment-index.js';
+export { assignmentIndexName, documentFingerprint, settingsMatch } from './assignment-index.js';
+// Pieces the people index (skills module, /kompetens) shares with the assignments' search.
+export { quoteFilterValue } from './meilisearch-engine.js';
+export { foldDiacritics, SWEDISH_STOP_WORDS } from './swedish.js';
+export { SEARCH_TIMEOUT_MS } from './service.js';
+export { distanceKm, type EngineName } from './result.js';
 export { watchSearchRecovery } from './recovery.js';
 export { parseSearchParams, SEARCH_PARAMETERS, type SearchParams } from './params.js';
 export { searchAssignments } from './service.js';

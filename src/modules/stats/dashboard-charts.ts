@@ -139,7 +139,7 @@ export interface DashboardView {
   villages: ChartView;
   villageRows: Array<{ name: string; cells: string[] }>;
   skills: ChartView;
-  offeredTags: Array<{ tag: string; residents: string }>;
+  skillDemand: Array<{ name: string; asked: string; offered: string; gap: string }>;
   income: ChartView;
   incomeByVillage: Array<{ name: string; cells: string[] }>;
   incomeTotal: string[];
@@ -195,10 +195,13 @@ export function buildDashboardView(
       ],
     })),
     skills: skillsChart(dashboard, t, format),
-    // Free-text tags are shown only where at least five residents share one: a rarer tag could name or describe a person.
-    offeredTags: dashboard.offeredTags
-      .filter((row) => row.residents.status === 'shown')
-      .map((row) => ({ tag: row.tag, residents: format.bare(row.residents, 'count') })),
+    // Free tags of fewer than five residents never reach here (skills module, demand-queries.ts).
+    skillDemand: dashboard.skillDemand.map((row) => ({
+      name: row.skill.name,
+      asked: format.bare(row.asked, 'count'),
+      offered: format.bare(row.offered, 'count'),
+      gap: t(row.gap ? 'stats.charts.skills.gapYes' : 'stats.charts.skills.gapNo'),
+    })),
     income: incomeChart(dashboard, t, format),
     incomeByVillage: dashboard.income.byVillage.map((row) => ({
       name: villageName(row.village),

@@ -86,7 +86,10 @@ export function dashboardCsv(dashboard: Dashboard, t: TFunction): Download {
     add('skills', t('stats.charts.skills.demanded'), row.category.name, '', 'count', row.demanded);
     add('skills', t('stats.charts.skills.offered'), row.category.name, '', 'count', row.offered);
   }
-  for (const row of shownTags(dashboard)) add('tags', t('stats.charts.skills.residents'), row.tag, '', 'count', row.residents);
+  for (const row of dashboard.skillDemand) {
+    add('tags', t('stats.charts.skills.asked'), row.skill.name, '', 'count', row.asked);
+    add('tags', t('stats.charts.skills.residents'), row.skill.name, '', 'count', row.offered);
+  }
   const income = (table: string, name: string, row: Dashboard['income']['total']) => {
     add(table, t('stats.charts.income.gross'), name, '', 'kronor', row.grossOre);
     add(table, t('stats.charts.income.hours'), name, '', 'hours', row.hoursHundredths);
@@ -124,11 +127,6 @@ export function dashboardCsv(dashboard: Dashboard, t: TFunction): Download {
     contentType: csvContentType,
     body: toCsv({ columns, rows }),
   };
-}
-
-/** Free-text tags only where at least five residents share one (as on the page): a rarer tag could point at a person. */
-function shownTags(dashboard: Dashboard) {
-  return dashboard.offeredTags.filter((row) => row.residents.status === 'shown');
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -236,8 +234,16 @@ export async function dashboardXlsx(dashboard: Dashboard, t: TFunction): Promise
 
   tables.push({
     title: title('tags'),
-    columns: [{ header: t('stats.charts.skills.tag') }, ...valueColumns(t('stats.charts.skills.residents'), 'count', status)],
-    rows: shownTags(dashboard).map((row) => [row.tag, ...valueCells(row.residents, 'count')]),
+    columns: [
+      { header: t('stats.charts.skills.tag') },
+      ...valueColumns(t('stats.charts.skills.asked'), 'count', status),
+      ...valueColumns(t('stats.charts.skills.residents'), 'count', status),
+    ],
+    rows: dashboard.skillDemand.map((row) => [
+      row.skill.name,
+      ...valueCells(row.asked, 'count'),
+      ...valueCells(row.offered, 'count'),
+    ]),
   });
 
   const incomeColumns = (first: string) => [

@@ -307,34 +307,6 @@ export async function selectOfferedCategories(
   return rows;
 }
 
-/**
- * The skill tags residents offer (lower-cased and trimmed; distinct residents per tag), only tags at least
- * `minResidents` residents share: a free-text tag of fewer could name or describe one person, so even its
- * existence is left out rather than shown as "<5". The most common first, at most `limit`.
- */
-export async function selectOfferedTags(
-  db: DbOrTrx,
-  filter: ScopeFilter,
-  minResidents: number,
-  limit: number,
-): Promise<Array<{ tag: string; residents: number }>> {
-  const { rows } = (await db.raw(
-    `WITH ${RESIDENTS}
-    SELECT tag, count(DISTINCT p.user_id) AS residents
-    FROM resident_profiles p
-    JOIN offering o ON o.id = p.user_id
-    CROSS JOIN LATERAL unnest(p.skill_tags) AS raw(value)
-    CROSS JOIN LATERAL (SELECT lower(btrim(raw.value)) AS tag) normalised
-    WHERE tag <> ''
-    GROUP BY tag
-    HAVING count(DISTINCT p.user_id) >= :minResidents
-    ORDER BY residents DESC, tag
-    LIMIT :limit`,
-    { ...filterBindings(filter), minResidents, limit },
-  )) as { rows: Array<{ tag: string; residents: number }> };
-  return rows;
-}
-
 export interface MunicipalityFigures {
   code: string;
   name: string;

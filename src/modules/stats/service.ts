@@ -12,7 +12,6 @@ import {
   selectMunicipalityChoices,
   selectMunicipalityFigures,
   selectOfferedCategories,
-  selectOfferedTags,
   selectOpenDataAggregates,
   selectUnanswered,
   selectVillages,
@@ -24,6 +23,7 @@ import {
   type ScopeFilter,
   type VillageRowData,
 } from './queries.js';
+import { selectDemandAndSupply, type DemandSupplyRow } from '../skills/index.js';
 import { cellOf, compare, ratioCell, suppressList, suppressTable } from './suppression.js';
 import {
   MIN_BASIS,
@@ -38,6 +38,7 @@ import {
   type OpenDataRow,
   type Period,
   type RawFigure,
+  type SkillDemandRow,
   type SkillRow,
   type Village,
   type VillageRow,
@@ -58,8 +59,8 @@ import {
 
 /** The longest list of unanswered assignments a dashboard shows (the headline counts them all). */
 export const UNANSWERED_LIST_LIMIT = 100;
-/** The most skill tags a dashboard shows, the commonest first. */
-export const OFFERED_TAGS_LIMIT = 50;
+/** The most skills the demand-and-supply table shows, the gaps first. */
+export const SKILL_DEMAND_LIMIT = 50;
 
 export interface DashboardInput {
   municipalityCode: string;
@@ -110,12 +111,12 @@ export async function getDashboard(
   // Published on or before the day 14 days ago: its 14 days have passed by today.
   const unansweredBefore = startOfStockholmDay(addDays(today, -13));
 
-  const [assignments, unanswered, income, offered, offeredTags, municipalities] = await Promise.all([
+  const [assignments, unanswered, income, offered, skillDemand, municipalities] = await Promise.all([
     selectAssignmentAggregates(db, filter, { previousStart, currentStart: current.start, end: current.end }, unansweredBefore),
     selectUnanswered(db, filter, current, unansweredBefore, UNANSWERED_LIST_LIMIT),
     selectIncomeAggregates(db, filter, { previousFrom: period.previous.from, from: period.from, to: period.to }),
     selectOfferedCategories(db, filter),
-    selectOfferedTags(db, filter, MIN_BASIS, OFFERED_TAGS_LIMIT),
+    selectDemandAndSupply(db, { ...filter, start: current.start, end: current.end }, MIN_BASIS),
     selectMunicipalityFigures(db, filter.categoryId, current),
   ]);
 
@@ -182,7 +183,7 @@ export async function getDashboard(
       total: incomeTotal,
     },
     skills: skillRows(postedByMonthAndCategory, offered, named, category),
-    offeredTags: offeredTags.map(({ tag, residents }) => ({ tag, residents: cellOf({ value: residents, basis: residents }) })),
+    skillDemand: skillDemandRows(skillDemand),
     county: countyRows(municipalities.filter((row) => row.countyCode === municipality.countyCode)),
     nationalMedian: nationalMedianOf(municipalities),
   };
@@ -535,6 +536,33 @@ function skillRows(
   }
   const gap = (row: SkillRow) => (row.demanded.value ?? 0) - (row.offered.value ?? 0);
   return [...rows.values()].sort((a, b) => gap(b) - gap(a) || a.category.name.localeCompare(b.category.name, 'sv'));
+}
+
+/**
+ * Demand against supply per skill, each count suppressed on its own (there is no total beside them to subtract
+ * from). A gap is told only from what is shown: a shown demand above a shown supply, or a shown demand (so at least
+ * 5) beside a supply under 5. The gaps first, then the most asked for; at most SKILL_DEMAND_LIMIT rows.
+ */
+function skillDemandRows(rows: DemandSupplyRow[]): SkillDemandRow[] {
+  const shown = rows.map((row): SkillDemandRow => {
+    const asked = cellOf(count(row.asked));
+    const offered = cellOf(count(row.offered));
+    const gap =
+      asked.value !== null &&
+      asked.value > 0 &&
+      (offered.value === null ? asked.value >= MIN_BASIS : asked.value > offered.value);
+    return { skill: { slug: row.slug, name: row.nameSv, kind: row.kind }, asked, offered, gap };
+  });
+  const shownValue = (cell: { value: number | null }) => cell.value ?? 0;
+  return shown
+    .sort(
+      (a, b) =>
+        Number(b.gap) - Number(a.gap) ||
+        shownValue(b.asked) - shownValue(a.asked) ||
+        shownValue(b.offered) - shownValue(a.offered) ||
+        a.skill.name.localeCompare(b.skill.name, 'sv'),
+    )
+    .slice(0, SKILL_DEMAND_LIMIT);
 }
 
 function countyRows(rows: MunicipalityFigures[]): ComparisonRow[] {

@@ -136,6 +136,16 @@ export interface SkillRow {
   offered: Cell;
 }
 
+export interface SkillDemandRow {
+  skill: { slug: string; name: string; kind: 'skill' | 'certificate' | 'language' };
+  /** Assignments posted in the period asking for the skill. */
+  asked: Cell;
+  /** Residents of the municipality (home or a named village in it) with the skill on a non-hidden profile. */
+  offered: Cell;
+  /** Asked for more often than offered, as far as the shown cells tell (never decided by a hidden value). */
+  gap: boolean;
+}
+
 export interface ComparisonRow {
   municipality: { code: string; name: string };
   posted: Cell;
@@ -166,8 +176,12 @@ export interface Dashboard {
   };
   /** Skills demanded vs offered by category, the largest gap (demanded − offered) first. */
   skills: SkillRow[];
-  /** Skill tags residents of the municipality offer (free text today; the skills issue normalises them). */
-  offeredTags: Array<{ tag: string; residents: Cell }>;
+  /**
+   * Skills asked for in the period's assignments against residents offering them (the skills module's vocabulary,
+   * non-hidden profiles), the gaps first. Each count suppressed on its own (no totals: one assignment or resident
+   * counts under several skills).
+   */
+  skillDemand: SkillDemandRow[];
   /** The county's municipalities (this one included) for the same period and filters. */
   county: ComparisonRow[];
   /** The median over all 290 municipalities of the same figures (not suppressed: a median of municipalities is no person). */
