@@ -51,6 +51,7 @@ describe('Browser: find a resident by skill near a village → invite → apply 
     await residentPage.goto(`${base}/konto/kompetens`);
     await accessible(residentPage);
     await residentPage.getByLabel('Motorsågskörkort', { exact: true }).check();
+    await residentPage.locator('summary', { hasText: 'Skog och mark' }).click(); // the area's disclosure
     await residentPage.getByLabel('Trädfällning', { exact: true }).selectOption({ label: 'Erfaren' });
     await residentPage.getByLabel('Bara organisationer').check();
     await residentPage.getByRole('button', { name: 'Spara kompetens' }).click();

@@ -22,12 +22,12 @@ export interface SkillRow {
 const SKILL_COLUMNS = `s.id, s.slug, s.kind, s.name_sv AS "nameSv", s.name_en AS "nameEn", c.slug AS "categorySlug",
   s.synonyms, s.curated`;
 
-/** The skills to pick from, by kind and Swedish name: curated and not merged into another. */
+/** The skills to pick from, by kind, category (in the categories' own order) and Swedish name: curated, not merged. */
 export async function selectCuratedSkills(db: DbOrTrx): Promise<SkillRow[]> {
   const { rows } = await db.raw<{ rows: SkillRow[] }>(
     `SELECT ${SKILL_COLUMNS} FROM skills s LEFT JOIN categories c ON c.id = s.category_id
      WHERE s.curated AND s.merged_into_id IS NULL
-     ORDER BY s.kind, s.name_sv COLLATE "sv-SE-x-icu"`,
+     ORDER BY s.kind, c.sort_order NULLS LAST, s.name_sv COLLATE "sv-SE-x-icu"`,
   );
   return rows;
 }
