@@ -25,3 +25,4 @@ export const searchModule: ModuleDescription = {
   events: (deps) => ({ 'assignments.withdrawn': ({ ids }) => removeFromIndexNow(deps, ids) }),
   openApi: searchOpenApi,
 };
+export { buildIndexAndSwap, isIndexNotFound, settleTask } from './index-building.js';

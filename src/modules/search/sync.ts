@@ -1,10 +1,10 @@
 import type { Task as WorkerTask } from 'graphile-worker';
-import type { EnqueuedTaskPromise, Task } from 'meilisearch';
 import type { Db } from '../../platform/db.js';
 import { jobTask, type TaskList } from '../../platform/jobs.js';
 import type { Logger } from '../../platform/logger.js';
 import { meilisearchApiError, type Meilisearch } from '../../platform/meilisearch.js';
 import { assignmentChangedJob } from '../assignments/index.js';
+import { buildIndexAndSwap, isIndexNotFound, settleTask } from './index-building.js';
 import {
   assignmentIndexName,
   countIndexableAssignments,
@@ -28,17 +28,6 @@ export interface SearchSyncDeps {
 }
 
 type WithSearch = SearchSyncDeps & { search: Meilisearch };
-
-function isIndexNotFound(error: unknown): boolean {
-  return meilisearchApiError(error)?.cause?.code === 'index_not_found';
-}
-
-/** Waits for a Meilisearch task and turns a failed one into an exception (so the job retries). */
-async function settle(promise: EnqueuedTaskPromise, timeoutMs = 30_000): Promise<Task> {
-  const task = await promise.waitTask({ timeout: timeoutMs });
-  if (task.status === 'failed') throw new Error(`Meilisearch task ${task.uid} failed: ${task.error?.message}`);
-  return task;
-}
 
 // Indexes whose settings this process has applied: a document added to a
 // missing index would create it without filterable attributes.
@@ -73,11 +62,11 @@ export async function syncAssignment(
   const indexed = await indexedDocument(index, id);
   if (document) {
     if (indexed && documentFingerprint(indexed) === documentFingerprint(document)) return 'unchanged';
-    await settle(index.addDocuments([document]));
+    await settleTask(index.addDocuments([document]));
     return 'upserted';
   }
   if (!indexed) return 'unchanged';
-  await settle(index.deleteDocument(id));
+  await settleTask(index.deleteDocument(id));
   return 'deleted';
 }
 
@@ -170,11 +159,11 @@ export async function checkAssignmentIndex(
     for (let start = 0; start < upsert.length; start += PAGE) {
       // Re-read now: a row may have changed since the comparison, and the job for that change may have run.
       const documents = await loadAssignmentDocuments(deps.db, upsert.slice(start, start + PAGE));
-      if (documents.length) await settle(index.addDocuments(documents), 120_000);
+      if (documents.length) await settleTask(index.addDocuments(documents), 120_000);
     }
     const reread = new Set((await loadAssignmentDocuments(deps.db, check.stale)).map((document) => document.id));
     const remove = check.stale.filter((id) => !reread.has(id));
-    if (remove.length) await settle(index.deleteDocuments(remove), 120_000);
+    if (remove.length) await settleTask(index.deleteDocuments(remove), 120_000);
     check.fixed = true;
     deps.log.info(
       { missing: check.missing.length, stale: check.stale.length, outdated: check.outdated.length },
@@ -198,39 +187,12 @@ export async function reindexAssignments(
   const started = Date.now();
   const client = deps.search;
   const live = assignmentIndexName(deps.indexPrefix);
-  const next = `${live}_next`;
-  // A reindex that died half-way leaves its index behind: start that one afresh.
-  await client.deleteIndexIfExists(next);
-  await ensureIndexWithSettings(client, next);
-
-  // Send every batch, then wait: Meilisearch merges queued additions into
-  // large indexing batches, far faster than waiting after each one.
-  const tasks: number[] = [];
-  let indexed = 0;
-  for await (const batch of loadAssignmentDocumentBatches(deps.db, options.batchSize ?? 5000)) {
-    tasks.push((await client.index(next).addDocuments(batch)).taskUid);
-    indexed += batch.length;
-  }
-  for (const task of await client.tasks.waitForTasks(tasks, { timeout: 600_000, interval: 100 })) {
-    if (task.status === 'failed') throw new Error(`Meilisearch task ${task.uid} failed: ${task.error?.message}`);
-  }
-
-  const liveExists = await client
-    .index(live)
-    .getRawInfo()
-    .then(
-      () => true,
-      (error: unknown) => {
-        if (isIndexNotFound(error)) return false;
-        throw error;
-      },
-    );
-  // The first build has no live index to swap with: it is renamed to the live name instead.
-  await settle(
-    client.swapIndexes([liveExists ? { indexes: [live, next], rename: false } : { indexes: [next, live], rename: true }]),
-    60_000,
+  const indexed = await buildIndexAndSwap(
+    client,
+    live,
+    (uid) => ensureIndexWithSettings(client, uid),
+    loadAssignmentDocumentBatches(deps.db, options.batchSize ?? 5000),
   );
-  if (liveExists) await settle(client.deleteIndex(next), 60_000);
   markEnsured(client, deps.indexPrefix);
 
   const check = await checkAssignmentIndex(deps, { fix: true, byUpdatedAt: true });
@@ -274,7 +236,7 @@ const TASK_RETENTION_MS = 7 * 86_400_000;
  * deletes in bulk by itself, at a moment of its choosing).
  */
 export async function pruneSearchTasks(search: Meilisearch, now = new Date()): Promise<number> {
-  const task = await settle(
+  const task = await settleTask(
     search.tasks.deleteTasks({
       statuses: ['succeeded', 'failed', 'canceled'],
       beforeFinishedAt: new Date(now.getTime() - TASK_RETENTION_MS).toISOString(),

@@ -1,9 +1,8 @@
-import type { EnqueuedTaskPromise, Task } from 'meilisearch';
 import type { Db, DbOrTrx } from '../../platform/db.js';
 import { jobTask, type TaskList } from '../../platform/jobs.js';
 import type { Logger } from '../../platform/logger.js';
 import { meilisearchApiError, type Meilisearch } from '../../platform/meilisearch.js';
-import { documentFingerprint, settingsMatch } from '../search/index.js';
+import { buildIndexAndSwap, documentFingerprint, isIndexNotFound, settingsMatch, settleTask } from '../search/index.js';
 import {
   ensurePeopleIndexWithSettings,
   loadPersonDocument,
@@ -29,14 +28,6 @@ export interface PeopleSyncDeps {
 type WithSearch = PeopleSyncDeps & { search: Meilisearch };
 
 const PAGE = 1000;
-
-async function settle(promise: EnqueuedTaskPromise, timeoutMs = 30_000): Promise<Task> {
-  const task = await promise.waitTask({ timeout: timeoutMs });
-  if (task.status === 'failed') throw new Error(`Meilisearch task ${task.uid} failed: ${task.error?.message}`);
-  return task;
-}
-
-const isIndexNotFound = (error: unknown) => meilisearchApiError(error)?.cause?.code === 'index_not_found';
 
 const ensured = new WeakMap<Meilisearch, Set<string>>();
 function markEnsured(client: Meilisearch, prefix: string) {
@@ -96,18 +87,18 @@ export async function syncPerson(
     const existing = await existingPublicIds(deps.db, ids);
     const gone = ids.filter((id) => !existing.has(id));
     if (gone.length === 0) return 'unchanged';
-    await settle(index.deleteDocuments(gone));
+    await settleTask(index.deleteDocuments(gone));
     return 'deleted';
   }
   const document = await loadPersonDocument(deps.db, userId);
   const indexed = await indexedDocument(index, profile.id);
   if (document) {
     if (indexed && documentFingerprint(indexed) === documentFingerprint(document)) return 'unchanged';
-    await settle(index.addDocuments([document]));
+    await settleTask(index.addDocuments([document]));
     return 'upserted';
   }
   if (!indexed) return 'unchanged';
-  await settle(index.deleteDocument(profile.id));
+  await settleTask(index.deleteDocument(profile.id));
   return 'deleted';
 }
 
@@ -157,11 +148,11 @@ export async function checkPeopleIndex(deps: WithSearch, options: { fix?: boolea
     const upsert = [...check.missing, ...check.outdated];
     for (let start = 0; start < upsert.length; start += PAGE) {
       const documents = await loadPersonDocumentsByPublicId(deps.db, upsert.slice(start, start + PAGE));
-      if (documents.length) await settle(index.addDocuments(documents), 120_000);
+      if (documents.length) await settleTask(index.addDocuments(documents), 120_000);
     }
     const reread = new Set((await loadPersonDocumentsByPublicId(deps.db, check.stale)).map((document) => document.id));
     const remove = check.stale.filter((id) => !reread.has(id));
-    if (remove.length) await settle(index.deleteDocuments(remove), 120_000);
+    if (remove.length) await settleTask(index.deleteDocuments(remove), 120_000);
     check.fixed = true;
     deps.log.info(
       { missing: check.missing.length, stale: check.stale.length, outdated: check.outdated.length },
@@ -176,34 +167,12 @@ export async function reindexPeople(deps: WithSearch): Promise<{ indexed: number
   const started = Date.now();
   const client = deps.search;
   const live = peopleIndexName(deps.indexPrefix);
-  const next = `${live}_next`;
-  await client.deleteIndexIfExists(next);
-  await ensurePeopleIndexWithSettings(client, next);
-  const tasks: number[] = [];
-  let indexed = 0;
-  for await (const batch of loadPersonDocumentBatches(deps.db, 2000)) {
-    if (batch.length === 0) continue;
-    tasks.push((await client.index(next).addDocuments(batch)).taskUid);
-    indexed += batch.length;
-  }
-  for (const task of await client.tasks.waitForTasks(tasks, { timeout: 600_000, interval: 100 })) {
-    if (task.status === 'failed') throw new Error(`Meilisearch task ${task.uid} failed: ${task.error?.message}`);
-  }
-  const liveExists = await client
-    .index(live)
-    .getRawInfo()
-    .then(
-      () => true,
-      (error: unknown) => {
-        if (isIndexNotFound(error)) return false;
-        throw error;
-      },
-    );
-  await settle(
-    client.swapIndexes([liveExists ? { indexes: [live, next], rename: false } : { indexes: [next, live], rename: true }]),
-    60_000,
+  const indexed = await buildIndexAndSwap(
+    client,
+    live,
+    (uid) => ensurePeopleIndexWithSettings(client, uid),
+    loadPersonDocumentBatches(deps.db, 2000),
   );
-  if (liveExists) await settle(client.deleteIndex(next), 60_000);
   markEnsured(client, deps.indexPrefix);
   const check = await checkPeopleIndex(deps, { fix: true });
   const repaired = check.missing.length + check.stale.length + check.outdated.length;
