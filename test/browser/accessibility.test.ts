@@ -126,15 +126,21 @@ describe('Browser: pages are accessible (WCAG 2.1 A/AA, axe in Chromium)', funct
     expect(await page.textContent('main')).to.contain('Cecilia Holm');
     await check();
 
-    // Edit the profile: what she can do, where, and that organisations may see it.
+    // Edit the profile: what she does and where; then her competence, and that organisations may see it.
     await page.goto(browser.baseUrl + '/konto/profil');
     await page.getByLabel('Kort om dig').fill('Van vid skoter och motorsåg.');
     await page.getByLabel('Snöröjning').check();
     await page.getByLabel('Björksele').check();
-    await page.getByLabel('Organisationer på Uppdragsbanken').check();
     await page.getByRole('button', { name: 'Spara profilen' }).click();
     await page.getByText('Profilen är sparad.').waitFor();
     expect(await page.getByLabel('Snöröjning').isChecked()).to.equal(true);
+    await check();
+    await page.goto(browser.baseUrl + '/konto/kompetens');
+    await page.getByLabel('Motorsågskörkort', { exact: true }).check();
+    await page.getByLabel('Bara organisationer').check();
+    await page.getByRole('button', { name: 'Spara kompetens' }).click();
+    await page.getByText('Din kompetens är sparad').waitFor();
+    expect(await page.getByLabel('Motorsågskörkort', { exact: true }).isChecked()).to.equal(true);
     await check();
     await page.getByRole('button', { name: 'Logga ut' }).click();
     await page.getByRole('link', { name: 'Logga in' }).waitFor();
