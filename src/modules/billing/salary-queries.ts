@@ -124,12 +124,22 @@ export async function selectGrossPaidEarlier(
   userId: number,
   payoutDate: CalendarDate,
 ): Promise<{ monthOre: Ore; yearOre: Ore }> {
-  const { rows } = await db.raw<{ rows: Array<{ month_ore: string; year_ore: string }> }>(
-    `SELECT
-       COALESCE(sum(gross_ore) FILTER (WHERE date_trunc('month', payout_date) = date_trunc('month', CAST(:date AS date))), 0) AS month_ore,
-       COALESCE(sum(gross_ore), 0) AS year_ore
-     FROM salaries
-     WHERE worker_user_id = :userId AND date_trunc('year', payout_date) = date_trunc('year', CAST(:date AS date))`,
+  // Ranges on payout_date rather than date_trunc() of it: the (worker_user_id, payout_date) index answers them in
+  // the prepared statement's generic plan too.
+  const { rows } = await preparedRaw<{ rows: Array<{ month_ore: string; year_ore: string }> }>(
+    db,
+    'gross_paid_earlier',
+    `WITH bounds AS (
+       SELECT CAST(date_trunc('month', CAST(:date AS date)) AS date) AS month_start,
+              CAST(date_trunc('year', CAST(:date AS date)) AS date) AS year_start
+     )
+     SELECT
+       COALESCE(sum(s.gross_ore) FILTER (
+         WHERE s.payout_date >= b.month_start AND s.payout_date < CAST(b.month_start + interval '1 month' AS date)), 0) AS month_ore,
+       COALESCE(sum(s.gross_ore), 0) AS year_ore
+     FROM bounds b
+     JOIN salaries s ON s.worker_user_id = :userId
+       AND s.payout_date >= b.year_start AND s.payout_date < CAST(b.year_start + interval '1 year' AS date)`,
     { userId, date: payoutDate },
   );
   return { monthOre: oreFromDatabase(rows[0]!.month_ore), yearOre: oreFromDatabase(rows[0]!.year_ore) };
