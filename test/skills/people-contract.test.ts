@@ -51,6 +51,7 @@ for (const [engine, makeApp] of Object.entries(ENGINES)) {
       people.anna = await createResident(ctx.db, reference, {
         name: 'Anna Andersson',
         visibility: 'public',
+        availability: 'Vardagar efter klockan 15',
         villages: [rusksele],
         skills: [{ slug: 'motorsagskorkort' }, { slug: 'vedhuggning', level: 'can_teach' }, { slug: 'engelska' }],
         confirmed: [{ slug: 'vedhuggning' }],
@@ -149,6 +150,11 @@ for (const [engine, makeApp] of Object.entries(ENGINES)) {
       expect(names(await search(VISITOR, { q: 'skjuts' }))).to.deep.equal(['cecilia']);
       expect(names(await search(VISITOR, { q: 'english' }))).to.deep.equal(['anna']);
       expect(names(await search(VISITOR, { q: 'xyzzyq' }))).to.deep.equal([]);
+    });
+
+    it('when searched by when people can work, then those whose availability says so are found', async () => {
+      expect(names(await search(VISITOR, { q: 'vardagar' }))).to.deep.equal(['anna']);
+      expect(names(await search(VISITOR, { q: 'motorsåg vardagar' }))).to.deep.equal(['anna']);
     });
 
     it('when facets are counted, then each counts the people under every other filter, and totals agree', async () => {

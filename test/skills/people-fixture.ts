@@ -10,6 +10,8 @@ import { createUser } from '../support/users.js';
 export interface NewResident {
   name?: string;
   visibility: 'hidden' | 'organisations' | 'public';
+  /** When they can work; 'Kvällar och helger' unless given. */
+  availability?: string;
   villages?: string[];
   skills?: Array<{ slug: string; level?: 'beginner' | 'experienced' | 'can_teach'; expiresOn?: string }>;
   offers?: string[];
@@ -36,7 +38,7 @@ let confirmerDb: Db | undefined;
 export async function createResident(db: Db, reference: ReferenceData, resident: NewResident): Promise<Resident> {
   const user = await createUser(db, resident.name ? { name: resident.name } : {});
   const [profile] = (await db('resident_profiles')
-    .insert({ user_id: user.id, visibility: resident.visibility, availability: 'Kvällar och helger' })
+    .insert({ user_id: user.id, visibility: resident.visibility, availability: resident.availability ?? 'Kvällar och helger' })
     .returning(db.raw('public_id::text AS public_id'))) as Array<{ public_id: string }>;
   for (const slug of resident.villages ?? []) {
     const locality = reference.localityBySlug.get(slug);

@@ -20,7 +20,7 @@ export type Level = (typeof LEVELS)[number];
 export type Visibility = 'organisations' | 'public';
 
 export const PEOPLE_INDEX_SETTINGS = {
-  searchableAttributes: ['skillNames', 'skillSynonyms', 'offerTitles', 'villageNames', 'municipalityNames'],
+  searchableAttributes: ['skillNames', 'skillSynonyms', 'offerTitles', 'villageNames', 'municipalityNames', 'availability'],
   filterableAttributes: [
     'visibility',
     'kinds',

@@ -71,6 +71,7 @@ export function searchableWords(document: PersonDocument): string[] {
         ...document.offerTitles,
         ...document.villageNames,
         ...document.municipalityNames,
+        document.availability,
       ].flatMap((text) => foldedWords(text)),
     ),
   ];
