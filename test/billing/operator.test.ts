@@ -21,7 +21,9 @@ const OTHER_ORGANISATION_NUMBER = withCheckDigit('559900002');
 const BANKGIRO = withCheckDigit('555123');
 const WRONG_BANKGIRO = `${BANKGIRO.slice(0, -1)}${(Number(BANKGIRO.slice(-1)) + 1) % 10}`;
 
-const today = todayInStockholm();
+// The day in Stockholm when this file's tests start (not when mocha loads every file, up to a quarter of an hour
+// earlier: a run across midnight there, 23:00 UTC in winter, would otherwise post yesterday as "today").
+let today = todayInStockholm();
 
 const validForm = (validFrom: string) => ({
   validFrom,
@@ -43,6 +45,9 @@ const count = async (ctx: ReturnType<typeof useTestApp>, table: string) =>
   Number((await ctx.db(table).count({ count: '*' }))[0]?.count);
 
 describe('Operator settings: dated versions kept by platform admins', () => {
+  before(() => {
+    today = todayInStockholm();
+  });
   const ctx = useTestApp();
   let admin: LoggedIn;
   let resident: LoggedIn;

@@ -54,7 +54,12 @@ const binary = (res: Response, callback: (error: Error | null, body: Buffer) => 
 describe('Statistics dashboard exports: export.csv and export.xlsx', () => {
   const ctx = useTestApp();
   let officer: LoggedIn;
-  const today = todayInStockholm();
+  // The day in Stockholm, taken again at the start of each test: the suite may run across midnight there (23:00 UTC
+  // in winter), and the app's periods end on the day the request is answered.
+  let today = todayInStockholm();
+  beforeEach(() => {
+    today = todayInStockholm();
+  });
 
   before(async function () {
     this.timeout(60_000);

@@ -74,7 +74,12 @@ function expectNoValueUnderFive(rows: RowJson[]) {
 
 describe('Open data: /statistik, its CSV and GET /api/v1/statistics', () => {
   const ctx = useTestApp();
-  const today = todayInStockholm();
+  // The day in Stockholm, taken again at the start of each test: the suite may run across midnight there (23:00 UTC
+  // in winter), and the app's periods end on the day the request is answered.
+  let today = todayInStockholm();
+  beforeEach(() => {
+    today = todayInStockholm();
+  });
 
   before(async function () {
     this.timeout(30_000);
