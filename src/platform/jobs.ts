@@ -231,6 +231,19 @@ async function releaseJobsOf(connectionString: string, poolIds: string[]): Promi
 }
 
 /**
+ * The keys of the jobs of `task` that are still to run or running (not those that failed for good, nor those a
+ * newer job with the same key retired). Read through graphile-worker's `jobs` view, which it keeps for reading.
+ */
+export async function pendingJobKeys(db: DbOrTrx, task: string): Promise<string[]> {
+  const result = await db.raw<{ rows: Array<{ key: string }> }>(
+    `SELECT key FROM graphile_worker.jobs
+     WHERE task_identifier = ? AND key IS NOT NULL AND attempts < max_attempts`,
+    [task],
+  );
+  return result.rows.map((row) => row.key);
+}
+
+/**
  * Makes the waiting jobs of `tasks` due now: those that failed and are
  * waiting out their retry backoff (up to minutes after a few attempts), e.g.
  * when the service they need is back. Returns how many were moved. (A job

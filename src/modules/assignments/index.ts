@@ -4,6 +4,7 @@ import { EXPIRY_CRONTAB, expiryTasks } from './expiry.js';
 export {
   assignmentChangedJob,
   assignmentPublishedJob,
+  assignmentsAwaitingIndex,
   createAssignment,
   enqueueIndexUpdate,
   enqueuePublishedAlert,

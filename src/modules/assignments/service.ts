@@ -1,7 +1,7 @@
 import { inTransaction, type DbOrTrx } from '../../platform/db.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import { z } from 'zod';
-import { defineJob, jobId } from '../../platform/jobs.js';
+import { defineJob, jobId, pendingJobKeys } from '../../platform/jobs.js';
 import {
   insertAssignment,
   selectCategoryId,
@@ -17,9 +17,24 @@ import { newAssignmentSchema, type NewAssignment } from './schemas.js';
 // it commits). This module defines them; the modules above handle them: search indexes, saved searches mail.
 
 /** "This assignment changed": the search index brings its document in line (src/modules/search). */
+const INDEX_JOB_KEY_PREFIX = 'index_assignment:';
+
 export const assignmentChangedJob = defineJob('index_assignment', z.object({ id: jobId }), ({ id }) => ({
-  jobKey: `index_assignment:${id}`, // a burst of changes to one assignment collapses into one job
+  jobKey: `${INDEX_JOB_KEY_PREFIX}${id}`, // a burst of changes to one assignment collapses into one job
 }));
+
+/**
+ * Assignments changed since the search index last took them: their index job is waiting or running. Until it
+ * finishes, the index shows an older version (or nothing, for a new one); the search answers these from the
+ * database (src/modules/search/fresh.ts).
+ */
+export async function assignmentsAwaitingIndex(db: DbOrTrx): Promise<number[]> {
+  const keys = await pendingJobKeys(db, assignmentChangedJob.name);
+  return keys
+    .filter((key) => key.startsWith(INDEX_JOB_KEY_PREFIX))
+    .map((key) => Number(key.slice(INDEX_JOB_KEY_PREFIX.length)))
+    .filter((id) => Number.isSafeInteger(id) && id > 0);
+}
 
 /** "This assignment was just published": saved searches mail it (src/modules/saved-searches). */
 export const assignmentPublishedJob = defineJob('assignment_published', z.object({ id: jobId }), ({ id }) => ({

@@ -87,7 +87,7 @@ async function matchingSince(deps: AlertDeps, params: SearchParams, since: Date)
       deps.search,
       deps.indexPrefix,
       { ...params, sort: 'newest', page, perPage: PAGE_SIZE },
-      { publicUrl: deps.publicUrl, reference, db: deps.db, log: deps.log },
+      { publicUrl: deps.publicUrl, reference, db: deps.db, log: deps.log, indexOnly: true },
     );
     // The fallback is a different search (no typo tolerance, no synonyms): ask again later.
     if (result.engine !== 'meilisearch') throw new SearchNotReadyError('Only the fallback search answers now');

@@ -28,6 +28,8 @@ export const ASSIGNMENT_INDEX_SETTINGS = {
     'requirements',
   ],
   filterableAttributes: [
+    // Only to leave out the assignments answered from the database while their index job runs (fresh.ts).
+    'id',
     'categorySlug',
     'municipalityCode',
     'localitySlug',

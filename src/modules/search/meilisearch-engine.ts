@@ -118,54 +118,87 @@ function toHit(document: FormattedDocument, params: SearchParams, options: Searc
   };
 }
 
-export function meilisearchEngine(client: Meilisearch, indexPrefix: string, settings: { timeoutMs: number }): SearchEngine {
+/**
+ * Which part of the index a search reads. By default the page the params ask for; the fresh search
+ * (fresh.ts) asks for a window of hits by offset, without the assignments it answers from the database.
+ */
+export interface IndexView {
+  /** Assignments left out of hits, totals and facets. */
+  excludeIds: readonly number[];
+  /** A window of hits instead of the params' page (totals and facets stay exact). */
+  window?: { offset: number; limit: number };
+}
+
+export interface IndexAnswer {
+  hits: SearchHit[];
+  totalHits: number;
+  facets: Facets;
+}
+
+export function meilisearchEngine(client: Meilisearch, indexPrefix: string, settings: { timeoutMs: number }) {
   const indexUid = assignmentIndexName(indexPrefix);
+
+  async function searchIndex(params: SearchParams, options: SearchOptions, view?: IndexView) {
+    const now = options.now ?? new Date();
+    const excluded = view?.excludeIds.length ? `NOT id IN [${view.excludeIds.map((id) => String(id)).join(', ')}]` : undefined;
+    const filterFor = (search: SearchParams) => [...buildFilter(search, now), ...(excluded ? [excluded] : [])];
+    const hitsQuery: MultiSearchQuery = {
+      indexUid,
+      q: params.q,
+      filter: filterFor(params),
+      sort: buildSort(params),
+      ...(view?.window
+        ? // Offset and limit give no exact total: the counting query below does.
+          { offset: view.window.offset, limit: view.window.limit }
+        : { page: params.page, hitsPerPage: params.perPage, facets: Object.values(FACET_ATTRIBUTE) }),
+      attributesToHighlight: ['title', 'description'],
+      attributesToCrop: ['description'],
+      cropLength: 24,
+      highlightPreTag: HIGHLIGHT_START,
+      highlightPostTag: HIGHLIGHT_END,
+    };
+    const countQuery: MultiSearchQuery[] = view?.window
+      ? [{ indexUid, q: params.q, filter: filterFor(params), facets: Object.values(FACET_ATTRIBUTE), page: 1, hitsPerPage: 0 }]
+      : [];
+    const disjunctive = FACET_NAMES.filter((facet) => isFacetSelected(params, facet));
+    const facetQueries: MultiSearchQuery[] = disjunctive.map((facet) => ({
+      indexUid,
+      q: params.q,
+      filter: filterFor(withoutFacet(params, facet)),
+      facets: [FACET_ATTRIBUTE[facet]],
+      page: 1,
+      hitsPerPage: 0,
+    }));
+    const { results } = await client.multiSearch<{ queries: MultiSearchQuery[] }, AssignmentDocument>(
+      { queries: [hitsQuery, ...countQuery, ...facetQueries] },
+      { signal: AbortSignal.timeout(settings.timeoutMs) },
+    );
+    const [hitsResponse, ...rest] = results as SearchResponse<AssignmentDocument>[];
+    const counted = view?.window ? rest.shift()! : hitsResponse!;
+    const distributionOf = (facet: FacetName) => {
+      const at = disjunctive.indexOf(facet);
+      const source = at === -1 ? counted : rest[at]!;
+      return { ...(source.facetDistribution?.[FACET_ATTRIBUTE[facet]] ?? {}) };
+    };
+    return {
+      hits: hitsResponse!.hits.map((hit) => toHit(hit as FormattedDocument, params, options)),
+      totalHits: counted.totalHits ?? 0,
+      totalPages: counted.totalPages ?? 0,
+      page: hitsResponse!.page ?? params.page,
+      facets: Object.fromEntries(FACET_NAMES.map((facet) => [facet, distributionOf(facet)])) as Facets,
+    };
+  }
+
   return {
     name: 'meilisearch',
     async search(params, options) {
-      const now = options.now ?? new Date();
-      const main: MultiSearchQuery = {
-        indexUid,
-        q: params.q,
-        filter: buildFilter(params, now),
-        sort: buildSort(params),
-        facets: Object.values(FACET_ATTRIBUTE),
-        page: params.page,
-        hitsPerPage: params.perPage,
-        attributesToHighlight: ['title', 'description'],
-        attributesToCrop: ['description'],
-        cropLength: 24,
-        highlightPreTag: HIGHLIGHT_START,
-        highlightPostTag: HIGHLIGHT_END,
-      };
-      const disjunctive = FACET_NAMES.filter((facet) => isFacetSelected(params, facet));
-      const facetQueries: MultiSearchQuery[] = disjunctive.map((facet) => ({
-        indexUid,
-        q: params.q,
-        filter: buildFilter(withoutFacet(params, facet), now),
-        facets: [FACET_ATTRIBUTE[facet]],
-        page: 1,
-        hitsPerPage: 0,
-      }));
-      const { results } = await client.multiSearch<{ queries: MultiSearchQuery[] }, AssignmentDocument>(
-        { queries: [main, ...facetQueries] },
-        { signal: AbortSignal.timeout(settings.timeoutMs) },
-      );
-      const [response, ...facetResponses] = results as SearchResponse<AssignmentDocument>[];
-      const distributionOf = (facet: FacetName) => {
-        const at = disjunctive.indexOf(facet);
-        const source = at === -1 ? response! : facetResponses[at]!;
-        return { ...(source.facetDistribution?.[FACET_ATTRIBUTE[facet]] ?? {}) };
-      };
-      const facets = Object.fromEntries(FACET_NAMES.map((facet) => [facet, distributionOf(facet)])) as Facets;
-      return {
-        hits: response!.hits.map((hit) => toHit(hit as FormattedDocument, params, options)),
-        totalHits: response!.totalHits ?? 0,
-        page: response!.page ?? params.page,
-        totalPages: response!.totalPages ?? 0,
-        facets,
-        engine: 'meilisearch',
-      };
+      const { hits, totalHits, totalPages, page, facets } = await searchIndex(params, options);
+      return { hits, totalHits, page, totalPages, facets, engine: 'meilisearch' };
     },
-  };
+    /** Hits, exact total and facets of a part of the index (see IndexView). */
+    async searchView(params: SearchParams, options: SearchOptions, view: IndexView): Promise<IndexAnswer> {
+      const { hits, totalHits, facets } = await searchIndex(params, options, view);
+      return { hits, totalHits, facets };
+    },
+  } satisfies SearchEngine & Record<string, unknown>;
 }

@@ -112,8 +112,14 @@ async function resolveText(db: DbOrTrx, q: string): Promise<TextMatch | undefine
 }
 
 /** Open assignments matching the words and the radius: everything but the facet filters. */
-function candidates(db: DbOrTrx, params: SearchParams, text: TextMatch | undefined): Knex.QueryBuilder {
+function candidates(
+  db: DbOrTrx,
+  params: SearchParams,
+  text: TextMatch | undefined,
+  onlyIds?: readonly number[],
+): Knex.QueryBuilder {
   const query = openAssignments(db);
+  if (onlyIds) query.whereIn('a.id', onlyIds);
   for (const term of text?.terms ?? []) {
     query.where((match) => {
       match.whereRaw(`a.search_vector @@ ${TS_QUERY}`, [term.term]);
@@ -167,7 +173,8 @@ function toHit(row: HitRow, params: SearchParams, options: SearchOptions): Searc
   const excerpt = excerptAround(withoutMarkers(row.description), words);
   return {
     id: row.id,
-    title: row.title,
+    // As the index stores it (toAssignmentDocument): no characters that pass for highlight markers.
+    title: withoutMarkers(row.title),
     url: options.publicUrl + assignmentPath(row),
     category: row.category_slug,
     municipality: { code: row.municipality_code, name: row.municipality_name },
@@ -197,8 +204,9 @@ async function totalAndFacets(
   db: DbOrTrx,
   params: SearchParams,
   text: TextMatch | undefined,
+  onlyIds: readonly number[] | undefined,
 ): Promise<{ totalHits: number; facets: Facets }> {
-  const gathered = candidates(db, params, text).select(
+  const gathered = candidates(db, params, text, onlyIds).select(
     Object.fromEntries(FACET_NAMES.map((facet) => [CANDIDATE_COLUMNS[facet], ROW_COLUMNS[facet]])),
   );
   const total = withFacetFilters(
@@ -233,12 +241,14 @@ async function totalAndFacets(
   return { totalHits, facets };
 }
 
-export function postgresEngine(db: DbOrTrx): SearchEngine {
+/** `onlyIds`: search among these assignments only (the ones the index has not caught up with, fresh.ts). */
+export function postgresEngine(db: DbOrTrx, scope: { onlyIds?: readonly number[] } = {}): SearchEngine {
+  const { onlyIds } = scope;
   return {
     name: 'postgres',
     async search(params, options) {
       const text = await resolveText(db, params.q);
-      const hitsQuery = ordered(withFacetFilters(candidates(db, params, text), params, ROW_COLUMNS), params, text)
+      const hitsQuery = ordered(withFacetFilters(candidates(db, params, text, onlyIds), params, ROW_COLUMNS), params, text)
         .orderBy('a.id', 'desc')
         .limit(params.perPage)
         .offset((params.page - 1) * params.perPage)
@@ -260,7 +270,10 @@ export function postgresEngine(db: DbOrTrx): SearchEngine {
           lat: db.raw(LAT),
           lng: db.raw(LNG),
         });
-      const [rows, { totalHits, facets }] = await Promise.all([hitsQuery as Promise<HitRow[]>, totalAndFacets(db, params, text)]);
+      const [rows, { totalHits, facets }] = await Promise.all([
+        hitsQuery as Promise<HitRow[]>,
+        totalAndFacets(db, params, text, onlyIds),
+      ]);
       return {
         hits: rows.map((row) => toHit(row, params, options)),
         totalHits,

@@ -4,6 +4,7 @@ import type { Logger } from '../../platform/logger.js';
 import { meilisearchEngine } from './meilisearch-engine.js';
 import type { SearchParams } from './params.js';
 import { postgresEngine } from './postgres-engine.js';
+import { awaitingIndex, indexWindow, MAX_AWAITING, mergeFresh } from './fresh.js';
 import type { SearchOptions, SearchResult } from './result.js';
 import { meilisearchApiError, type Meilisearch } from '../../platform/meilisearch.js';
 
@@ -46,6 +47,8 @@ function warnFallback(log: Logger | undefined, error: unknown) {
  * The one search entry: Meilisearch with a short timeout, else the same
  * search from PostgreSQL (`engine: "postgres"` in the result). Only failures
  * of Meilisearch itself fall back; any other error is ours and goes on.
+ * Assignments changed in the last moment, which the index has not caught up
+ * with, are answered by PostgreSQL and merged in (fresh.ts).
  */
 export async function searchAssignments(
   client: Meilisearch | undefined,
@@ -56,14 +59,24 @@ export async function searchAssignments(
     /** The app's logger (fallback warnings are rate-limited per logger). */
     log?: Logger;
     timeoutMs?: number;
+    /**
+     * Only what Meilisearch has indexed, without the assignments whose index job has not finished (fresh.ts):
+     * for the saved-search alerts, which wait until the index has an assignment and match it by its rules.
+     */
+    indexOnly?: boolean;
   },
 ): Promise<SearchResult> {
   if (client) {
     try {
-      return await meilisearchEngine(client, indexPrefix, { timeoutMs: options.timeoutMs ?? SEARCH_TIMEOUT_MS }).search(
-        params,
-        options,
-      );
+      const engine = meilisearchEngine(client, indexPrefix, { timeoutMs: options.timeoutMs ?? SEARCH_TIMEOUT_MS });
+      const awaiting = options.indexOnly ? [] : await awaitingIndex(options.db);
+      if (awaiting.length === 0 || awaiting.length > MAX_AWAITING) return await engine.search(params, options);
+      const window = indexWindow(params, awaiting.length);
+      const [indexed, fresh] = await Promise.all([
+        engine.searchView(params, options, { excludeIds: awaiting, window }),
+        postgresEngine(options.db, { onlyIds: awaiting }).search({ ...params, page: 1, perPage: awaiting.length }, options),
+      ]);
+      return mergeFresh(params, { ...indexed, offset: window.offset }, fresh);
     } catch (error) {
       if (!(error instanceof MeilisearchError)) throw error;
       warnFallback(options.log, error);
