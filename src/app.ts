@@ -32,7 +32,8 @@ export function buildApp(input: AppInput): Express {
     input.log,
   );
   const deps: AppDeps = { ...input, events, auth };
-  const routesOf = (part: 'routes' | 'routesWithoutSession') => MODULES.flatMap((module) => module[part]?.(deps) ?? []);
+  const routesOf = (part: 'apiRoutes' | 'routes' | 'routesWithoutSession') =>
+    MODULES.flatMap((module) => module[part]?.(deps) ?? []);
 
   const app = express();
   app.disable('x-powered-by');
@@ -45,6 +46,7 @@ export function buildApp(input: AppInput): Express {
   app.use(requestLogger(deps.log));
   app.use(securityHeaders({ production: deps.config.isProduction, mapTileOrigin: deps.config.map?.tileOrigin }));
   app.use(compression());
+  for (const router of routesOf('apiRoutes')) app.use(router);
   app.use(
     express.static(path.resolve(import.meta.dirname, '..', 'public'), {
       maxAge: deps.config.isProduction ? '1d' : 0,

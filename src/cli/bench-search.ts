@@ -26,6 +26,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../platform/logger.js';
 import { findFreePort, stopProcess } from '../platform/process-files.js';
 import type { Actor } from '../modules/access/index.js';
+import { assignmentsAwaitingIndex } from '../modules/assignments/index.js';
 import { transitionAssignment } from '../modules/posting/index.js';
 import { assignmentIndexName, reindexAssignments } from '../modules/search/index.js';
 import { openRuntime, type Runtime } from '../runtime.js';
@@ -337,7 +338,7 @@ const PUBLISH_LAYERS: Record<PublishLayer, string> = {
   toQueue: 'commit → task in Meilisearch (worker picks the job, reads the row, sends it)',
   queued: 'task waiting in Meilisearch’s queue',
   indexing: 'Meilisearch indexing the document',
-  toFound: 'indexed → found by GET /api/v1/assignments (poll every 5 ms)',
+  toFound: 'commit → found by GET /api/v1/assignments (poll every 5 ms; fresh search, src/modules/search/fresh.ts)',
 };
 
 interface Report {
@@ -358,6 +359,8 @@ interface Report {
     max: number;
     samples: number;
     timeouts: number;
+    /** Found by the API before Meilisearch's task for it had finished: answered from PostgreSQL. */
+    foundBeforeIndexed: number;
     layers: Record<PublishLayer, { p50: number; p95: number }>;
   };
   load: { before: number; after: number };
@@ -406,11 +409,14 @@ function renderReport(report: Report, mix: ReadonlyArray<{ label: string; query:
         `| ${text} | ${ms(publish.layers[layer as PublishLayer].p50)} | ${ms(publish.layers[layer as PublishLayer].p95)} |`,
     ),
     '',
+    `${publish.foundBeforeIndexed} of ${publish.samples} were found before Meilisearch had indexed them (answered from PostgreSQL until then).`,
+    '',
     `Reindex (\`reindexAssignments\`: a new index, every batch sent, one swap, then a check): ${report.reindex.indexed.toLocaleString('en')} documents in ${(report.reindex.ms / 1000).toFixed(1)} s.`,
     '',
     '| target | measured | verdict |',
     '|---|---|---|',
-    `| JSON API p95 ≤ 2 × raw Meilisearch p95 (${ms(2 * raw.p95)} ms) | ${ms(api.p95)} ms (${(api.p95 / raw.p95).toFixed(2)} ×) | ${verdict(api.p95 <= 2 * raw.p95)} |`,
+    `| JSON API p95 ≤ 1.2 × raw Meilisearch p95 (${ms(1.2 * raw.p95)} ms) | ${ms(api.p95)} ms (${(api.p95 / raw.p95).toFixed(2)} ×) | ${verdict(api.p95 <= 1.2 * raw.p95)} |`,
+    `| HTML page req/s ≥ 60 % of JSON API req/s | ${page.rps.toFixed(0)} / ${api.rps.toFixed(0)} = ${((100 * page.rps) / api.rps).toFixed(0)} % | ${verdict(page.rps >= 0.6 * api.rps)} |`,
     `| publish → searchable p95 ≤ 1 s | ${ms(publish.p95)} ms | ${verdict(publish.p95 <= 1000 && publish.timeouts === 0)} |`,
     `| reindex of 100 000 ≤ 60 s | ${report.reindex.indexed.toLocaleString('en')} documents in ${(report.reindex.ms / 1000).toFixed(1)} s | ${
       // A small run says little: a reindex has a fixed cost (new index, settings, swap, check).
@@ -491,6 +497,7 @@ async function publishLatency(runtime: Runtime, appUrl: string, publishes: numbe
   const layers: Record<PublishLayer, number[]> = { commit: [], toQueue: [], queued: [], indexing: [], toFound: [] };
   const live = assignmentIndexName(INDEX_PREFIX);
   let timeouts = 0;
+  let foundBeforeIndexed = 0;
   try {
     const phaseStarted = performance.now();
     for (const [i, id] of ids.entries()) {
@@ -519,6 +526,11 @@ async function publishLatency(runtime: Runtime, appUrl: string, publishes: numbe
       }
       const foundAt = performance.now();
       total.push(foundAt - started);
+      // Usually found before Meilisearch has it: wait for its index job, so that its task can be read and the
+      // next publish does not queue behind it.
+      while ((await assignmentsAwaitingIndex(db)).includes(id) && performance.now() - started < PUBLISH_TIMEOUT_MS) {
+        await sleep(10);
+      }
       const [task] = (await runtime.search!.tasks.getTasks({ indexUids: [live], types: ['documentAdditionOrUpdate'], limit: 1 }))
         .results;
       if (task?.startedAt && task.finishedAt) {
@@ -529,7 +541,8 @@ async function publishLatency(runtime: Runtime, appUrl: string, publishes: numbe
         layers.toQueue.push(enqueued - commitWall);
         layers.queued.push(Date.parse(task.startedAt) - enqueued);
         layers.indexing.push(finished - Date.parse(task.startedAt));
-        layers.toFound.push(startedWall + (foundAt - started) - finished);
+        layers.toFound.push(foundAt - committed);
+        if (startedWall + (foundAt - started) < finished) foundBeforeIndexed += 1;
       }
     }
   } finally {
@@ -543,6 +556,7 @@ async function publishLatency(runtime: Runtime, appUrl: string, publishes: numbe
     max: totals[totals.length - 1] ?? Number.NaN,
     samples: totals.length,
     timeouts,
+    foundBeforeIndexed,
     layers: Object.fromEntries(
       Object.entries(layers).map(([name, values]) => [
         name,

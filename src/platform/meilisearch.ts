@@ -46,11 +46,15 @@ async function nodeHttpClient(input: string | URL | Request, init: RequestInit =
   const { status, statusText, text } = await new Promise<{ status: number; statusText: string; text: string }>(
     (resolve, reject) => {
       const secure = url.protocol === 'https:';
+      const body = typeof init.body === 'string' ? init.body : undefined;
+      const headers = Object.fromEntries(new Headers(init.headers));
+      // With its length known, Node sends the head and the body in one piece instead of chunked encoding.
+      if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
       const request = (secure ? https : http).request(
         url,
         {
           method: init.method ?? 'GET',
-          headers: Object.fromEntries(new Headers(init.headers)),
+          headers,
           agent: agents[secure ? 'https:' : 'http:'],
         },
         (response) => {
@@ -78,7 +82,7 @@ async function nodeHttpClient(input: string | URL | Request, init: RequestInit =
       request.setTimeout(SOCKET_IDLE_TIMEOUT_MS, () =>
         request.destroy(new Error(`No answer from Meilisearch within ${SOCKET_IDLE_TIMEOUT_MS} ms`)),
       );
-      request.end(typeof init.body === 'string' ? init.body : undefined);
+      request.end(body);
     },
   ).finally(() => {
     if (onAbort) signal?.removeEventListener('abort', onAbort);

@@ -29,6 +29,11 @@ export interface ModuleDescription {
   name: string;
   /** Routers, mounted in the order of the module list, after sessions, CSRF and the actor. */
   routes?(deps: AppDeps): Router[];
+  /**
+   * The public, cookie-free JSON API (/api/v1): mounted right after the security headers and compression, before
+   * static files, view helpers and sessions, none of which an API request needs or should pay for.
+   */
+  apiRoutes?(deps: AppDeps): Router[];
   /** Routers that need no session (signed links from mails): mounted before sessions and CSRF. */
   routesWithoutSession?(deps: AppDeps): Router[];
   /** The module's background tasks by name (payloads checked with `jobTask`, platform/jobs.ts). */

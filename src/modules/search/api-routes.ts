@@ -28,18 +28,18 @@ const corsForReading: RequestHandler = (req, res, next) => {
   next();
 };
 
-export function searchApiRoutes(deps: AppDeps): Router {
-  const router = Router();
-
-  const search = (params: SearchParams) =>
+function searchFor(deps: AppDeps) {
+  return (params: SearchParams) =>
     searchAssignments(deps.search, deps.config.meili.indexPrefix, params, {
       publicUrl: deps.config.publicUrl,
       reference: deps.reference,
       db: deps.db,
       log: deps.log,
     });
+}
 
-  const parse = (req: Request): SearchParams => {
+function parseFor(deps: AppDeps) {
+  return (req: Request): SearchParams => {
     const parsed = parseSearchParams(req.query as Record<string, unknown>, deps.reference);
     if (!parsed.ok) {
       const [parameter] = Object.keys(parsed.errors);
@@ -47,8 +47,33 @@ export function searchApiRoutes(deps: AppDeps): Router {
     }
     return parsed.params;
   };
+}
+
+/**
+ * The JSON API, mounted before static files, view helpers and sessions (app.ts): it needs none of them, and
+ * each cost every search CPU time (issue 16: the API's overhead over Meilisearch). CORS for every /api/v1 path.
+ */
+export function searchApiRoutes(deps: AppDeps): Router {
+  const router = Router();
+  const search = searchFor(deps);
+  const parse = parseFor(deps);
 
   router.use('/api/v1', corsForReading);
+
+  router.get('/api/v1/assignments', async (req, res) => {
+    const result = await search(parse(req));
+    res.set('Cache-Control', 'public, max-age=30');
+    res.json(result);
+  });
+
+  return router;
+}
+
+/** The Atom feed of any search, and the feed's link in the search page's head. */
+export function searchFeedRoutes(deps: AppDeps): Router {
+  const router = Router();
+  const search = searchFor(deps);
+  const parse = parseFor(deps);
 
   // The search page links the same search's feed in its head (views/search/index.ejs).
   router.use((req, res, next) => {
@@ -60,12 +85,6 @@ export function searchApiRoutes(deps: AppDeps): Router {
       });
     }
     next();
-  });
-
-  router.get('/api/v1/assignments', async (req, res) => {
-    const result = await search(parse(req));
-    res.set('Cache-Control', 'public, max-age=30');
-    res.json(result);
   });
 
   router.get('/uppdrag.atom', async (req, res: Response) => {

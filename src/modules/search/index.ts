@@ -1,6 +1,6 @@
 import type { ModuleDescription } from '../../web/module.js';
 import { assignmentChangedJob } from '../assignments/index.js';
-import { searchApiRoutes } from './api-routes.js';
+import { searchApiRoutes, searchFeedRoutes } from './api-routes.js';
 import { searchOpenApi } from './openapi.js';
 import { searchPageRoutes } from './page-routes.js';
 import { removeFromIndexNow, SEARCH_CRONTAB, searchTasks } from './sync.js';
@@ -18,7 +18,8 @@ export { searchAssignments } from './service.js';
 
 export const searchModule: ModuleDescription = {
   name: 'search',
-  routes: (deps) => [searchApiRoutes(deps), searchPageRoutes(deps)],
+  apiRoutes: (deps) => [searchApiRoutes(deps)],
+  routes: (deps) => [searchFeedRoutes(deps), searchPageRoutes(deps)],
   tasks: ({ db, search, config, log }) => searchTasks({ db, search, indexPrefix: config.meili.indexPrefix, log }),
   crontab: [SEARCH_CRONTAB],
   searchTasks: [assignmentChangedJob.name],
