@@ -142,7 +142,79 @@ const schema = z.object({
     blankToUndefined,
     z.string().max(200, 'must be at most 200 characters').default('© OpenStreetMap contributors'),
   ),
+  // Object storage (platform/s3-storage.ts). Unset S3_BUCKET: uploads stay on local disk.
+  S3_BUCKET: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        'must be a bucket name of 3 to 63 lower-case letters, digits, . and - (e.g. uppdragsbanken)',
+      )
+      .optional(),
+  ),
+  S3_ENDPOINT: urlWithProtocols(['http:', 'https:'], 'http://minio:9000'),
+  S3_REGION: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[a-z0-9-]{1,40}$/, 'must be a region name of lower-case letters, digits and - (e.g. eu-north-1)')
+      .default('us-east-1'),
+  ),
+  S3_ACCESS_KEY_ID: z.preprocess(blankToUndefined, z.string().optional()),
+  S3_SECRET_ACCESS_KEY: z.preprocess(blankToUndefined, z.string().optional()),
+  // No default here: it depends on S3_ENDPOINT (see loadConfig).
+  S3_FORCE_PATH_STYLE: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+      .transform((v) => v === 'true' || v === '1')
+      .optional(),
+  ),
+  S3_PREFIX: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .max(200, 'must be at most 200 characters')
+      .regex(
+        /^(?:[A-Za-z0-9_-]+\/)+$/,
+        'may hold only letters, digits, -, _ and /, with no empty folder, and must end with / (e.g. uppdragsbanken/)',
+      )
+      .optional(),
+  ),
 });
+
+const S3_VARIABLES = [
+  'S3_ENDPOINT',
+  'S3_REGION',
+  'S3_ACCESS_KEY_ID',
+  'S3_SECRET_ACCESS_KEY',
+  'S3_FORCE_PATH_STYLE',
+  'S3_PREFIX',
+] as const;
+
+/** Uploads as files under DATA_DIR/uploads: the embedded default, one machine. */
+export interface DiskStorageSettings {
+  readonly kind: 'disk';
+  /** Absolute path. */
+  readonly root: string;
+}
+
+/** Uploads as objects in an S3-compatible bucket: several app processes or machines share them. */
+export interface S3StorageSettings {
+  readonly kind: 's3';
+  readonly bucket: string;
+  /** A self-hosted server (MinIO…); undefined = AWS. */
+  readonly endpoint?: string;
+  readonly region: string;
+  /** Undefined: the SDK's default credential chain (AWS_* variables, instance role…). */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly forcePathStyle: boolean;
+  /** '' or folders ending with '/', put before every key. */
+  readonly prefix: string;
+}
+
+export type StorageSettings = DiskStorageSettings | S3StorageSettings;
 
 export interface Config {
   readonly env: (typeof NODE_ENVS)[number];
@@ -188,6 +260,8 @@ export interface Config {
     /** Plain text shown on the map, as the tile server's licence asks. */
     readonly attribution: string;
   };
+  /** Where uploaded files (logos, CVs, attachments, receipts) live: S3_BUCKET set → S3, else disk. */
+  readonly storage: StorageSettings;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -211,11 +285,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       throw new ConfigError('MEILI_MASTER_KEY', 'or MEILI_API_KEY must be set when MEILI_HOST is set and NODE_ENV=production');
     }
   }
+  const dataDir = path.resolve(v.DATA_DIR);
   return Object.freeze({
     env: v.NODE_ENV,
     isProduction,
     port: v.PORT,
-    dataDir: path.resolve(v.DATA_DIR),
+    dataDir,
     databaseUrl: v.DATABASE_URL,
     meili: Object.freeze({
       host: v.MEILI_HOST,
@@ -239,6 +314,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           attribution: v.MAP_TILE_ATTRIBUTION,
         })
       : undefined,
+    storage: storageSettings(v, env, dataDir),
+  });
+}
+
+function storageSettings(v: z.infer<typeof schema>, env: NodeJS.ProcessEnv, dataDir: string): StorageSettings {
+  if (!v.S3_BUCKET) {
+    // An S3 setting without a bucket is a half-done deployment: uploads would quietly land on one machine's disk.
+    const stray = S3_VARIABLES.find((name) => blankToUndefined(env[name]) !== undefined);
+    if (stray) throw new ConfigError('S3_BUCKET', `must be set when ${stray} is set (or unset ${stray} to keep uploads on disk)`);
+    return Object.freeze({ kind: 'disk', root: path.join(dataDir, 'uploads') });
+  }
+  if (Boolean(v.S3_ACCESS_KEY_ID) !== Boolean(v.S3_SECRET_ACCESS_KEY)) {
+    const missing = v.S3_ACCESS_KEY_ID ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID';
+    const given = v.S3_ACCESS_KEY_ID ? 'S3_ACCESS_KEY_ID' : 'S3_SECRET_ACCESS_KEY';
+    throw new ConfigError(missing, `must be set when ${given} is set (both, or neither for the default credential chain)`);
+  }
+  return Object.freeze({
+    kind: 's3',
+    bucket: v.S3_BUCKET,
+    endpoint: v.S3_ENDPOINT,
+    region: v.S3_REGION,
+    credentials:
+      v.S3_ACCESS_KEY_ID && v.S3_SECRET_ACCESS_KEY
+        ? Object.freeze({ accessKeyId: v.S3_ACCESS_KEY_ID, secretAccessKey: v.S3_SECRET_ACCESS_KEY })
+        : undefined,
+    // Self-hosted servers seldom have a DNS name per bucket (bucket.minio:9000); AWS wants virtual-host style.
+    forcePathStyle: v.S3_FORCE_PATH_STYLE ?? v.S3_ENDPOINT !== undefined,
+    prefix: v.S3_PREFIX ?? '',
   });
 }
 
@@ -250,6 +353,8 @@ const SECRET_VARIABLES = new Set([
   'SESSION_SECRET',
   'DATA_ENCRYPTION_KEY',
   'SMTP_URL',
+  'S3_ACCESS_KEY_ID',
+  'S3_SECRET_ACCESS_KEY',
 ]);
 
 /** Shows a bad value without echoing secrets or huge strings into the log. */

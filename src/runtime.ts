@@ -20,8 +20,11 @@ export interface Runtime {
   infra: Infrastructure;
   db: Db;
   search?: Meilisearch;
-  /** Loads every open assignment into the index when it differs from the database; logs instead of throwing. */
-  syncSearchIndex(options?: { force?: boolean }): Promise<void>;
+  /**
+   * Loads every open assignment into the index when it differs from the database; logs instead of throwing.
+   * True when the assignments' index is in line with the database now.
+   */
+  syncSearchIndex(options?: { force?: boolean }): Promise<boolean>;
   /** Starts the background-job worker with every task of the app. */
   startWorker(): Promise<Worker>;
   close(): Promise<void>;
@@ -48,9 +51,11 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     db,
     search,
     async syncSearchIndex(options) {
-      if (!search) return;
+      if (!search) return false;
+      let synced = false;
       try {
         await syncAssignmentIndex({ db, search, indexPrefix: config.meili.indexPrefix, log }, options);
+        synced = true;
       } catch (error) {
         log.warn({ err: error }, 'Search index could not be synchronised now; jobs and the next start will catch up');
       }
@@ -60,6 +65,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       } catch (error) {
         log.warn({ err: error }, 'People index could not be synchronised now; jobs and the next start will catch up');
       }
+      return synced;
     },
     async startWorker() {
       const worker = await startWorker({

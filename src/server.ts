@@ -1,13 +1,13 @@
 import type { Server } from 'node:http';
 import { once } from 'node:events';
-import path from 'node:path';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { createI18n } from './platform/i18n.js';
-import type { Worker } from './platform/jobs.js';
+import { completeWaitingJobs, type Worker } from './platform/jobs.js';
+import { assignmentChangedJob } from './modules/assignments/index.js';
 import type { Logger } from './platform/logger.js';
 import { acquireAppLock } from './platform/process-files.js';
-import { createFileStorage } from './platform/storage.js';
+import { createStorage } from './platform/s3-storage.js';
 import { createSessionStore, type SessionStore } from './web/session.js';
 import { loadReferenceData } from './platform/reference-data.js';
 import { openRuntime, runMain, type Runtime } from './runtime.js';
@@ -44,7 +44,14 @@ export async function startServer(config: Config, log: Logger) {
       logDemoLogins(log, logins);
     }
     if (config.isProduction) await forgetDemoLogins(db, log);
-    await runtime.syncSearchIndex();
+    const synced = await runtime.syncSearchIndex();
+    if (infra.createdDatabase && synced) {
+      // The demo assignments are all in the index now, and their index jobs (the seed enqueues them like real
+      // ones) have nothing left to do; while they wait, searches would answer those assignments from the
+      // database, without typo tolerance (search/fresh.ts). Nothing else can have changed them: this process
+      // made the database a moment ago.
+      await completeWaitingJobs(db, assignmentChangedJob.name);
+    }
     if (config.runWorker) worker = await runtime.startWorker();
     sessionStore = createSessionStore(infra.databaseUrl, log);
     const app = buildApp({
@@ -57,7 +64,7 @@ export async function startServer(config: Config, log: Logger) {
       sessionStore: sessionStore.store,
       sessionSecret: infra.sessionSecret,
       dataKeys: infra.dataKeys,
-      storage: createFileStorage(path.join(config.dataDir, 'uploads')),
+      storage: createStorage(config),
     });
     server = app.listen(config.port);
     await once(server, 'listening');

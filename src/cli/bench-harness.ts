@@ -108,6 +108,8 @@ export async function writeReport(file: string, section: ReportSection, body: st
 export interface AppServer {
   url: string;
   logFile: string;
+  /** The server's process id (e.g. for its CPU time in /proc/<pid>/stat). */
+  pid: number;
   stop: () => Promise<void>;
 }
 
@@ -171,7 +173,7 @@ export async function startAppServer(options: {
     );
     if (healthy) {
       log.info({ url, logFile }, `${name} server up`);
-      return { url, logFile, stop };
+      return { url, logFile, pid: child.pid!, stop };
     }
     if (Date.now() > deadline) {
       await stop();

@@ -243,6 +243,16 @@ export async function pendingJobKeys(db: DbOrTrx, task: string): Promise<string[
   return result.rows.map((row) => row.key);
 }
 
+/** Removes the waiting (not running) jobs of `task` as done, without running them; returns how many. */
+export async function completeWaitingJobs(db: DbOrTrx, task: string): Promise<number> {
+  const result = await db.raw<{ rows: unknown[] }>(
+    `SELECT id FROM graphile_worker.complete_jobs(
+       ARRAY(SELECT id FROM graphile_worker.jobs WHERE task_identifier = ? AND locked_at IS NULL))`,
+    [task],
+  );
+  return result.rows.length;
+}
+
 /**
  * Makes the waiting jobs of `tasks` due now: those that failed and are
  * waiting out their retry backoff (up to minutes after a few attempts), e.g.

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
-// Uploaded files behind a small interface, so S3-compatible storage can take
-// the filesystem's place later. Keys are made by the server (newStorageKey):
+// Uploaded files behind a small interface: files on disk here, objects in an
+// S3-compatible bucket in s3-storage.ts (createStorage there picks one by the
+// settings). Keys are made by the server (newStorageKey):
 // a folder, a random name and the extension of the type the server decided.
 // A client's file name never reaches a path.
 

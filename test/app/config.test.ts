@@ -298,4 +298,104 @@ describe('loadConfig(env)', () => {
     }).to.throw(TypeError);
     expect(config.port).to.equal(3000);
   });
+
+  describe('object storage (S3_*)', () => {
+    const S3 = { S3_BUCKET: 'uppdragsbanken' };
+
+    it('when S3_BUCKET is unset, then uploads stay on disk under DATA_DIR/uploads', () => {
+      expect(loadConfig({ DATA_DIR: 'var/ub' }).storage).to.deep.equal({ kind: 'disk', root: path.resolve('var/ub/uploads') });
+      expect(loadConfig({ S3_BUCKET: ' ', S3_ENDPOINT: '', S3_PREFIX: '' }).storage.kind).to.equal('disk');
+    });
+
+    it('when a self-hosted endpoint is given, then every setting is used and path style is the default', () => {
+      const config = loadConfig({
+        ...S3,
+        S3_ENDPOINT: 'http://minio:9000',
+        S3_REGION: 'eu-north-1',
+        S3_ACCESS_KEY_ID: 'ub-app',
+        S3_SECRET_ACCESS_KEY: 'a-secret-key',
+        S3_PREFIX: 'uppdragsbanken/prod/',
+      });
+      expect(config.storage).to.deep.equal({
+        kind: 's3',
+        bucket: 'uppdragsbanken',
+        endpoint: 'http://minio:9000',
+        region: 'eu-north-1',
+        credentials: { accessKeyId: 'ub-app', secretAccessKey: 'a-secret-key' },
+        forcePathStyle: true,
+        prefix: 'uppdragsbanken/prod/',
+      });
+      expect(Object.isFrozen(config.storage)).to.equal(true);
+    });
+
+    it('when only S3_BUCKET is set, then it is AWS: us-east-1, virtual-host style, default credentials, no prefix', () => {
+      expect(loadConfig(S3).storage).to.deep.equal({
+        kind: 's3',
+        bucket: 'uppdragsbanken',
+        endpoint: undefined,
+        region: 'us-east-1',
+        credentials: undefined,
+        forcePathStyle: false,
+        prefix: '',
+      });
+    });
+
+    it('when S3_FORCE_PATH_STYLE is set, then it overrides the default either way', () => {
+      expect(loadConfig({ ...S3, S3_FORCE_PATH_STYLE: 'true' }).storage).to.include({ forcePathStyle: true });
+      expect(loadConfig({ ...S3, S3_ENDPOINT: 'https://s3.example.se', S3_FORCE_PATH_STYLE: 'false' }).storage).to.include({
+        forcePathStyle: false,
+      });
+    });
+
+    describe('when a value is bad, then a ConfigError is one line naming the variable', () => {
+      const cases: Array<[string, string]> = [
+        ['S3_BUCKET', 'Uppdragsbanken'],
+        ['S3_BUCKET', 'ub'],
+        ['S3_BUCKET', 'upp_dragsbanken'],
+        ['S3_BUCKET', 'uppdragsbanken/'],
+        ['S3_ENDPOINT', 'minio:9000'],
+        ['S3_ENDPOINT', 'ftp://minio:9000'],
+        ['S3_REGION', 'EU North'],
+        ['S3_FORCE_PATH_STYLE', 'yes'],
+        ['S3_PREFIX', 'uppdragsbanken'],
+        ['S3_PREFIX', '/uppdragsbanken/'],
+        ['S3_PREFIX', 'a//b/'],
+        ['S3_PREFIX', '../'],
+        ['S3_PREFIX', 'företag/'],
+        ['S3_PREFIX', 'a b/'],
+        ['S3_PREFIX', `${'x'.repeat(200)}/`],
+      ];
+      for (const [variable, value] of cases) {
+        it(`${variable}=${JSON.stringify(value)}`, () => {
+          const error = configError({ ...S3, [variable]: value });
+          expect(error.variable).to.equal(variable);
+          expect(error.message).to.include(variable);
+          expect(error.message).not.to.match(/[\r\n]/);
+          expect(error.message.length).to.be.below(300);
+        });
+      }
+    });
+
+    for (const variable of ['S3_ENDPOINT', 'S3_PREFIX', 'S3_ACCESS_KEY_ID', 'S3_REGION'] as const) {
+      it(`when ${variable} is set without S3_BUCKET, then S3_BUCKET is asked for (uploads must not quietly go to disk)`, () => {
+        const value = { S3_ENDPOINT: 'http://minio:9000', S3_PREFIX: 'ub/', S3_ACCESS_KEY_ID: 'ub-app', S3_REGION: 'eu-north-1' }[
+          variable
+        ];
+        const error = configError({ [variable]: value });
+        expect(error.variable).to.equal('S3_BUCKET');
+        expect(error.message).to.include(variable);
+      });
+    }
+
+    it('when only one of the access key id and secret is set, then the other is asked for and neither is echoed', () => {
+      const noSecret = configError({ ...S3, S3_ACCESS_KEY_ID: 'AKIAHUNTER2' });
+      expect(noSecret.variable).to.equal('S3_SECRET_ACCESS_KEY');
+      expect(noSecret.message).not.to.include('HUNTER2');
+
+      const noId = configError({ ...S3, S3_SECRET_ACCESS_KEY: 'hunter2-secret' });
+      expect(noId.variable).to.equal('S3_ACCESS_KEY_ID');
+      expect(noId.message).not.to.include('hunter2');
+      expect(String(noId.stack)).not.to.include('hunter2');
+    });
+  });
 });

@@ -36,6 +36,20 @@ export function killLeftoverProcesses(): void {
   started.clear();
 }
 
+/**
+ * A set for code that spawns children itself (src/cli/local-cluster.ts takes one): every child added to it is also
+ * tracked here, so the root hook kills it if a failed test leaves it running.
+ */
+export function trackedProcessSet(): Set<ChildProcess> {
+  return new (class extends Set<ChildProcess> {
+    override add(child: ChildProcess) {
+      started.add(child);
+      child.once('exit', () => started.delete(child));
+      return super.add(child);
+    }
+  })();
+}
+
 export function startProcess(script: string, env: Record<string, string | undefined>, args: string[] = []): RunningProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], {
     cwd: ROOT,
