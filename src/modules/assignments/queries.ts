@@ -149,7 +149,8 @@ export function openAssignments(db: DbOrTrx) {
   return assignmentsWithContext(db)
     .whereNull('o.suspended_at')
     .where('a.status', 'published')
-    .where((q) => q.whereNull('a.apply_by').orWhereRaw('a.apply_by >= CURRENT_DATE'));
+    // Applying closes when the last day ends in Sweden (applications/service.ts), not in the database's time zone.
+    .where((q) => q.whereNull('a.apply_by').orWhereRaw(`a.apply_by >= ${SQL_TODAY_IN_STOCKHOLM}`));
 }
 
 /** Who posted each of these assignments, for lists whose hits carry only the organisation's name (search). */

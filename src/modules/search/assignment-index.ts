@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Settings } from 'meilisearch';
+import { addDays, startOfStockholmDay } from '../../platform/calendar.js';
 import type { DbOrTrx } from '../../platform/db.js';
 import type { Meilisearch } from '../../platform/meilisearch.js';
 import { openAssignments, type CompensationType } from '../assignments/index.js';
@@ -78,7 +79,7 @@ export interface AssignmentDocument {
   workTraining: boolean;
   /** Unix seconds. */
   publishedAt: number;
-  /** Unix seconds at the end of the last day to apply, or null. */
+  /** Unix seconds at the end of the last day to apply in Sweden, or null. */
   applyBy: number | null;
   /** Unix seconds of the row's last change: search:check tells outdated documents by it. */
   updatedAt: number;
@@ -130,7 +131,9 @@ export function toAssignmentDocument(row: IndexRow): AssignmentDocument {
     amountSek: row.amount_sek,
     workTraining: row.work_training,
     publishedAt: unixSeconds(row.published_at),
-    applyBy: row.apply_by ? unixSeconds(new Date(`${row.apply_by}T23:59:59Z`)) : null,
+    // The last second of the last day in Sweden, when applying closes (not of that day in UTC: an hour or two
+    // after Swedish midnight the search would still list what can no longer be applied to).
+    applyBy: row.apply_by ? unixSeconds(startOfStockholmDay(addDays(row.apply_by, 1))) - 1 : null,
     updatedAt: unixSeconds(row.updated_at),
     ...(row.lat !== null && row.lng !== null ? { _geo: { lat: row.lat, lng: row.lng } } : {}),
   };

@@ -13,6 +13,12 @@ import { villageLabel } from './villages.js';
 const RADIUS_CHOICES_KM = ['5', '10', '25', '50', '100'] as const;
 /** Villages in the facet: the ones with most hits, so the list stays short. */
 const LOCALITY_FACET_LIMIT = 40;
+/**
+ * Municipalities as checkboxes: the ones with most hits; the rest are one choice away in a list ("Fler
+ * kommuner"). A search over the whole country has hits in all 290, and 290 checkboxes were more than half of
+ * the page's bytes (and 290 stops for a keyboard) — issue 16, the page's cost per search.
+ */
+const MUNICIPALITY_CHECKBOX_LIMIT = 20;
 /** Villages offered as suggestions for the distance field. */
 const VILLAGE_SUGGESTION_LIMIT = 100;
 
@@ -173,8 +179,14 @@ function facetOptions(
       selected: form.municipalities.includes(municipality.code),
     }))
     // Without counts all 290 would be listed: then only the chosen ones.
-    .filter((option) => option.selected || (option.count ?? 0) > 0)
-    .sort(byName);
+    .filter((option) => option.selected || (option.count ?? 0) > 0);
+  const boxed = new Set(
+    [...municipalities]
+      .sort((a, b) => (b.count ?? 0) - (a.count ?? 0))
+      .slice(0, MUNICIPALITY_CHECKBOX_LIMIT)
+      .map((option) => option.value),
+  );
+  const inBoxes = (option: FacetOption) => option.selected || boxed.has(option.value);
 
   const localityOptions = Object.entries(facets?.locality ?? {})
     .filter(([slug, hits]) => hits > 0 && reference.localityBySlug.has(slug))
@@ -202,7 +214,8 @@ function facetOptions(
 
   return {
     categories,
-    municipalities,
+    municipalities: municipalities.filter(inBoxes).sort(byName),
+    moreMunicipalities: municipalities.filter((option) => !inBoxes(option)).sort(byName),
     localities,
     compensation,
     localitiesCut: localitiesWithHits > LOCALITY_FACET_LIMIT ? LOCALITY_FACET_LIMIT : undefined,

@@ -49,7 +49,7 @@ export interface SearchResult {
 export interface SearchOptions {
   publicUrl: string;
   reference: ReferenceData;
-  /** "Now" for Meilisearch's last-day-to-apply filter (PostgreSQL compares with its CURRENT_DATE, as openAssignments does). */
+  /** "Now" for Meilisearch's last-day-to-apply filter (PostgreSQL compares with the day in Stockholm, as openAssignments does). */
   now?: Date;
 }
 
