@@ -7,6 +7,8 @@ import { removeFromIndexNow, SEARCH_CRONTAB, searchTasks } from './sync.js';
 export { findVillage } from './villages.js';
 export { checkAssignmentIndex, indexDiffers, reindexAssignments, syncAssignmentIndex, type IndexCheck } from './sync.js';
 export { assignmentIndexName, documentFingerprint, settingsMatch } from './assignment-index.js';
+// For bench:search's measurement of a small second index (the fresh-search candidate it rejected).
+export { ASSIGNMENT_INDEX_SETTINGS, loadAssignmentDocuments, type AssignmentDocument } from './assignment-index.js';
 // Pieces the people index (skills module, /kompetens) shares with the assignments' search.
 export { quoteFilterValue } from './meilisearch-engine.js';
 export { foldDiacritics, SWEDISH_STOP_WORDS } from './swedish.js';
