@@ -82,8 +82,30 @@ function buildSort(params: SearchParams): string[] | undefined {
 
 type FormattedDocument = AssignmentDocument & { _formatted?: Partial<Record<'title' | 'description', string>> };
 
-function toHit(document: FormattedDocument, params: SearchParams, options: SearchOptions): SearchHit {
-  const words = queryWords(params.q);
+/**
+ * What a hit needs (toHit), so Meilisearch sends nothing else: it repeats every retrieved attribute in
+ * `_formatted`, and the requirements, the English category name and the rest made each answer about twice as
+ * long for the app to read (issue 16: the API's overhead over Meilisearch).
+ */
+const HIT_ATTRIBUTES = [
+  'id',
+  'title',
+  'description',
+  'organisationName',
+  'categorySlug',
+  'municipalityCode',
+  'municipalityName',
+  'localitySlug',
+  'localityName',
+  'compensationType',
+  'amountSek',
+  'workTraining',
+  'publishedAt',
+  'applyBy',
+  '_geo',
+] as const satisfies ReadonlyArray<keyof AssignmentDocument>;
+
+function toHit(document: FormattedDocument, params: SearchParams, options: SearchOptions, words: string[]): SearchHit {
   const municipality = options.reference.municipalityByCode.get(document.municipalityCode);
   const location = document._geo ? { lat: Number(document._geo.lat), lng: Number(document._geo.lng) } : undefined;
   // Meilisearch marks its matches (typos and missing å/ä/ö included); when it
@@ -151,6 +173,7 @@ export function meilisearchEngine(client: Meilisearch, indexPrefix: string, sett
         ? // Offset and limit give no exact total: the counting query below does.
           { offset: view.window.offset, limit: view.window.limit }
         : { page: params.page, hitsPerPage: params.perPage, facets: Object.values(FACET_ATTRIBUTE) }),
+      attributesToRetrieve: [...HIT_ATTRIBUTES],
       attributesToHighlight: ['title', 'description'],
       attributesToCrop: ['description'],
       cropLength: 24,
@@ -174,6 +197,7 @@ export function meilisearchEngine(client: Meilisearch, indexPrefix: string, sett
       { signal: AbortSignal.timeout(settings.timeoutMs) },
     );
     const [hitsResponse, ...rest] = results as SearchResponse<AssignmentDocument>[];
+    const words = queryWords(params.q);
     const counted = view?.window ? rest.shift()! : hitsResponse!;
     const distributionOf = (facet: FacetName) => {
       const at = disjunctive.indexOf(facet);
@@ -181,7 +205,7 @@ export function meilisearchEngine(client: Meilisearch, indexPrefix: string, sett
       return { ...(source.facetDistribution?.[FACET_ATTRIBUTE[facet]] ?? {}) };
     };
     return {
-      hits: hitsResponse!.hits.map((hit) => toHit(hit as FormattedDocument, params, options)),
+      hits: hitsResponse!.hits.map((hit) => toHit(hit as FormattedDocument, params, options, words)),
       totalHits: counted.totalHits ?? 0,
       totalPages: counted.totalPages ?? 0,
       page: hitsResponse!.page ?? params.page,
