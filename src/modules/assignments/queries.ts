@@ -146,11 +146,15 @@ export async function selectOpenAssignments(
  * lists and by what goes into the search index.
  */
 export function openAssignments(db: DbOrTrx) {
-  return assignmentsWithContext(db)
-    .whereNull('o.suspended_at')
-    .where('a.status', 'published')
-    // Applying closes when the last day ends in Sweden (applications/service.ts), not in the database's time zone.
-    .where((q) => q.whereNull('a.apply_by').orWhereRaw(`a.apply_by >= ${SQL_TODAY_IN_STOCKHOLM}`));
+  return (
+    assignmentsWithContext(db)
+      .whereNull('o.suspended_at')
+      .where('a.status', 'published')
+      // Applying closes when the last day ends in Sweden (applications/service.ts), not in the database's time zone.
+      // As a subquery PostgreSQL works the day out once per statement, not once per row (the fallback search's
+      // facet counts read every open assignment: measured 0.95 → 1.74 ms per 363 rows without it).
+      .where((q) => q.whereNull('a.apply_by').orWhereRaw(`a.apply_by >= (SELECT ${SQL_TODAY_IN_STOCKHOLM})`))
+  );
 }
 
 /** Who posted each of these assignments, for lists whose hits carry only the organisation's name (search). */

@@ -124,7 +124,9 @@ export async function selectReceivedInvites(db: DbOrTrx, userId: number, limit: 
       organisationName: 'o.name',
       organisationSlug: 'o.slug',
       createdAt: 'i.created_at',
-      open: db.raw(`a.status = 'published' AND o.suspended_at IS NULL AND (a.apply_by IS NULL OR a.apply_by >= ${SQL_TODAY_IN_STOCKHOLM})`),
+      open: db.raw(
+        `a.status = 'published' AND o.suspended_at IS NULL AND (a.apply_by IS NULL OR a.apply_by >= (SELECT ${SQL_TODAY_IN_STOCKHOLM}))`,
+      ),
       applied: db.raw('EXISTS (SELECT 1 FROM applications ap WHERE ap.assignment_id = a.id AND ap.applicant_id = i.user_id)'),
     })) as ReceivedInvite[];
 }
