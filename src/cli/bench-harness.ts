@@ -8,6 +8,7 @@ import * as prettier from 'prettier';
 import { loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../platform/logger.js';
 import { findFreePort, stopProcess, tailFile } from '../platform/process-files.js';
+import type { Runtime } from '../runtime.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -181,4 +182,19 @@ export async function startAppServer(options: {
     }
     await sleep(100);
   }
+}
+
+/** The servers a benchmark ran on, for its report: versions and whether they were embedded or external. */
+export async function serversOf(
+  runtime: Runtime,
+): Promise<{ versions: { postgres: string; meilisearch: string }; databaseMode: string }> {
+  const [postgres] = (await runtime.db.raw<{ rows: Array<{ version: string }> }>('SELECT version()')).rows;
+  const { mode } = runtime.infra;
+  return {
+    versions: {
+      postgres: postgres?.version.split(' on ')[0] ?? 'PostgreSQL',
+      meilisearch: runtime.search ? (await runtime.search.getVersion()).pkgVersion : 'none',
+    },
+    databaseMode: `${mode.database} PostgreSQL, ${mode.search} Meilisearch`,
+  };
 }

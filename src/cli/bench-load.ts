@@ -30,7 +30,7 @@ import { stopProcess } from '../platform/process-files.js';
 import { hashPassword } from '../modules/accounts/index.js';
 import { reindexAssignments } from '../modules/search/index.js';
 import { openRuntime } from '../runtime.js';
-import { machine, runBenchmark, writeReport } from './bench-harness.js';
+import { machine, runBenchmark, serversOf, writeReport } from './bench-harness.js';
 import { csrfTokenIn, ProxiedClient, startLocalCluster, type ClientResponse, type LocalCluster } from './local-cluster.js';
 import { CATEGORIES, loadMunicipalities } from '../../seeds/reference.js';
 import {
@@ -661,7 +661,6 @@ async function benchmark(config: Config, log: Logger, options: Options, workDir:
   await load;
   agent.destroy();
 
-  const [postgres] = (await db.raw<{ rows: Array<{ version: string }> }>('SELECT version()')).rows;
   // Did the one worker keep up? The jobs the load caused (notifications, mails) that are due and not yet done.
   const dueJobs = async () =>
     Number(
@@ -679,11 +678,7 @@ async function benchmark(config: Config, log: Logger, options: Options, workDir:
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     options,
     machine: machine(),
-    versions: {
-      postgres: postgres?.version.split(' on ')[0] ?? 'PostgreSQL',
-      meilisearch: (await search.getVersion()).pkgVersion,
-    },
-    databaseMode: `${infra.mode.database} PostgreSQL, ${infra.mode.search} Meilisearch`,
+    ...(await serversOf(runtime)),
     seedMs,
     indexMs,
     seconds,

@@ -36,7 +36,7 @@ import {
   type AssignmentDocument,
 } from '../modules/search/index.js';
 import { openRuntime, type Runtime } from '../runtime.js';
-import { machine, runBenchmark, startAppServer, writeReport } from './bench-harness.js';
+import { machine, runBenchmark, serversOf, startAppServer, writeReport } from './bench-harness.js';
 import { loadLocalities } from '../../seeds/reference.js';
 import {
   ensureSyntheticOrganisations,
@@ -695,16 +695,11 @@ async function benchmark(config: Config, log: Logger, options: Options, workDir:
   log.info('Reindexing');
   const reindex = await reindexAssignments(deps);
 
-  const [postgres] = (await db.raw<{ rows: Array<{ version: string }> }>('SELECT version()')).rows;
   const report: Report = {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     options,
     machine: machine(),
-    versions: {
-      postgres: postgres?.version.split(' on ')[0] ?? 'PostgreSQL',
-      meilisearch: (await search.getVersion()).pkgVersion,
-    },
-    databaseMode: `${infra.mode.database} PostgreSQL, ${infra.mode.search} Meilisearch`,
+    ...(await serversOf(runtime)),
     seedMs,
     firstBuild: { ms: firstBuildMs, indexed: firstBuild.indexed },
     scenarios,
