@@ -10,21 +10,47 @@ const LOCALES: Record<Language, string> = { sv: 'sv-SE', en: 'en-GB' };
 
 type Translate = ReturnType<i18n['getFixedT']>;
 
+/** How many texts one language remembers before it starts afresh (texts with interpolated values vary). */
+const MAX_REMEMBERED_TEXTS = 20_000;
+
 /**
- * The translation function of one language, remembering the texts asked for by key alone. A page calls it
- * hundreds of times (labels, facets, cards), and i18next resolves each call anew: that was a tenth of the
- * search page's CPU time (issue 16). The texts do not change while the app runs; calls with options
- * (interpolation, plurals) go to i18next every time.
+ * What a call is remembered by: the key, and the options when they are plain values (a count, an amount, a
+ * date as text). Undefined for calls that must go to i18next every time: options holding objects or functions,
+ * or asking for something other than one text.
+ */
+function rememberedAs(key: unknown, rest: unknown[]): string | undefined {
+  if (typeof key !== 'string') return undefined;
+  if (rest.length === 0) return key;
+  const options = rest[0];
+  if (rest.length > 1 || options === null || typeof options !== 'object' || Array.isArray(options)) return undefined;
+  let remembered = key;
+  for (const [name, value] of Object.entries(options)) {
+    if (name === 'returnObjects' || (value !== null && (typeof value === 'object' || typeof value === 'function'))) {
+      return undefined;
+    }
+    remembered += `\u0000${name}\u0001${typeof value}\u0001${String(value)}`;
+  }
+  return remembered;
+}
+
+/**
+ * The translation function of one language, remembering what it answered. A page calls it hundreds of times
+ * (labels, facets, cards, amounts), and i18next resolves each call anew: that was a tenth of the search page's
+ * CPU time (issue 16). The texts do not change while the app runs, so the same key with the same plain options
+ * gives the same text.
  */
 function rememberingT(translate: Translate): Translate {
   const texts = new Map<string, string>();
   const anyCall = translate as unknown as (...args: unknown[]) => unknown;
   const remembering = (key: unknown, ...rest: unknown[]) => {
-    if (rest.length > 0 || typeof key !== 'string') return anyCall(key, ...rest);
-    let text = texts.get(key);
-    if (text === undefined) {
-      text = String(anyCall(key));
-      texts.set(key, text);
+    const rememberAs = rememberedAs(key, rest);
+    if (rememberAs === undefined) return anyCall(key, ...rest);
+    const known = texts.get(rememberAs);
+    if (known !== undefined) return known;
+    const text = anyCall(key, ...rest);
+    if (typeof text === 'string') {
+      if (texts.size >= MAX_REMEMBERED_TEXTS) texts.clear();
+      texts.set(rememberAs, text);
     }
     return text;
   };
