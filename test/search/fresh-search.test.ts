@@ -5,6 +5,7 @@ import { assignmentsAwaitingIndex, enqueueIndexUpdate } from '../../src/modules/
 import { searchAssignments } from '../../src/modules/search/index.js';
 import { AWAITING_TTL_MS, MAX_AWAITING } from '../../src/modules/search/fresh.js';
 import { parseSearchParams } from '../../src/modules/search/params.js';
+import { createDb } from '../../src/platform/db.js';
 import { loadReferenceData } from '../../src/platform/reference-data.js';
 import { createOrganisation, createTestAssignment } from '../support/factories.js';
 import { useTestApp } from '../support/test-app.js';
@@ -136,6 +137,25 @@ describe('Fresh search: changes are found before the index has them', function (
     const indexOnly = await searchAssignments(ctx.search, prefix, parsed.params, { ...options, indexOnly: true });
     expect(indexOnly.hits).to.deep.equal([]);
     await ctx.runJobs();
+  });
+
+  it('when the database cannot be reached, then the search still answers from Meilisearch alone', async () => {
+    // A pool to a port where nothing listens: every query fails as a database that is down does.
+    const unreachable = createDb('postgres://nobody:nothing@127.0.0.1:1/none');
+    try {
+      const reference = await loadReferenceData(ctx.db);
+      const parsed = parseSearchParams({ q: 'bygdegården' }, reference);
+      if (!parsed.ok) throw new Error('the search does not parse');
+      const result = await searchAssignments(ctx.search, ctx.config.meili.indexPrefix, parsed.params, {
+        publicUrl: ctx.config.publicUrl,
+        reference,
+        db: unreachable,
+      });
+      expect(result.engine).to.equal('meilisearch');
+      expect(result.totalHits).to.equal(3);
+    } finally {
+      await unreachable.destroy();
+    }
   });
 
   it(`when more than ${MAX_AWAITING} assignments wait (a bulk change), then the index answers alone and the search still works`, async () => {

@@ -1,5 +1,5 @@
 import { MeilisearchError } from 'meilisearch';
-import type { DbOrTrx } from '../../platform/db.js';
+import { isDatabaseUnavailable, type DbOrTrx } from '../../platform/db.js';
 import type { Logger } from '../../platform/logger.js';
 import { meilisearchEngine } from './meilisearch-engine.js';
 import type { SearchParams } from './params.js';
@@ -44,6 +44,19 @@ function warnFallback(log: Logger | undefined, error: unknown) {
 }
 
 /**
+ * The assignments the index has not caught up with; none while the database cannot be reached, so that the search
+ * keeps answering from Meilisearch alone (fresh search needs the database, a search does not).
+ */
+async function awaitingOrNone(db: DbOrTrx): Promise<number[]> {
+  try {
+    return await awaitingIndex(db);
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) return [];
+    throw error;
+  }
+}
+
+/**
  * The one search entry: Meilisearch with a short timeout, else the same
  * search from PostgreSQL (`engine: "postgres"` in the result). Only failures
  * of Meilisearch itself fall back; any other error is ours and goes on.
@@ -69,7 +82,7 @@ export async function searchAssignments(
   if (client) {
     try {
       const engine = meilisearchEngine(client, indexPrefix, { timeoutMs: options.timeoutMs ?? SEARCH_TIMEOUT_MS });
-      const awaiting = options.indexOnly ? [] : await awaitingIndex(options.db);
+      const awaiting = options.indexOnly ? [] : await awaitingOrNone(options.db);
       if (awaiting.length === 0 || awaiting.length > MAX_AWAITING) return await engine.search(params, options);
       const window = indexWindow(params, awaiting.length);
       const [indexed, fresh] = await Promise.all([
