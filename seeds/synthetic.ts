@@ -502,8 +502,8 @@ const CLOSINGS = [
 
 const DAY_MS = 86_400_000;
 
-/** Mulberry32: small, fast and deterministic; enough for test data. */
-function random(seed: number): () => number {
+/** Mulberry32: small, fast and deterministic; enough for test data (and bench:load's simulated people). */
+export function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

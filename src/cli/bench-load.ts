@@ -36,6 +36,7 @@ import { CATEGORIES, loadMunicipalities } from '../../seeds/reference.js';
 import {
   ensureSyntheticOrganisations,
   loadSyntheticAssignments,
+  random,
   removeSyntheticData,
   syntheticAssignments,
 } from '../../seeds/synthetic.js';
@@ -110,16 +111,9 @@ function parseOptions(): Options | undefined {
 // ---------------------------------------------------------------------------
 // What a person does
 
-/** A small deterministic random source (mulberry32), so two runs with the same options make the same choices. */
+/** A deterministic random source (the synthetic data's mulberry32), so two runs with the same options make the same choices. */
 function randomSource(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = random(seed);
   return {
     next,
     pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
